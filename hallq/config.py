@@ -1,0 +1,316 @@
+"""``hall.toml``: one file that describes a hall, decoded into typed, validated objects.
+
+Decoding (msgspec) rejects unknown keys and wrong types and names the key path; a second pass
+checks what a schema cannot: duplicates and references between sections. ``load_config`` raises
+:class:`ConfigError` listing every problem, so ``hallq check-config`` can report them all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+
+from hallq.errors import HallqError
+from hardware.config import BoardConfig, EvaluatorConfig, KeypadConfig, PrinterConfig, VoiceConfig
+
+from .core.model import (
+    Layout,
+    OpeningHours,
+    PriorityClassSpec,
+    PriorityPolicy,
+    ServiceSpec,
+    Tier,
+    WindowSpec,
+)
+
+Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+Prefix = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{1,3}$")]
+HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+PositiveMin = Annotated[float, msgspec.Meta(gt=0, le=24 * 60)]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(HallqError, ValueError):
+    """The hall config is unreadable or invalid; ``problems`` lists each with its key path."""
+
+    def __init__(self, path: str | Path, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    pass
+
+
+class HallInfo(_Strict, kw_only=True):
+    id: Id
+    name: str
+    name_en: str = ""
+    timezone: str = "Asia/Shanghai"
+    day_starts: HHMM = "03:00"
+    opens: HHMM = "08:30"
+    closes: HHMM = "17:30"
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = msgspec.field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
+    )
+    ticket_qr: str = ""  # URL template for the ticket's QR code, {hall} and {ticket} filled in
+    ticket_footer: str = "请留意叫号，过号请重新取号"
+    notice: str = ""  # scrolling notice on the wall displays
+
+
+class Policy(_Strict, kw_only=True):
+    priority_ratio: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
+    estimate_window: Annotated[int, msgspec.Meta(ge=1, le=500)] = 20
+
+
+class Department(_Strict, kw_only=True):
+    id: Id
+    name: str
+    name_en: str = ""
+
+
+class Service(_Strict, kw_only=True):
+    code: Id
+    name: str
+    name_en: str = ""
+    department: Id
+    prefix: Prefix | None = None  # ticket prefix; defaults to the code when it is 1-3 letters
+    target_wait_min: PositiveMin = 20
+    avg_service_min: PositiveMin = 8
+    daily_cap: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+    @property
+    def ticket_prefix(self) -> str:
+        return self.prefix or self.code.upper()
+
+
+class WindowCfg(_Strict, kw_only=True):
+    id: Id
+    name: str  # spoken and shown: "5号窗口"
+    name_en: str = ""
+    department: Id
+    zone: str = ""
+    primary: list[Id] = msgspec.field(default_factory=list)
+    secondary: list[Id] = msgspec.field(default_factory=list)
+
+
+class PriorityClass(_Strict, kw_only=True):
+    id: Id
+    name: str
+    name_en: str = ""
+    policy: Literal["front", "boost"] = "front"
+    boost_min: Annotated[float, msgspec.Meta(ge=0, le=600)] = 0
+
+
+class _Device(_Strict, tag_field="role"):
+    id: Id
+
+    @property
+    def role(self) -> str:
+        """The device's role: its tag in the config ("kiosk", "counter", ...)."""
+        return str(self.__struct_config__.tag)
+
+
+class KioskDevice(_Device, kw_only=True, tag="kiosk"):
+    printer: PrinterConfig = PrinterConfig()
+    lang: Literal["zh", "en"] = "zh"
+    departments: list[Id] = msgspec.field(default_factory=list)  # empty = all
+    scanner: str | None = None  # serial port of a barcode/QR scanner, or None
+    idle_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 20
+    font: str | None = None
+
+
+class CounterDevice(_Device, kw_only=True, tag="counter"):
+    window: Id
+    mode: Literal["screen", "keypad"] = "screen"
+    keypad: KeypadConfig | None = None
+    board: BoardConfig | None = None
+    evaluator: Id | None = None  # the evaluator device at this window
+
+
+class EvaluatorDevice(_Device, kw_only=True, tag="evaluator"):
+    window: Id
+    buttons: EvaluatorConfig | None = None  # None = on-screen evaluator
+
+
+class WindowBoardBinding(_Strict, kw_only=True):
+    window: Id
+    board: BoardConfig
+
+
+class DisplayDevice(_Device, kw_only=True, tag="display"):
+    zone: str = ""  # empty = whole hall
+    voice: VoiceConfig | None = None  # announcer for this zone; None = silent display
+    boards: list[WindowBoardBinding] = msgspec.field(default_factory=list)
+    recent: Annotated[int, msgspec.Meta(ge=1, le=20)] = 8
+    font: str | None = None
+
+
+class BrokerDevice(_Device, kw_only=True, tag="broker"):
+    store: str = "hallq.db"
+
+
+class BoardDevice(_Device, kw_only=True, tag="board"):
+    host: str = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8080
+    users_file: str = "board-users.json"
+
+
+class LedDevice(_Device, kw_only=True, tag="led"):
+    """A third-party read-only device (LED wall, signage) that only subscribes."""
+
+
+Device = (
+    KioskDevice
+    | CounterDevice
+    | EvaluatorDevice
+    | DisplayDevice
+    | BrokerDevice
+    | BoardDevice
+    | LedDevice
+)
+
+
+class Tls(_Strict, kw_only=True):
+    ca_file: str
+    cert_file: str | None = None
+    key_file: str | None = None
+
+
+class Mqtt(_Strict, kw_only=True):
+    host: str = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 1883
+    websockets_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] | None = None
+    tls: Tls | None = None
+    keepalive_s: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 15
+    credentials_dir: str = "run/mosquitto/credentials"  # one file per device id, mode 0600
+    password_env: str = "HALLQ_MQTT_PASSWORD"  # overrides the file when set
+
+
+class HallConfig(_Strict, kw_only=True):
+    hall: HallInfo
+    policy: Policy = Policy()
+    departments: list[Department] = msgspec.field(default_factory=list)
+    services: list[Service] = msgspec.field(default_factory=list)
+    windows: list[WindowCfg] = msgspec.field(default_factory=list)
+    priority_classes: list[PriorityClass] = msgspec.field(default_factory=list)
+    devices: list[Device] = msgspec.field(default_factory=list)
+    mqtt: Mqtt = Mqtt()
+    source: str = ""  # filled in by load_config: the file it came from
+
+    def device(self, device_id: str) -> Device:
+        for d in self.devices:
+            if d.id == device_id:
+                return d
+        raise ConfigError(self.source, [f"devices: no device with id {device_id!r}"])
+
+    def service(self, code: str) -> Service:
+        return next(s for s in self.services if s.code == code)
+
+    def window(self, window_id: str) -> WindowCfg:
+        return next(w for w in self.windows if w.id == window_id)
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        p = Path(path)
+        return p if p.is_absolute() else Path(self.source).parent / p
+
+    def password(self, device_id: str) -> str | None:
+        """The device's MQTT password: environment first, then its credentials file."""
+        if os.environ.get(self.mqtt.password_env):
+            return os.environ[self.mqtt.password_env]
+        f = self.resolve(self.mqtt.credentials_dir) / device_id
+        return f.read_text().strip() if f.exists() else None
+
+    def layout(self) -> Layout:
+        return to_layout(self)
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def to_layout(cfg: HallConfig) -> Layout:
+    """The engine's view of the hall (plain dataclasses, no msgspec)."""
+    h = cfg.hall
+    services = {
+        s.code: ServiceSpec(
+            s.code,
+            s.ticket_prefix,
+            s.name,
+            s.name_en or s.name,
+            s.department,
+            s.target_wait_min,
+            s.avg_service_min,
+            s.daily_cap,
+        )
+        for s in cfg.services
+    }
+    windows = {
+        w.id: WindowSpec(
+            w.id,
+            w.name,
+            w.name_en or w.name,
+            w.department,
+            {**{c: Tier.SECONDARY for c in w.secondary}, **{c: Tier.PRIMARY for c in w.primary}},
+            w.zone,
+        )
+        for w in cfg.windows
+    }
+    classes = {
+        p.id: PriorityClassSpec(
+            p.id, p.name, p.name_en or p.name, PriorityPolicy(p.policy), p.boost_min
+        )
+        for p in cfg.priority_classes
+    }
+    hours = OpeningHours(
+        _minutes(h.opens), _minutes(h.closes), frozenset(WEEKDAYS.index(d) for d in h.weekdays)
+    )
+    return Layout(
+        h.id,
+        services,
+        windows,
+        classes,
+        cfg.policy.priority_ratio,
+        h.timezone,
+        _minutes(h.day_starts),
+        hours,
+        cfg.policy.estimate_window,
+    )
+
+
+def load_config(path: str | Path) -> HallConfig:
+    """Read, decode and cross-check a hall config; raise ConfigError naming every problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, [f"cannot read: {exc.strerror or exc}"]) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from exc
+    return decode_config(raw, str(path))
+
+
+def decode_config(raw: dict[str, object], source: str = "<config>") -> HallConfig:
+    try:
+        cfg = msgspec.convert({**raw, "source": source}, HallConfig)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(source, [_readable(str(exc))]) from exc
+    from .config_check import cross_check
+
+    problems = cross_check(cfg)
+    if problems:
+        raise ConfigError(source, problems)
+    return cfg
+
+
+def _readable(message: str) -> str:
+    """msgspec says "Expected `int`, got `str` - at `$.services[3].target_wait_min`"."""
+    m = re.match(r"(.*?) - at `\$\.?(.*)`$", message)
+    return f"{m.group(2)}: {m.group(1)}" if m else message

@@ -1,0 +1,155 @@
+"""How each event kind changes the engine's state. The only code that mutates it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .model import Event, Ticket, TicketState, Tier, WindowStatus
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+Applier = Callable[[Event], None]
+
+
+def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small closure per kind
+    def day_started(ev: Event) -> None:
+        e.day = ev.data["day"]
+        e._reset_day()
+
+    def issued(ev: Event) -> None:
+        d = ev.data
+        t = Ticket(
+            number=d["ticket"],
+            service=d["service"],
+            seq=d["seq"],
+            day=d["day"],
+            issued_at=ev.at,
+            rank_at=ev.at - e.boost_s(d["priority"]),
+            priority=d["priority"],
+            front=e.is_front(d["priority"]),
+            state=TicketState(d["state"]),
+            source=d.get("source", ""),
+        )
+        e.tickets[t.number] = t
+        prefix = e.layout.services[t.service].prefix
+        e.counters[prefix] = max(e.counters.get(prefix, 0), t.seq)
+        e.issued[t.service] = e.issued.get(t.service, 0) + 1
+        if t.state is TicketState.WAITING:
+            e.waiting[t.service].append(t)
+
+    def printed(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        if t.state is TicketState.ISSUED:
+            t.state = TicketState.WAITING
+            e.waiting[t.service].append(t)
+
+    def cancelled(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        e.unqueue(t)
+        t.state = TicketState.CANCELLED
+        t.reason = ev.data.get("reason", "")
+
+    def called(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        w = e.windows[ev.data["window"]]
+        e.unqueue(t)
+        t.state, t.window, t.called_at, t.reason = (
+            TicketState.CALLED,
+            w.id,
+            ev.at,
+            ev.data["reason"],
+        )
+        t.calls += 1
+        w.ticket = t.number
+        w.normal_since_priority = 0 if t.front else w.normal_since_priority + 1
+
+    def recalled(ev: Event) -> None:
+        e.tickets[ev.data["ticket"]].calls += 1
+
+    def started(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        t.state, t.started_at = TicketState.SERVING, ev.at
+
+    def finished(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        t.state, t.finished_at = TicketState.DONE, ev.at
+        begun = t.started_at if t.started_at is not None else t.called_at
+        if begun is not None:
+            e.durations[t.service].append(ev.at - begun)
+        e.leave_window(t)
+        if t.window is not None:
+            e.windows[t.window].served += 1
+
+    def no_show(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        t.state, t.finished_at = TicketState.NO_SHOW, ev.at
+        e.leave_window(t)
+
+    def held(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        t.state = TicketState.HELD
+        e.leave_window(t)
+
+    def transferred(ev: Event) -> None:
+        t = e.tickets[ev.data["ticket"]]
+        e.leave_window(t)
+        t.service, t.state, t.window = ev.data["to"], TicketState.WAITING, None
+        t.transfers += 1
+        e.waiting[t.service].append(t)
+
+    def rated(ev: Event) -> None:
+        t: Ticket = e.tickets[ev.data["ticket"]]
+        t.rating = ev.data["score"]
+        w = e.windows[ev.data["window"]]
+        w.rating_sum += t.rating
+        w.rating_count += 1
+
+    def opened(ev: Event) -> None:
+        w = e.windows[ev.data["window"]]
+        w.status, w.staff, w.since, w.pause_reason = WindowStatus.OPEN, ev.data["staff"], ev.at, ""
+
+    def closed(ev: Event) -> None:
+        w = e.windows[ev.data["window"]]
+        w.status, w.staff, w.since = WindowStatus.CLOSED, None, ev.at
+
+    def paused(ev: Event) -> None:
+        w = e.windows[ev.data["window"]]
+        w.status, w.since, w.pause_reason = WindowStatus.PAUSED, ev.at, ev.data["reason"]
+
+    def resumed(ev: Event) -> None:
+        w = e.windows[ev.data["window"]]
+        w.status, w.since, w.pause_reason = WindowStatus.OPEN, ev.at, ""
+
+    def services_set(ev: Event) -> None:
+        w = e.windows[ev.data["window"]]
+        w.services = {code: Tier(tier) for code, tier in ev.data["services"].items()}
+
+    def ratio_set(ev: Event) -> None:
+        e.priority_ratio = ev.data["ratio"]
+
+    return {
+        "day_started": day_started,
+        "ticket_issued": issued,
+        "ticket_printed": printed,
+        "ticket_cancelled": cancelled,
+        "ticket_called": called,
+        "ticket_recalled": recalled,
+        "ticket_started": started,
+        "ticket_finished": finished,
+        "ticket_no_show": no_show,
+        "ticket_held": held,
+        "ticket_transferred": transferred,
+        "ticket_rated": rated,
+        "window_opened": opened,
+        "window_closed": closed,
+        "window_paused": paused,
+        "window_resumed": resumed,
+        "window_services_set": services_set,
+        "priority_ratio_set": ratio_set,
+    }
+
+
+# Kinds that outlive a business day: replayed from the whole history at start.
+PERSISTENT_KINDS = frozenset({"window_services_set", "priority_ratio_set"})

@@ -1,0 +1,320 @@
+"""The queue engine: commands decide events, events change state.
+
+``decide_*`` methods read the state and return the events a command produces (raising
+:class:`QueueError` and changing nothing when the rules refuse). :meth:`Engine.apply` is the only
+place state changes, so replaying a day's stored events rebuilds exactly the same state.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .clock import HallClock
+from .errors import ErrorCode, QueueError
+from .estimate import estimate_wait
+from .model import (
+    ACTIVE_STATES,
+    Event,
+    Layout,
+    PriorityPolicy,
+    Ticket,
+    TicketState,
+    Tier,
+    Window,
+    WindowStatus,
+)
+from .routing import choose
+
+ISSUE_CONFIRM_TIMEOUT_S = 60.0
+
+
+class Engine:
+    """All tickets and windows of one hall for the current business day."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
+        self.priority_ratio = layout.priority_ratio
+        self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
+        self.day = ""
+        self._reset_day()
+        self._appliers: dict[str, Callable[[Event], None]] = _appliers(self)
+
+    def _reset_day(self) -> None:
+        self.tickets: dict[str, Ticket] = {}
+        self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
+        self.counters: dict[str, int] = {}
+        self.issued: dict[str, int] = {}
+        self.durations: dict[str, deque[float]] = {
+            c: deque(maxlen=self.layout.estimate_window) for c in self.layout.services
+        }
+        for w in self.windows.values():
+            w.status, w.staff, w.ticket, w.pause_reason = WindowStatus.CLOSED, None, None, ""
+            w.served = w.rating_sum = w.rating_count = 0
+            w.normal_since_priority = 1_000_000
+
+    # ----------------------------------------------------------------- lookups
+    def window(self, window_id: str) -> Window:
+        try:
+            return self.windows[window_id]
+        except KeyError:
+            raise QueueError(ErrorCode.UNKNOWN_WINDOW, f"no window {window_id!r}") from None
+
+    def ticket(self, number: str) -> Ticket:
+        try:
+            return self.tickets[number.upper()]
+        except KeyError:
+            raise QueueError(ErrorCode.UNKNOWN_TICKET, f"no ticket {number!r} today") from None
+
+    def current(self, window_id: str) -> Ticket:
+        w = self.window(window_id)
+        if w.ticket is None:
+            raise QueueError(ErrorCode.NO_CURRENT_TICKET, f"window {window_id} has no ticket")
+        return self.tickets[w.ticket]
+
+    def queued(self, service: str) -> list[Ticket]:
+        """Tickets of a service not yet called: waiting, plus issued ones awaiting print."""
+        issued = [
+            t
+            for t in self.tickets.values()
+            if t.service == service and t.state is TicketState.ISSUED
+        ]
+        return self.waiting[service] + issued
+
+    def service_open_reason(self, service: str, now: float) -> ErrorCode | None:
+        """Why a new ticket for ``service`` would be refused now, or None."""
+        if not self.clock.is_open(now):
+            return ErrorCode.HALL_CLOSED
+        cap = self.layout.services[service].daily_cap
+        if cap is not None and self.issued.get(service, 0) >= cap:
+            return ErrorCode.DAILY_CAP
+        if not any(
+            service in w.services and w.status is not WindowStatus.CLOSED
+            for w in self.windows.values()
+        ):
+            return ErrorCode.SERVICE_CLOSED
+        return None
+
+    def estimate(self, service: str) -> tuple[int, float | None]:
+        """(people ahead of a new normal ticket, estimated wait in seconds or None)."""
+        return estimate_wait(self, service)
+
+    # ---------------------------------------------------------------- periodic
+    def tick(self, now: float) -> list[Event]:
+        """Day rollover and issued tickets whose print was never confirmed."""
+        day = self.clock.business_day(now)
+        if day != self.day:
+            return [Event("day_started", now, {"day": day, "previous": self.day})]
+        stale = [
+            t.number
+            for t in self.tickets.values()
+            if t.state is TicketState.ISSUED and now - t.issued_at > ISSUE_CONFIRM_TIMEOUT_S
+        ]
+        return [Event("ticket_printed", now, {"ticket": n, "assumed": True}) for n in stale]
+
+    # ---------------------------------------------------------------- tickets
+    def decide_issue(
+        self,
+        service: str,
+        now: float,
+        priority: str | None = None,
+        confirm: bool = False,
+        source: str = "",
+    ) -> list[Event]:
+        spec = self.layout.services.get(service)
+        if spec is None:
+            raise QueueError(ErrorCode.UNKNOWN_SERVICE, f"no service {service!r}")
+        if priority is not None and priority not in self.layout.priority_classes:
+            raise QueueError(ErrorCode.UNKNOWN_PRIORITY, f"no priority class {priority!r}")
+        refusal = self.service_open_reason(service, now)
+        if refusal is not None:
+            raise QueueError(refusal, f"{spec.name} cannot take tickets now ({refusal})")
+        seq = self.counters.get(spec.prefix, 0) + 1
+        ahead, est = self.estimate(service)
+        data = {
+            "ticket": f"{spec.prefix}{seq:03d}",
+            "service": service,
+            "seq": seq,
+            "day": self.day,
+            "priority": priority,
+            "state": str(TicketState.ISSUED if confirm else TicketState.WAITING),
+            "ahead": ahead,
+            "est_wait_s": None if est is None else round(est),
+            "source": source,
+        }
+        return [Event("ticket_issued", now, data)]
+
+    def decide_print_result(
+        self, ticket: str, ok: bool, now: float, reason: str = ""
+    ) -> list[Event]:
+        t = self.ticket(ticket)
+        if t.state is not TicketState.ISSUED:
+            raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}, not awaiting print")
+        if ok:
+            return [Event("ticket_printed", now, {"ticket": t.number, "assumed": False})]
+        return [Event("ticket_cancelled", now, {"ticket": t.number, "reason": reason or "print"})]
+
+    def decide_cancel(self, ticket: str, now: float, reason: str = "") -> list[Event]:
+        t = self.ticket(ticket)
+        if t.state not in (TicketState.ISSUED, TicketState.WAITING, TicketState.HELD):
+            raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}")
+        return [Event("ticket_cancelled", now, {"ticket": t.number, "reason": reason})]
+
+    def decide_evaluate(self, ticket: str, score: int, now: float, source: str = "") -> list[Event]:
+        t = self.ticket(ticket)
+        if t.rating is not None:
+            raise QueueError(ErrorCode.ALREADY_RATED, f"{t.number} was already rated")
+        if t.state is not TicketState.DONE or t.window is None:
+            raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}, not finished")
+        data = {"ticket": t.number, "score": score, "window": t.window, "source": source}
+        return [Event("ticket_rated", now, data)]
+
+    # ---------------------------------------------------------------- windows
+    def _usable(self, window_id: str) -> Window:
+        w = self.window(window_id)
+        if w.status is WindowStatus.CLOSED:
+            raise QueueError(ErrorCode.WINDOW_CLOSED, f"window {window_id} is closed")
+        if w.status is WindowStatus.PAUSED:
+            raise QueueError(ErrorCode.WINDOW_PAUSED, f"window {window_id} is paused")
+        return w
+
+    def _finish_current(self, w: Window, now: float) -> list[Event]:
+        if w.ticket is None:
+            return []
+        return [Event("ticket_finished", now, {"ticket": w.ticket, "window": w.id})]
+
+    def decide_call_next(self, window: str, now: float) -> list[Event]:
+        w = self._usable(window)
+        picked = choose(w, self.waiting, self.layout.services, self.priority_ratio, now)
+        if picked is None:
+            raise QueueError(ErrorCode.QUEUE_EMPTY, f"nobody waits for window {window}")
+        return self._finish_current(w, now) + [self._called(w, picked.ticket, picked.reason, now)]
+
+    def decide_call(self, window: str, ticket: str, now: float) -> list[Event]:
+        w = self._usable(window)
+        t = self.ticket(ticket)
+        if t.state not in (TicketState.WAITING, TicketState.HELD):
+            raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}")
+        return self._finish_current(w, now) + [self._called(w, t, "called by number", now)]
+
+    def _called(self, w: Window, t: Ticket, reason: str, now: float) -> Event:
+        data = {
+            "ticket": t.number,
+            "window": w.id,
+            "service": t.service,
+            "priority": t.priority,
+            "front": t.front,
+            "reason": reason,
+            "wait_s": round(now - t.issued_at),
+        }
+        return Event("ticket_called", now, data)
+
+    def decide_recall(self, window: str, now: float) -> list[Event]:
+        t = self.current(window)
+        return [Event("ticket_recalled", now, {"ticket": t.number, "window": window})]
+
+    def decide_start(self, window: str, now: float) -> list[Event]:
+        t = self.current(window)
+        if t.state is not TicketState.CALLED:
+            raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is already {t.state}")
+        return [Event("ticket_started", now, {"ticket": t.number, "window": window})]
+
+    def decide_finish(self, window: str, now: float) -> list[Event]:
+        self.current(window)
+        return self._finish_current(self.window(window), now)
+
+    def decide_no_show(self, window: str, now: float) -> list[Event]:
+        t = self.current(window)
+        return [Event("ticket_no_show", now, {"ticket": t.number, "window": window})]
+
+    def decide_hold(self, window: str, now: float) -> list[Event]:
+        t = self.current(window)
+        return [Event("ticket_held", now, {"ticket": t.number, "window": window})]
+
+    def decide_transfer(self, window: str, service: str, now: float) -> list[Event]:
+        t = self.current(window)
+        if service not in self.layout.services:
+            raise QueueError(ErrorCode.UNKNOWN_SERVICE, f"no service {service!r}")
+        if service == t.service:
+            raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is already in {service}")
+        data = {"ticket": t.number, "window": window, "from": t.service, "to": service}
+        return [Event("ticket_transferred", now, data)]
+
+    def decide_open(self, window: str, now: float, staff: str | None = None) -> list[Event]:
+        self.window(window)
+        return [Event("window_opened", now, {"window": window, "staff": staff})]
+
+    def decide_close(self, window: str, now: float) -> list[Event]:
+        w = self.window(window)
+        return self._finish_current(w, now) + [Event("window_closed", now, {"window": window})]
+
+    def decide_pause(self, window: str, now: float, reason: str = "") -> list[Event]:
+        w = self._usable(window)
+        events = self._finish_current(w, now)
+        return events + [Event("window_paused", now, {"window": window, "reason": reason})]
+
+    def decide_resume(self, window: str, now: float) -> list[Event]:
+        w = self.window(window)
+        if w.status is not WindowStatus.PAUSED:
+            raise QueueError(ErrorCode.BAD_STATE, f"window {window} is {w.status}, not paused")
+        return [Event("window_resumed", now, {"window": window})]
+
+    def decide_set_services(self, window: str, services: dict[str, str], now: float) -> list[Event]:
+        self.window(window)
+        for code, tier in services.items():
+            if code not in self.layout.services:
+                raise QueueError(ErrorCode.UNKNOWN_SERVICE, f"no service {code!r}")
+            if tier not in (Tier.PRIMARY, Tier.SECONDARY):
+                raise QueueError(ErrorCode.BAD_PAYLOAD, f"tier {tier!r} is not primary/secondary")
+        return [Event("window_services_set", now, {"window": window, "services": services})]
+
+    def decide_set_priority_ratio(self, ratio: int, now: float) -> list[Event]:
+        if ratio < 0:
+            raise QueueError(ErrorCode.BAD_PAYLOAD, "priority ratio must be >= 0")
+        return [Event("priority_ratio_set", now, {"ratio": ratio})]
+
+    # ------------------------------------------------------------------ apply
+    def apply(self, event: Event) -> None:
+        """Change the state by one event (the only mutator)."""
+        self._appliers[event.kind](event)
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.apply(event)
+
+    def run(self, op: str, now: float, **args: Any) -> list[Event]:
+        """Decide and apply in one step (simulator and tests); returns the events."""
+        events = self.tick(now)
+        self.apply_all(events)
+        decided: list[Event] = getattr(self, f"decide_{op}")(now=now, **args)
+        self.apply_all(decided)
+        return events + decided
+
+    def is_front(self, priority: str | None) -> bool:
+        spec = self.layout.priority_classes.get(priority or "")
+        return spec is not None and spec.policy is PriorityPolicy.FRONT
+
+    def boost_s(self, priority: str | None) -> float:
+        spec = self.layout.priority_classes.get(priority or "")
+        if spec is None or spec.policy is not PriorityPolicy.BOOST:
+            return 0.0
+        return spec.boost_min * 60
+
+    def leave_window(self, t: Ticket) -> None:
+        if t.window is not None and self.windows[t.window].ticket == t.number:
+            self.windows[t.window].ticket = None
+
+    def unqueue(self, t: Ticket) -> None:
+        if t.state is TicketState.WAITING:
+            self.waiting[t.service].remove(t)
+
+    def is_active(self, t: Ticket) -> bool:
+        return t.state in ACTIVE_STATES
+
+
+def _appliers(engine: Engine) -> dict[str, Callable[[Event], None]]:
+    from .apply import appliers
+
+    return appliers(engine)

@@ -1,0 +1,39 @@
+"""Refusals of the queue rules, with stable codes that travel in MQTT replies."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Public error codes (docs/protocol.md lists them); never renamed."""
+
+    BAD_JSON = "bad_json"
+    BAD_PAYLOAD = "bad_payload"
+    TOO_LARGE = "too_large"
+    UNKNOWN_OP = "unknown_op"
+    UNKNOWN_DEVICE = "unknown_device"
+    FORBIDDEN = "forbidden"
+    UNKNOWN_SERVICE = "unknown_service"
+    UNKNOWN_WINDOW = "unknown_window"
+    UNKNOWN_TICKET = "unknown_ticket"
+    UNKNOWN_PRIORITY = "unknown_priority"
+    QUEUE_EMPTY = "queue_empty"
+    SERVICE_CLOSED = "service_closed"
+    HALL_CLOSED = "hall_closed"
+    DAILY_CAP = "daily_cap"
+    WINDOW_CLOSED = "window_closed"
+    WINDOW_PAUSED = "window_paused"
+    NO_CURRENT_TICKET = "no_current_ticket"
+    BAD_STATE = "bad_state"
+    ALREADY_RATED = "already_rated"
+    INTERNAL = "internal"
+
+
+class QueueError(Exception):
+    """A command the rules refuse; the state is unchanged."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

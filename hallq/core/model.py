@@ -1,0 +1,150 @@
+"""Plain data of a hall: its layout (from the config) and the live tickets and windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class TicketState(StrEnum):
+    """Where a ticket is in its life."""
+
+    ISSUED = "issued"  # number given, print not yet confirmed by the kiosk
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    HELD = "held"  # parked by staff (e.g. citizen fetches a document); can be called back
+
+
+ACTIVE_STATES = frozenset({TicketState.CALLED, TicketState.SERVING})
+QUEUED_STATES = frozenset({TicketState.ISSUED, TicketState.WAITING})
+
+
+class WindowStatus(StrEnum):
+    """A window's staffing state."""
+
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class Tier(StrEnum):
+    """How a window serves a service: its own work, or help when that service overflows."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+
+class PriorityPolicy(StrEnum):
+    """How a priority class is favoured."""
+
+    FRONT = "front"  # goes ahead of normal tickets, bounded by the hall's priority ratio
+    BOOST = "boost"  # keeps the normal order but counts as having arrived boost_min earlier
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    code: str
+    prefix: str
+    name: str
+    name_en: str
+    department: str
+    target_wait_min: float = 20.0
+    avg_service_min: float = 8.0
+    daily_cap: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSpec:
+    id: str
+    name: str
+    name_en: str
+    department: str
+    services: dict[str, Tier]
+    zone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityClassSpec:
+    id: str
+    name: str
+    name_en: str
+    policy: PriorityPolicy = PriorityPolicy.FRONT
+    boost_min: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningHours:
+    """Hours in minutes after local midnight; weekdays 0 = Monday."""
+
+    open_min: int = 0
+    close_min: int = 24 * 60
+    weekdays: frozenset[int] = frozenset(range(7))
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Everything the engine needs to know about a hall, built from the config."""
+
+    hall_id: str
+    services: dict[str, ServiceSpec]
+    windows: dict[str, WindowSpec]
+    priority_classes: dict[str, PriorityClassSpec] = field(default_factory=dict)
+    priority_ratio: int = 2  # at most 1 front-priority call per this many normal calls
+    timezone: str = "Asia/Shanghai"
+    day_start_min: int = 3 * 60
+    hours: OpeningHours = OpeningHours()
+    estimate_window: int = 20  # recent service times used for estimates
+
+
+@dataclass(slots=True)
+class Ticket:
+    number: str
+    service: str
+    seq: int
+    day: str
+    issued_at: float
+    rank_at: float  # ordering key: arrival, earlier for boosted classes; kept on transfer
+    priority: str | None = None
+    front: bool = False
+    state: TicketState = TicketState.ISSUED
+    window: str | None = None
+    called_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    calls: int = 0
+    transfers: int = 0
+    rating: int | None = None
+    reason: str = ""
+    source: str = ""
+
+    def sort_key(self) -> tuple[float, int]:
+        return (self.rank_at, self.seq)
+
+
+@dataclass(slots=True)
+class Window:
+    id: str
+    services: dict[str, Tier]
+    status: WindowStatus = WindowStatus.CLOSED
+    staff: str | None = None
+    ticket: str | None = None
+    pause_reason: str = ""
+    since: float = 0.0
+    normal_since_priority: int = 1_000_000
+    served: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One appended fact. ``data`` is JSON-safe; the store persists exactly this."""
+
+    kind: str
+    at: float
+    data: dict[str, Any]

@@ -1,0 +1,198 @@
+"""The one module that owns paho-mqtt: connection, last will, reconnect, publish, subscribe.
+
+Decided here, once: MQTT 3.1.1 with a clean session (a command sent while the service was down
+must not be replayed later), QoS 1 for commands, replies, state and events; retained state and
+presence; a last will that marks the device offline; TCP_NODELAY on the socket (Nagle costs
+~88 ms a round trip through Mosquitto, see PLATFORM.md); automatic reconnect with back-off.
+
+**Offline publishing:** :meth:`MqttLink.publish` refuses (returns False) while disconnected
+instead of queueing: a "call next" pressed during an outage must not fire minutes later. The
+retained state a process owns is republished by its ``when_connected`` callback instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+
+from hallq.errors import HallqError
+from hallq.protocol import Topics, encode
+
+log = logging.getLogger(__name__)
+Handler = Callable[[str, bytes], None]
+MAX_PUBLISH = 256 * 1024
+
+
+class MqttError(HallqError, ConnectionError):
+    """The MQTT link could not do what was asked."""
+
+
+class MessageTooLarge(MqttError, ValueError):
+    """A payload over the size limit (Mosquitto would drop the client, paho resend forever)."""
+
+
+class MqttLink:
+    """One device's connection to the hall's Mosquitto."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        hall: str,
+        device: str,
+        password: str | None,
+        *,
+        keepalive: int = 15,
+        tls_ca: str | None = None,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+    ) -> None:
+        self.host, self.port, self.keepalive = host, port, keepalive
+        self.device, self.password = device, password
+        self.topics = Topics(hall)
+        self.tls = (tls_ca, tls_cert, tls_key)
+        self.when_connected: Callable[[], None] | None = None
+        self.when_disconnected: Callable[[], None] | None = None
+        self._subs: list[tuple[str, Handler]] = []
+        self._presence: dict[str, Any] = {}
+        self._connected = threading.Event()
+        self._client: paho.Client | None = None
+        self.since = time.time()
+
+    @classmethod
+    def from_config(cls, cfg: Any, device: str) -> MqttLink:
+        """Build from a HallConfig (duck-typed to keep this module free of config imports)."""
+        m = cfg.mqtt
+        tls = m.tls
+        return cls(
+            m.host,
+            m.port,
+            cfg.hall.id,
+            device,
+            cfg.password(device),
+            keepalive=m.keepalive_s,
+            tls_ca=tls and str(cfg.resolve(tls.ca_file)),
+            tls_cert=tls and tls.cert_file and str(cfg.resolve(tls.cert_file)),
+            tls_key=tls and tls.key_file and str(cfg.resolve(tls.key_file)),
+        )
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def is_connected(self) -> bool:
+        return self._connected.is_set()
+
+    def wait_for_connection(self, timeout: float) -> bool:
+        return self._connected.wait(timeout)
+
+    def start(self) -> None:
+        """Connect in the background; reconnects by itself until stop()."""
+        c = paho.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{self.device}-{int(time.time() * 1000) % 10**8}",
+            protocol=paho.MQTTv311,
+            clean_session=True,
+        )
+        c.username_pw_set(self.device, self.password)
+        c.will_set(self.topics.presence(self.device), encode({"online": False}), 1, retain=True)
+        c.reconnect_delay_set(min_delay=1, max_delay=8)
+        c.max_queued_messages_set(10_000)
+        if self.tls[0]:
+            c.tls_set(
+                ca_certs=self.tls[0],
+                certfile=self.tls[1],
+                keyfile=self.tls[2],
+                tls_version=ssl.PROTOCOL_TLS_CLIENT,
+            )
+        c.on_socket_open = _nodelay
+        c.on_connect = self._on_connect
+        c.on_disconnect = self._on_disconnect
+        c.on_message = self._on_message
+        self._client = c
+        c.connect_async(self.host, self.port, self.keepalive)
+        c.loop_start()
+
+    def stop(self) -> None:
+        """Say goodbye (presence offline, retained), disconnect, stop the network thread."""
+        c = self._client
+        if c is None:
+            return
+        if self.is_connected:
+            info = c.publish(
+                self.topics.presence(self.device), encode({"online": False}), 1, retain=True
+            )
+            info.wait_for_publish(timeout=2)
+        c.disconnect()
+        c.loop_stop()
+        self._client = None
+        self._connected.clear()
+
+    # ------------------------------------------------------------ messaging
+    def subscribe(self, topic_filter: str, handler: Handler) -> None:
+        """Call ``handler(topic, payload)`` for each message; kept across reconnects."""
+        self._subs.append((topic_filter, handler))
+        if self._client is not None and self.is_connected:
+            self._client.subscribe(topic_filter, qos=1)
+
+    def publish(self, topic: str, payload: Any, *, retain: bool = False, qos: int = 1) -> bool:
+        """Publish a JSON payload (or raw bytes). False, and nothing queued, while offline."""
+        data = payload if isinstance(payload, bytes) else encode(payload)
+        if len(data) > MAX_PUBLISH:
+            raise MessageTooLarge(f"{topic}: {len(data)} B > {MAX_PUBLISH} B")
+        c = self._client
+        if c is None or not self.is_connected:
+            log.warning("offline: not publishing to %s", topic)
+            return False
+        return c.publish(topic, data, qos, retain=retain).rc == paho.MQTT_ERR_SUCCESS
+
+    def set_presence(self, **fields: Any) -> None:
+        """Merge device status into the retained presence message (e.g. printer paper)."""
+        self._presence.update(fields)
+        self._publish_presence()
+
+    def _publish_presence(self) -> None:
+        body = {"online": True, "since": self.since, "device": self.device, **self._presence}
+        self.publish(self.topics.presence(self.device), body, retain=True)
+
+    # ------------------------------------------------------------ callbacks
+    def _on_connect(self, client: paho.Client, _u: Any, _f: Any, rc: Any, _p: Any) -> None:
+        if rc.is_failure:
+            log.error("MQTT connect to %s:%s refused: %s", self.host, self.port, rc)
+            return
+        log.info("MQTT connected to %s:%s as %s", self.host, self.port, self.device)
+        self._connected.set()
+        for topic_filter, _h in self._subs:
+            client.subscribe(topic_filter, qos=1)
+        self._publish_presence()
+        if self.when_connected:
+            self.when_connected()
+
+    def _on_disconnect(self, _c: paho.Client, _u: Any, _f: Any, rc: Any, _p: Any) -> None:
+        was = self.is_connected
+        self._connected.clear()
+        if was:
+            log.warning("MQTT disconnected (%s); reconnecting", rc)
+            if self.when_disconnected:
+                self.when_disconnected()
+
+    def _on_message(self, _c: paho.Client, _u: Any, msg: paho.MQTTMessage) -> None:
+        for topic_filter, handler in self._subs:
+            if paho.topic_matches_sub(topic_filter, msg.topic):
+                try:
+                    handler(msg.topic, msg.payload)
+                except Exception:
+                    log.exception("handler for %s failed", msg.topic)
+
+
+def _nodelay(_c: paho.Client, _u: Any, sock: Any) -> None:
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (OSError, AttributeError):
+        pass  # websockets/TLS wrappers without the option: Nagle stays on

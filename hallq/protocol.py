@@ -1,0 +1,257 @@
+"""The MQTT contract (docs/protocol.md): topic names, command payloads, replies.
+
+Topic and op names here are public: third-party LED boards and evaluators depend on them.
+Extend, never rename. Every inbound payload is decoded by msgspec into a typed command, with
+unknown keys rejected and the key path in the error.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from hallq.core.errors import ErrorCode
+
+MAX_PAYLOAD = 4096  # bytes; larger commands are refused with "too_large"
+CmdId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+TicketNo = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{1,3}\d{3,5}$")]
+Text = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class Topics:
+    """Builds every topic of one hall: ``hallq/<hall>/...``."""
+
+    def __init__(self, hall: str) -> None:
+        self.root = f"hallq/{hall}"
+
+    def cmd(self, device: str) -> str:
+        return f"{self.root}/cmd/{device}"
+
+    def reply(self, device: str) -> str:
+        return f"{self.root}/reply/{device}"
+
+    def window(self, window: str) -> str:
+        return f"{self.root}/state/window/{window}"
+
+    def service(self, code: str) -> str:
+        return f"{self.root}/state/service/{code}"
+
+    @property
+    def hall(self) -> str:
+        return f"{self.root}/state/hall"
+
+    def event(self, name: str) -> str:
+        return f"{self.root}/event/{name}"
+
+    def presence(self, device: str) -> str:
+        return f"{self.root}/presence/{device}"
+
+    def device_of(self, topic: str) -> str:
+        """The last level of a topic: the device of cmd/<device> or presence/<device>."""
+        return topic.rsplit("/", 1)[-1]
+
+
+class _Cmd(msgspec.Struct, tag_field="op", forbid_unknown_fields=True, kw_only=True, frozen=True):
+    id: CmdId
+    sent_at: float | None = None  # device clock; commands older than max_age_s are refused
+
+
+class Issue(_Cmd, kw_only=True, tag="issue"):
+    service: Code
+    priority: Code | None = None
+    confirm: bool = False  # true: the kiosk will report the print result (print_result)
+
+
+class PrintResult(_Cmd, kw_only=True, tag="print_result"):
+    ticket: TicketNo
+    ok: bool
+    reason: Text = ""
+
+
+class CallNext(_Cmd, kw_only=True, tag="call_next"):
+    pass
+
+
+class Call(_Cmd, kw_only=True, tag="call"):
+    ticket: TicketNo
+
+
+class Recall(_Cmd, kw_only=True, tag="recall"):
+    pass
+
+
+class Start(_Cmd, kw_only=True, tag="start"):
+    pass
+
+
+class NoShow(_Cmd, kw_only=True, tag="no_show"):
+    pass
+
+
+class Finish(_Cmd, kw_only=True, tag="finish"):
+    pass
+
+
+class Hold(_Cmd, kw_only=True, tag="hold"):
+    pass
+
+
+class Transfer(_Cmd, kw_only=True, tag="transfer"):
+    service: Code
+
+
+class Cancel(_Cmd, kw_only=True, tag="cancel"):
+    ticket: TicketNo
+    reason: Text = ""
+
+
+class Pause(_Cmd, kw_only=True, tag="pause"):
+    reason: Text = ""
+    window: Code | None = None  # managers name the window; counters use their own
+
+
+class Resume(_Cmd, kw_only=True, tag="resume"):
+    window: Code | None = None
+
+
+class Open(_Cmd, kw_only=True, tag="open"):
+    staff: Code | None = None
+    window: Code | None = None
+
+
+class Close(_Cmd, kw_only=True, tag="close"):
+    window: Code | None = None
+
+
+class Evaluate(_Cmd, kw_only=True, tag="evaluate"):
+    ticket: TicketNo
+    score: Annotated[int, msgspec.Meta(ge=1, le=5)]
+
+
+class SetServices(_Cmd, kw_only=True, tag="set_services"):
+    window: Code
+    services: dict[Code, Literal["primary", "secondary"]]
+    by: Text = ""  # the manager who did it (logged)
+
+
+class SetPriorityRatio(_Cmd, kw_only=True, tag="set_priority_ratio"):
+    ratio: Annotated[int, msgspec.Meta(ge=0, le=20)]
+    by: Text = ""
+
+
+class Status(_Cmd, kw_only=True, tag="status"):
+    """Ask for a fresh copy of the hall's retained state (no change)."""
+
+
+Command = (
+    Issue
+    | PrintResult
+    | CallNext
+    | Call
+    | Recall
+    | Start
+    | NoShow
+    | Finish
+    | Hold
+    | Transfer
+    | Cancel
+    | Pause
+    | Resume
+    | Open
+    | Close
+    | Evaluate
+    | SetServices
+    | SetPriorityRatio
+    | Status
+)
+OPS = {c.__struct_config__.tag: c for c in Command.__args__}  # type: ignore[attr-defined]
+
+
+class Role(StrEnum):
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    EVALUATOR = "evaluator"
+    DISPLAY = "display"
+    BROKER = "broker"
+    BOARD = "board"
+    LED = "led"
+
+
+WINDOW_OPS = {
+    "call_next",
+    "call",
+    "recall",
+    "start",
+    "no_show",
+    "finish",
+    "hold",
+    "transfer",
+    "pause",
+    "resume",
+    "open",
+    "close",
+}
+ALLOWED: dict[Role, set[str]] = {
+    Role.KIOSK: {"issue", "print_result", "status"},
+    Role.COUNTER: WINDOW_OPS | {"cancel", "status"},
+    Role.EVALUATOR: {"evaluate", "status"},
+    Role.BOARD: WINDOW_OPS | {"set_services", "set_priority_ratio", "cancel", "issue", "status"},
+    Role.DISPLAY: {"status"},
+    Role.LED: {"status"},
+    Role.BROKER: set(),
+}
+
+
+class BadCommand(ValueError):
+    """An inbound payload that is not a valid command; carries the reply's error code."""
+
+    def __init__(self, code: ErrorCode, message: str, cmd_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.cmd_id = code, message, cmd_id
+
+
+_decoder = msgspec.json.Decoder(Command)
+
+
+def decode_command(payload: bytes) -> Command:
+    """Decode one command payload or raise BadCommand (code + readable message)."""
+    if len(payload) > MAX_PAYLOAD:
+        raise BadCommand(ErrorCode.TOO_LARGE, f"payload of {len(payload)} B > {MAX_PAYLOAD} B")
+    try:
+        return _decoder.decode(payload)
+    except msgspec.ValidationError as exc:
+        cmd_id = _peek_id(payload)
+        text = str(exc)
+        if "Invalid value" in text and "$.op" in text:
+            raise BadCommand(ErrorCode.UNKNOWN_OP, text, cmd_id) from exc
+        raise BadCommand(ErrorCode.BAD_PAYLOAD, text, cmd_id) from exc
+    except msgspec.DecodeError as exc:
+        raise BadCommand(ErrorCode.BAD_JSON, f"not JSON: {exc}") from exc
+
+
+def _peek_id(payload: bytes) -> str | None:
+    try:
+        obj = msgspec.json.decode(payload)
+    except msgspec.DecodeError:
+        return None
+    cid = obj.get("id") if isinstance(obj, dict) else None
+    return cid if isinstance(cid, str) and 0 < len(cid) <= 64 else None
+
+
+def ok_reply(cmd_id: str, **fields: Any) -> dict[str, Any]:
+    return {"id": cmd_id, "ok": True, **fields}
+
+
+def error_reply(cmd_id: str | None, code: ErrorCode, message: str) -> dict[str, Any]:
+    return {"id": cmd_id, "ok": False, "error": str(code), "message": message}
+
+
+def encode(payload: Any) -> bytes:
+    return msgspec.json.encode(payload)
+
+
+def decode_json(payload: bytes) -> Any:
+    return msgspec.json.decode(payload)
