@@ -1,0 +1,45 @@
+"""Fakes for other people's tests: same public surface as the real devices, no hardware."""
+
+from __future__ import annotations
+
+from hardware.config import PrinterConfig
+from hardware.escpos_codec import Layout, encode_ticket
+from hardware.printer import READY_STATES, PrinterStatus, PrintOutcome, PrintResult
+from hardware.ticket import TicketPrint
+
+
+class FakePrinter:
+    """Records tickets; set ``.status_value`` (or ``fail_send``) to simulate faults."""
+
+    def __init__(self, cfg: PrinterConfig | None = None) -> None:
+        self.cfg = cfg or PrinterConfig(type="dummy")
+        self.layout = Layout(self.cfg.paper_mm, self.cfg.encoding, self.cfg.cutter, self.cfg.qr)
+        self.status_value = PrinterStatus.ONLINE_OK
+        self.fail_send = False
+        self.tickets: list[TicketPrint] = []
+        self.raw = b""
+        self.is_open = False
+
+    def open(self) -> None:
+        self.is_open = True
+
+    def close(self) -> None:
+        self.is_open = False
+
+    def status(self) -> PrinterStatus:
+        return self.status_value if self.is_open else PrinterStatus.OFFLINE
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status() in READY_STATES
+
+    def print_ticket(self, t: TicketPrint) -> PrintResult:
+        status = self.status()
+        if status not in READY_STATES:
+            return PrintResult(PrintOutcome.NOT_READY, status, 0, f"printer {status.value}")
+        if self.fail_send:
+            return PrintResult(PrintOutcome.SEND_FAILED, PrinterStatus.UNKNOWN, 0, "fake failure")
+        data = encode_ticket(t, self.layout)
+        self.tickets.append(t)
+        self.raw += data
+        return PrintResult(PrintOutcome.PRINTED, status, len(data))

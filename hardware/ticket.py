@@ -1,0 +1,76 @@
+"""What goes on a ticket, and how it is laid out as text lines (no I/O, no ESC/POS)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "ahead": "前面还有 {n} 人等候",
+        "wait": "预计等待约 {m} 分钟",
+        "issued": "取号时间：{t}",
+    },
+    "zh-Hant": {  # for Big5 printers (Hong Kong, Macao, Taiwan)
+        "ahead": "前面還有 {n} 人等候",
+        "wait": "預計等待約 {m} 分鐘",
+        "issued": "取號時間：{t}",
+    },
+    "en": {
+        "ahead": "People ahead: {n}",
+        "wait": "Estimated wait: about {m} min",
+        "issued": "Issued: {t}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class TicketPrint:
+    """Everything printed on one queue ticket (no personal data of the citizen)."""
+
+    hall_name: str
+    service_name: str
+    ticket: str
+    ahead: int
+    est_wait_min: int | None
+    issued_at: datetime
+    qr_data: str | None = None
+    footer: str | None = None
+    window_hint: str | None = None
+    lang: Lang = "zh"
+
+
+def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
+    """The small-print lines under the big number, in the ticket's language."""
+    labels = _LABELS["zh-Hant" if traditional and t.lang == "zh" else t.lang]
+    lines = [labels["ahead"].format(n=t.ahead)]
+    if t.est_wait_min is not None:
+        lines.append(labels["wait"].format(m=t.est_wait_min))
+    if t.window_hint:
+        lines.append(t.window_hint)
+    lines.append(labels["issued"].format(t=t.issued_at.strftime("%Y-%m-%d %H:%M:%S")))
+    return lines
+
+
+def text_columns(text: str) -> int:
+    """Printer columns a string takes: CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_columns(text: str, columns: int) -> list[str]:
+    """Split text into pieces that each fit in `columns` printer columns."""
+    pieces: list[str] = []
+    current, used = "", 0
+    for char in text:
+        width = text_columns(char)
+        if used + width > columns and current:
+            pieces.append(current)
+            current, used = "", 0
+        current += char
+        used += width
+    pieces.append(current)
+    return pieces
