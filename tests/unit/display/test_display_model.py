@@ -1,0 +1,172 @@
+"""DisplayModel: zone filter, restore from retained state, stale events, recall, waiting rows."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from display.messages import CalledEvent, ServiceState, WindowState
+from display.model import Announcement, DisplayModel, HallInfo
+
+T0 = 1_800_000_000.0
+
+
+def info() -> HallInfo:
+    return HallInfo(
+        window_names={"w01": "1号窗口", "w02": "2号窗口", "w03": "3号窗口"},
+        window_zones={"w01": "F1", "w02": "F1", "w03": "F2"},
+        service_names={"A": "社保", "B": "医保", "C": "公积金"},
+        service_departments={"A": "rs", "B": "rs", "C": "gjj"},
+        department_names={"rs": "人社局", "gjj": "公积金中心"},
+        zone_services={"F1": {"A", "B"}, "F2": {"C"}},
+    )
+
+
+def ev(ticket: str, window: str, at: float, **kw: object) -> CalledEvent:
+    return CalledEvent(ticket=ticket, window=window, at=at, service="A", **kw)  # type: ignore[arg-type]
+
+
+def ws(
+    window: str, ticket: str | None, called_at: float | None, state: str = "called"
+) -> WindowState:
+    return WindowState(
+        window=window,
+        name="",
+        zone=info().window_zones[window],
+        status="open",
+        ticket=ticket,
+        ticket_state=state if ticket else None,
+        service="A",
+        called_at=called_at,
+    )
+
+
+def test_fresh_call_is_shown_highlighted_and_announced() -> None:
+    m = DisplayModel(info())
+    a = m.on_called(ev("A001", "w01", T0), now=T0 + 0.1)
+    assert a == Announcement("A001", "1号窗口", False)
+    v = m.view(T0 + 1)
+    assert v.latest is not None and v.latest.ticket == "A001"
+    assert v.latest.window_name == "1号窗口" and v.latest.service_name == "社保"
+    assert v.is_highlighted
+    assert not m.view(T0 + 60).is_highlighted
+
+
+def test_event_window_name_wins_over_config() -> None:
+    m = DisplayModel(info())
+    a = m.on_called(ev("A001", "w01", T0, window_name="一号窗"), now=T0)
+    assert a is not None and a.window_name == "一号窗"
+
+
+def test_stale_event_is_shown_not_announced() -> None:
+    m = DisplayModel(info(), stale_s=30)
+    assert m.on_called(ev("A001", "w01", T0), now=T0 + 31) is None
+    v = m.view(T0 + 31)
+    assert v.latest is not None and v.latest.ticket == "A001"
+    assert not v.is_highlighted
+
+
+def test_zone_filter_on_events_and_states() -> None:
+    m = DisplayModel(info(), zone="F2")
+    assert m.on_called(ev("A001", "w01", T0), now=T0) is None
+    assert m.on_called(ev("C001", "w03", T0 + 1), now=T0 + 1) is not None
+    m.on_window(ws("w02", "A002", T0 + 2))
+    v = m.view(T0 + 2)
+    assert [c.ticket for c in [v.latest, *v.recent] if c] == ["C001"]
+
+
+def test_event_zone_field_overrides_config_zone() -> None:
+    m = DisplayModel(info(), zone="F2")
+    assert m.on_called(ev("A001", "w01", T0, zone="F2"), now=T0) is not None
+
+
+def test_restore_from_retained_states_newest_first_never_announced() -> None:
+    m = DisplayModel(info())
+    m.on_window(ws("w01", "A001", T0))
+    m.on_window(ws("w02", "A002", T0 + 5))
+    m.on_window(ws("w03", None, None))
+    v = m.view(T0 + 10)
+    assert v.latest is not None and v.latest.ticket == "A002"
+    assert v.latest.window_name == "2号窗口"
+    assert [c.ticket for c in v.recent] == ["A001"]
+    assert not v.is_highlighted
+
+
+def test_finished_ticket_in_retained_state_is_not_a_current_call() -> None:
+    m = DisplayModel(info())
+    m.on_window(ws("w01", "A001", T0, state="done"))
+    assert m.view(T0).latest is None
+
+
+def test_retained_state_after_event_does_not_duplicate() -> None:
+    m = DisplayModel(info())
+    m.on_called(ev("A001", "w01", T0), now=T0)
+    m.on_window(ws("w01", "A001", T0))
+    v = m.view(T0)
+    assert v.latest is not None and v.recent == []
+
+
+def test_redelivered_event_not_announced_twice() -> None:
+    m = DisplayModel(info())
+    assert m.on_called(ev("A001", "w01", T0), now=T0) is not None
+    assert m.on_called(ev("A001", "w01", T0), now=T0 + 1) is None
+
+
+def test_recall_is_announced_again_and_moves_to_top() -> None:
+    m = DisplayModel(info())
+    m.on_called(ev("A001", "w01", T0), now=T0)
+    m.on_called(ev("A002", "w02", T0 + 10), now=T0 + 10)
+    a = m.on_called(ev("A001", "w01", T0 + 20, recall=True), now=T0 + 20)
+    assert a == Announcement("A001", "1号窗口", True)
+    v = m.view(T0 + 21)
+    assert v.latest is not None and v.latest.ticket == "A001" and v.latest.recall
+    assert [c.ticket for c in v.recent] == ["A002"] and v.is_highlighted
+
+
+def test_recent_list_is_bounded() -> None:
+    m = DisplayModel(info(), recent=6)
+    for i in range(20):
+        m.on_called(ev(f"A{i:03d}", "w01", T0 + i), now=T0 + i)
+    v = m.view(T0 + 20)
+    assert v.latest is not None and v.latest.ticket == "A019"
+    assert [c.ticket for c in v.recent] == [f"A{i:03d}" for i in range(18, 12, -1)]
+
+
+def test_waiting_rows_per_service_then_per_department_when_too_many() -> None:
+    m = DisplayModel(info())
+    m.on_service(ServiceState(service="A", name="社保", department="rs", waiting=3, est_wait_s=600))
+    m.on_service(ServiceState(service="B", name="医保", department="rs", waiting=2))
+    m.on_service(ServiceState(service="C", name="公积金", department="gjj", waiting=0))
+    v = m.view(T0, max_rows=5)
+    assert [(r.name, r.waiting, r.est_wait_min) for r in v.waiting] == [
+        ("社保", 3, 10),
+        ("医保", 2, None),
+    ]
+    assert v.waiting_total == 5
+    v = m.view(T0, max_rows=1)
+    assert [(r.name, r.waiting) for r in v.waiting] == [("人社局", 5)]
+
+
+def test_zone_display_counts_only_its_services() -> None:
+    m = DisplayModel(info(), zone="F2")
+    m.on_service(ServiceState(service="A", waiting=3))
+    m.on_service(ServiceState(service="C", waiting=4))
+    assert m.view(T0).waiting_total == 4
+
+
+def test_online_flag_follows_link() -> None:
+    m = DisplayModel(info())
+    assert not m.view(T0).is_online
+    m.set_online(True)
+    assert m.view(T0).is_online
+
+
+@given(st.lists(st.tuples(st.sampled_from(["w01", "w02", "w03"]), st.integers(0, 50)), max_size=40))
+def test_calls_always_newest_first_unique_and_bounded(calls: list[tuple[str, int]]) -> None:
+    m = DisplayModel(info(), recent=6)
+    for i, (w, t) in enumerate(calls):
+        m.on_called(ev(f"A{t:03d}", w, T0 + i), now=T0 + i)
+    shown = m.calls
+    assert len(shown) <= 7
+    assert [c.at for c in shown] == sorted((c.at for c in shown), reverse=True)
+    assert len({(c.ticket, c.window) for c in shown}) == len(shown)

@@ -1,0 +1,136 @@
+"""AnnounceQueue (order, no loss, no overlap) and WindowBoardDriver (text, only on change)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import msgspec
+
+from display.boards import WindowBoardDriver, board_text
+from display.messages import WindowState
+from display.model import Announcement
+from display.voice import AnnounceQueue
+
+
+class RecordingAnnouncer:
+    """Takes a little time per call and notes any overlap."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[str, str, bool]] = []
+        self.busy = threading.Lock()
+        self.overlaps = 0
+
+    def announce(self, ticket: str, window_name: str, recall: bool = False) -> None:
+        if not self.busy.acquire(blocking=False):
+            self.overlaps += 1
+            return
+        try:
+            time.sleep(0.002)
+            self.said.append((ticket, window_name, recall))
+        finally:
+            self.busy.release()
+
+
+class Board:
+    def __init__(self, fail: bool = False) -> None:
+        self.texts: list[str] = []
+        self.fail = fail
+
+    def show(self, text: str) -> None:
+        if self.fail:
+            raise OSError("serial gone")
+        self.texts.append(text)
+
+
+def test_burst_from_many_threads_is_said_in_arrival_order_without_overlap() -> None:
+    ann = RecordingAnnouncer()
+    q = AnnounceQueue(ann)
+    q.start()
+    order: list[tuple[str, str, bool]] = []
+    lock = threading.Lock()
+
+    def caller(k: int) -> None:
+        for i in range(5):
+            with lock:  # the arrival order is what the lock serialises
+                a = Announcement(f"A{k}{i:02d}", f"{k}号窗口", recall=i == 4)
+                order.append((a.ticket, a.window_name, a.recall))
+                q.put(a)
+
+    threads = [threading.Thread(target=caller, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert q.wait_for_idle(10)
+    q.stop()
+    assert ann.said == order and len(ann.said) == 20
+    assert ann.overlaps == 0
+
+
+def test_failing_announcer_does_not_stop_the_queue() -> None:
+    said: list[str] = []
+
+    class Flaky:
+        def announce(self, ticket: str, window_name: str, recall: bool = False) -> None:
+            if ticket == "A001":
+                raise RuntimeError("aplay failed")
+            said.append(ticket)
+
+    q = AnnounceQueue(Flaky())
+    q.start()
+    for t in ("A001", "A002"):
+        q.put(Announcement(t, "1号窗口"))
+    assert q.wait_for_idle(5)
+    q.stop()
+    assert said == ["A002"]
+
+
+def state(**kw: object) -> WindowState:
+    base: dict[str, object] = {"window": "w01", "name": "1号窗口", "status": "open"}
+    base.update(kw)
+    return WindowState(**base)  # type: ignore[arg-type]
+
+
+def test_board_text_for_each_window_situation() -> None:
+    assert board_text(state(ticket="A001", ticket_state="called")) == "A001 请到1号窗口"
+    assert board_text(state(ticket="A001", ticket_state="serving"), "{ticket}", "") == "A001"
+    assert board_text(state(ticket="A001", ticket_state="done")) == "欢迎光临"
+    assert board_text(state(status="paused")) == "暂停服务"
+    assert board_text(state(status="closed")) == "暂停办理"
+
+
+def test_driver_writes_only_its_boards_and_only_on_change() -> None:
+    b1, b2 = Board(), Board()
+    d = WindowBoardDriver({"w01": b1, "w02": b2})
+    enc = msgspec.json.encode
+    d.on_message("x", enc({"window": "w01", "name": "1号窗口", "status": "open"}))
+    d.on_message(
+        "x", enc({"window": "w01", "name": "1号窗口", "status": "open", "served_today": 3})
+    )
+    d.on_message(
+        "x",
+        enc(
+            {
+                "window": "w01",
+                "name": "1号窗口",
+                "status": "open",
+                "ticket": "A001",
+                "ticket_state": "called",
+            }
+        ),
+    )
+    d.on_message("x", enc({"window": "w09", "name": "9号窗口", "status": "open"}))
+    d.on_message("x", b"")
+    d.on_message("x", b"{not json")
+    assert b1.texts == ["欢迎光临", "A001 请到1号窗口"]
+    assert b2.texts == []
+
+
+def test_failing_board_is_retried_on_next_message() -> None:
+    b = Board(fail=True)
+    d = WindowBoardDriver({"w01": b})
+    d.on_window(state(ticket="A001", ticket_state="called"))
+    b.fail = False
+    d.on_window(state(ticket="A001", ticket_state="called"))
+    assert b.texts == ["A001 请到1号窗口"]
