@@ -129,6 +129,7 @@ class MqttLink:
                 self.topics.presence(self.device), encode({"online": False}), 1, retain=True
             )
             info.wait_for_publish(timeout=2)
+        self._connected.clear()
         c.disconnect()
         c.loop_stop()
         self._client = None

@@ -38,9 +38,12 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
         e.issued[t.service] = e.issued.get(t.service, 0) + 1
         if t.state is TicketState.WAITING:
             e.waiting[t.service].append(t)
+        else:
+            e.unconfirmed[t.number] = t
 
     def printed(ev: Event) -> None:
         t = e.tickets[ev.data["ticket"]]
+        e.unconfirmed.pop(t.number, None)
         if t.state is TicketState.ISSUED:
             t.state = TicketState.WAITING
             e.waiting[t.service].append(t)
@@ -48,6 +51,7 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
     def cancelled(ev: Event) -> None:
         t = e.tickets[ev.data["ticket"]]
         e.unqueue(t)
+        e.unconfirmed.pop(t.number, None)
         t.state = TicketState.CANCELLED
         t.reason = ev.data.get("reason", "")
 

@@ -25,7 +25,9 @@ from .model import (
     Window,
     WindowStatus,
 )
-from .routing import choose
+from .policies import Policy, get_policy
+
+DEFAULT_POLICY = "default"
 
 ISSUE_CONFIRM_TIMEOUT_S = 60.0
 
@@ -33,8 +35,9 @@ ISSUE_CONFIRM_TIMEOUT_S = 60.0
 class Engine:
     """All tickets and windows of one hall for the current business day."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, policy: str | Policy = DEFAULT_POLICY) -> None:
         self.layout = layout
+        self.policy = get_policy(policy)
         self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
         self.priority_ratio = layout.priority_ratio
         self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
@@ -44,6 +47,7 @@ class Engine:
 
     def _reset_day(self) -> None:
         self.tickets: dict[str, Ticket] = {}
+        self.unconfirmed: dict[str, Ticket] = {}  # ISSUED: print not yet confirmed
         self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
         self.counters: dict[str, int] = {}
         self.issued: dict[str, int] = {}
@@ -76,11 +80,7 @@ class Engine:
 
     def queued(self, service: str) -> list[Ticket]:
         """Tickets of a service not yet called: waiting, plus issued ones awaiting print."""
-        issued = [
-            t
-            for t in self.tickets.values()
-            if t.service == service and t.state is TicketState.ISSUED
-        ]
+        issued = [t for t in self.unconfirmed.values() if t.service == service]
         return self.waiting[service] + issued
 
     def service_open_reason(self, service: str, now: float) -> ErrorCode | None:
@@ -109,8 +109,8 @@ class Engine:
             return [Event("day_started", now, {"day": day, "previous": self.day})]
         stale = [
             t.number
-            for t in self.tickets.values()
-            if t.state is TicketState.ISSUED and now - t.issued_at > ISSUE_CONFIRM_TIMEOUT_S
+            for t in self.unconfirmed.values()
+            if now - t.issued_at > ISSUE_CONFIRM_TIMEOUT_S
         ]
         return [Event("ticket_printed", now, {"ticket": n, "assumed": True}) for n in stale]
 
@@ -187,7 +187,7 @@ class Engine:
 
     def decide_call_next(self, window: str, now: float) -> list[Event]:
         w = self._usable(window)
-        picked = choose(w, self.waiting, self.layout.services, self.priority_ratio, now)
+        picked = self.policy.choose(self, w, now)
         if picked is None:
             raise QueueError(ErrorCode.QUEUE_EMPTY, f"nobody waits for window {window}")
         return self._finish_current(w, now) + [self._called(w, picked.ticket, picked.reason, now)]

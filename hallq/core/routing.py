@@ -10,7 +10,7 @@ Rules, in order (docs/architecture.md explains them):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from .model import ServiceSpec, Ticket, Tier, Window
@@ -38,6 +38,34 @@ def choose(
     now: float,
 ) -> Choice | None:
     """Pick the next ticket for ``window`` from ``waiting`` (service code -> waiting tickets)."""
+    overdue = {
+        code
+        for code, tier in window.services.items()
+        if tier is Tier.SECONDARY
+        and (oldest := _oldest(waiting.get(code, []))) is not None
+        and _overdue(oldest, specs[code], now)
+    }
+    return choose_among(
+        window, waiting, specs, priority_ratio, now, urgent=overdue, score=_earliest
+    )
+
+
+def _earliest(t: Ticket) -> float:
+    return -t.rank_at
+
+
+def choose_among(
+    window: Window,
+    waiting: Mapping[str, list[Ticket]],
+    specs: Mapping[str, ServiceSpec],
+    priority_ratio: int,
+    now: float,
+    *,
+    urgent: Set[str],
+    score: Callable[[Ticket], float],
+) -> Choice | None:
+    """Rule 1 as above; then primary services and the ``urgent`` secondary ones compete by
+    ``score`` (highest first, ties by number), other secondary ones only when those are empty."""
     queues = {code: waiting.get(code, []) for code in window.services}
     fronts = {c: [t for t in q if t.front] for c, q in queues.items()}
     normals = {c: [t for t in q if not t.front] for c, q in queues.items()}
@@ -47,7 +75,7 @@ def choose(
         return None
     use_front = any_front and (not any_normal or window.normal_since_priority >= priority_ratio)
     pool = fronts if use_front else normals
-    picked = _pick_by_tier(window, pool, specs, now)
+    picked = _pick_by_tier(window, pool, specs, now, urgent=urgent, score=score)
     if picked is None:
         return None
     ticket, tier_reason = picked
@@ -58,30 +86,32 @@ def choose(
 
 
 def _pick_by_tier(
-    window: Window, pool: Mapping[str, list[Ticket]], specs: Mapping[str, ServiceSpec], now: float
+    window: Window,
+    pool: Mapping[str, list[Ticket]],
+    specs: Mapping[str, ServiceSpec],
+    now: float,
+    *,
+    urgent: Set[str],
+    score: Callable[[Ticket], float],
 ) -> tuple[Ticket, str] | None:
-    primary: list[Ticket] = []
-    overdue: list[Ticket] = []
+    first: list[Ticket] = []
     secondary: list[Ticket] = []
     for code, tickets in pool.items():
         oldest = _oldest(tickets)
         if oldest is None:
             continue
-        if window.services[code] is Tier.PRIMARY:
-            primary.append(oldest)
-        elif _overdue(oldest, specs[code], now):
-            overdue.append(oldest)
+        if window.services[code] is Tier.PRIMARY or code in urgent:
+            first.append(oldest)
         else:
             secondary.append(oldest)
-    if primary or overdue:
-        best = _oldest(primary + overdue)
-        assert best is not None
+    if first:
+        best = max(first, key=lambda t: (score(t), -t.seq))
         wait_min = (now - best.rank_at) / 60
-        if best in overdue:
+        if window.services[best.service] is Tier.SECONDARY:
             target = specs[best.service].target_wait_min
             return best, f"secondary {best.service} over target ({wait_min:.0f}>{target:.0f} min)"
         return best, f"primary {best.service}, longest wait {wait_min:.0f} min"
-    best = _oldest(secondary)
-    if best is None:
+    spare = _oldest(secondary)
+    if spare is None:
         return None
-    return best, f"secondary {best.service}, no primary ticket waiting"
+    return spare, f"secondary {spare.service}, no primary ticket waiting"

@@ -1,0 +1,87 @@
+"""Commands -> engine decisions: one small handler per op (no if-chain, no MQTT here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hallq import protocol as p
+from hallq.core.engine import Engine
+from hallq.core.errors import ErrorCode, QueueError
+from hallq.core.model import Event
+
+Handler = Callable[[Engine, Any, str, str | None, float], list[Event]]
+
+
+def _win(window: str | None, cmd: Any) -> str:
+    """The window a command acts on: the counter's own, or the one a manager names."""
+    named = getattr(cmd, "window", None)
+    if window is not None:
+        if named is not None and named != window:
+            raise QueueError(ErrorCode.FORBIDDEN, f"this device works window {window} only")
+        return window
+    if named is None:
+        raise QueueError(ErrorCode.BAD_PAYLOAD, "field 'window' is required")
+    return str(named)
+
+
+def _evaluate(e: Engine, c: p.Evaluate, dev: str, window: str | None, now: float) -> list[Event]:
+    ticket = e.ticket(c.ticket)
+    if window is not None and ticket.window != window:
+        raise QueueError(ErrorCode.FORBIDDEN, f"{ticket.number} was not served at {window}")
+    return e.decide_evaluate(c.ticket, c.score, now, source=dev)
+
+
+HANDLERS: dict[str, Handler] = {
+    "issue": lambda e, c, dev, w, now: e.decide_issue(
+        c.service, now, priority=c.priority, confirm=c.confirm, source=dev
+    ),
+    "print_result": lambda e, c, dev, w, now: e.decide_print_result(
+        c.ticket, c.ok, now, reason=c.reason
+    ),
+    "call_next": lambda e, c, dev, w, now: e.decide_call_next(_win(w, c), now),
+    "call": lambda e, c, dev, w, now: e.decide_call(_win(w, c), c.ticket, now),
+    "recall": lambda e, c, dev, w, now: e.decide_recall(_win(w, c), now),
+    "start": lambda e, c, dev, w, now: e.decide_start(_win(w, c), now),
+    "no_show": lambda e, c, dev, w, now: e.decide_no_show(_win(w, c), now),
+    "finish": lambda e, c, dev, w, now: e.decide_finish(_win(w, c), now),
+    "hold": lambda e, c, dev, w, now: e.decide_hold(_win(w, c), now),
+    "transfer": lambda e, c, dev, w, now: e.decide_transfer(_win(w, c), c.service, now),
+    "cancel": lambda e, c, dev, w, now: e.decide_cancel(c.ticket, now, reason=c.reason),
+    "pause": lambda e, c, dev, w, now: e.decide_pause(_win(w, c), now, reason=c.reason),
+    "resume": lambda e, c, dev, w, now: e.decide_resume(_win(w, c), now),
+    "open": lambda e, c, dev, w, now: e.decide_open(_win(w, c), now, staff=c.staff),
+    "close": lambda e, c, dev, w, now: e.decide_close(_win(w, c), now),
+    "evaluate": _evaluate,
+    "set_services": lambda e, c, dev, w, now: e.decide_set_services(c.window, c.services, now),
+    "set_priority_ratio": lambda e, c, dev, w, now: e.decide_set_priority_ratio(c.ratio, now),
+    "status": lambda e, c, dev, w, now: [],
+}
+
+
+REPLY_KEYS = (
+    "ticket",
+    "service",
+    "window",
+    "reason",
+    "ahead",
+    "est_wait_s",
+    "priority",
+    "wait_s",
+    "score",
+    "from",
+    "to",
+    "staff",
+    "day",
+)
+
+
+def reply_fields(events: list[Event]) -> dict[str, Any]:
+    """What a reply carries: the facts of the command's own events (last one wins)."""
+    out: dict[str, Any] = {}
+    for ev in events:
+        if ev.kind == "day_started":
+            continue
+        out.update({k: v for k, v in ev.data.items() if k in REPLY_KEYS})
+        out["at"] = ev.at
+    return out

@@ -1,0 +1,189 @@
+"""The broker service: MQTT commands in, durable events, retained state and call events out.
+
+Edges only translate: a payload is decoded into a typed command, checked against the sending
+device's role, answered from the store if its id was seen before, handed to the engine, and
+the resulting events are made durable BEFORE the reply and the state go out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from hallq import protocol as p
+from hallq.config import HallConfig
+from hallq.core.engine import Engine
+from hallq.core.errors import ErrorCode, QueueError
+from hallq.core.model import Event
+from hallq.mqtt import MqttLink
+
+from .handlers import HANDLERS, reply_fields
+from .publisher import Publisher
+from .store import EventStore
+
+log = logging.getLogger(__name__)
+TICK_S = 1.0
+REFRESH_S = 30.0
+REPLY_MEMORY_S = 2 * 86400
+
+
+class BrokerService:
+    """One hall's queue service. ``start()`` connects; ``handle()`` is usable without MQTT."""
+
+    def __init__(
+        self,
+        cfg: HallConfig,
+        device_id: str | None = None,
+        *,
+        store: EventStore | None = None,
+        link: MqttLink | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.cfg = cfg
+        broker = next(d for d in cfg.devices if d.role == "broker")
+        self.device_id = device_id or broker.id
+        store_path = getattr(cfg.device(self.device_id), "store", "hallq.db")
+        self.store = store or EventStore(cfg.resolve(store_path))
+        self.link = link
+        self.clock = clock
+        self.engine = Engine(cfg.layout())
+        self.topics = p.Topics(cfg.hall.id)
+        self.publisher = Publisher(self.engine, self.topics, self._send)
+        self.roles = {d.id: p.Role(d.role) for d in cfg.devices}
+        self.window_of = {d.id: getattr(d, "window", None) for d in cfg.devices}
+        self.presence: dict[str, dict[str, Any]] = {}
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    def load(self) -> int:
+        """Open the store and rebuild today's state from its events; returns how many."""
+        self.store.open()
+        n = 0
+        for ev in self.store.replay_events():
+            self.engine.apply(ev)
+            n += 1
+        self._tick()
+        log.info("replayed %d events; business day %s", n, self.engine.day)
+        return n
+
+    def start(self) -> None:
+        self.load()
+        if self.link is None:
+            self.link = MqttLink.from_config(self.cfg, self.device_id)
+        self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
+        self.link.subscribe(self.topics.presence("+"), self._on_presence)
+        self.link.when_connected = lambda: self.publisher.publish_all(self.clock(), force=True)
+        self.link.start()
+        self._ticker = threading.Thread(target=self._tick_loop, name="broker-tick", daemon=True)
+        self._ticker.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=3)
+        if self.link is not None:
+            self.link.stop()
+        self.store.close()
+
+    # ------------------------------------------------------------ commands
+    def _on_cmd(self, topic: str, payload: bytes) -> None:
+        device = self.topics.device_of(topic)
+        reply = self.handle(device, payload)
+        self._send(self.topics.reply(device), reply)
+
+    def handle(self, device: str, payload: bytes) -> dict[str, Any]:
+        """Answer one command payload from ``device``; never raises for bad input."""
+        try:
+            cmd = p.decode_command(payload)
+        except p.BadCommand as exc:
+            log.warning("bad command from %s: %s", device, exc.message)
+            return p.error_reply(exc.cmd_id, exc.code, exc.message)
+        with self._lock:
+            seen = self.store.reply_for(device, cmd.id)
+            if seen is not None:
+                return seen
+            reply = self._execute(device, cmd)
+        return reply
+
+    def _execute(self, device: str, cmd: Any) -> dict[str, Any]:
+        op = cmd.__struct_config__.tag
+        role = self.roles.get(device)
+        if role is None:
+            log.warning("command %s from unknown device %s", op, device)
+            return p.error_reply(cmd.id, ErrorCode.UNKNOWN_DEVICE, f"unknown device {device}")
+        if op not in p.ALLOWED[role]:
+            log.warning("device %s (%s) may not %s", device, role, op)
+            return p.error_reply(cmd.id, ErrorCode.FORBIDDEN, f"a {role} may not {op}")
+        self._tick()
+        now = self.clock()
+        try:
+            events = HANDLERS[op](self.engine, cmd, device, self.window_of.get(device), now)
+        except QueueError as exc:
+            reply = p.error_reply(cmd.id, exc.code, exc.message)
+            self.store.append([], self.engine.day, (device, cmd.id, reply), now)
+            return reply
+        reply = p.ok_reply(cmd.id, op=op, **reply_fields(events))
+        self._commit(events, (device, cmd.id, reply))
+        if op == "status":
+            self.publisher.publish_all(now, force=True)
+        if op in ("set_services", "set_priority_ratio"):
+            log.info("manager action %s by %s: %s", op, device, getattr(cmd, "by", ""))
+        return reply
+
+    def _commit(self, events: list[Event], command: tuple[str, str, dict[str, Any]] | None) -> None:
+        """Durable first, then memory, then the world."""
+        self.store.append(events, self.engine.day, command, self.clock())
+        self.engine.apply_all(events)
+        if events:
+            self.publisher.after(events, self.clock())
+
+    # ------------------------------------------------------------ periodic
+    def _tick(self) -> None:
+        with self._lock:
+            now = self.clock()
+            events = self.engine.tick(now)
+            while events:
+                self._commit(events, None)
+                events = self.engine.tick(now)
+
+    def _tick_loop(self) -> None:
+        last_refresh = last_prune = self.clock()
+        while not self._stop.wait(TICK_S):
+            try:
+                self._tick()
+                now = self.clock()
+                if now - last_refresh >= REFRESH_S:
+                    with self._lock:
+                        self.publisher.publish_all(now)
+                    last_refresh = now
+                if now - last_prune >= 3600:
+                    with self._lock:
+                        self.store.forget_commands(now - REPLY_MEMORY_S)
+                    last_prune = now
+            except Exception:
+                log.exception("periodic work failed")
+
+    # ------------------------------------------------------------ presence
+    def _on_presence(self, topic: str, payload: bytes) -> None:
+        device = self.topics.device_of(topic)
+        try:
+            body = p.decode_json(payload) if payload else {"online": False}
+        except Exception:
+            log.warning("unreadable presence from %s", device)
+            return
+        if not isinstance(body, dict):
+            return
+        was = self.presence.get(device, {}).get("online")
+        self.presence[device] = body
+        if was != body.get("online"):
+            log.info("device %s is %s", device, "online" if body.get("online") else "offline")
+
+    def _send(self, topic: str, payload: Any, retain: bool = False) -> bool:
+        if self.link is None:
+            return True
+        return self.link.publish(topic, payload, retain=retain)

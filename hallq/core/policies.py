@@ -1,0 +1,116 @@
+"""Named call-next policies: which waiting ticket a window takes, as a swappable rule.
+
+Every policy keeps the bounded front-priority rule of :mod:`.routing` (at most one priority
+call per ``priority_ratio`` normal calls while normal tickets wait), so no normal ticket
+starves behind priority citizens. They differ in which services a window may take:
+
+- ``department_fifo``: only the window's primary services, oldest first: a hall without
+  balancing, where every department keeps to its own counters.
+- ``default``: primary first; a secondary service when no primary ticket waits or when its
+  oldest ticket has already waited past the service's target (see :mod:`.routing`).
+- ``dynamic``: dynamic skills. A secondary service competes as soon as its *predicted* wait
+  (the wait of the last ticket in its line, served by the windows that hold it as primary)
+  passes its target, and then the window picks the line that is furthest behind its target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
+
+from .model import ServiceSpec, Ticket, Tier, Window, WindowStatus
+from .routing import Choice, choose, choose_among
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+class Policy(Protocol):
+    """Chooses the next ticket for ``window``; reads the engine, never changes it."""
+
+    name: str
+
+    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None: ...
+
+
+class DefaultPolicy:
+    name = "default"
+
+    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
+        return choose(window, engine.waiting, engine.layout.services, engine.priority_ratio, now)
+
+
+class DepartmentFifoPolicy:
+    name = "department_fifo"
+
+    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
+        own: dict[str, Tier] = {c: t for c, t in window.services.items() if t is Tier.PRIMARY}
+        mine = replace(window, services=own)
+        return choose(mine, engine.waiting, engine.layout.services, engine.priority_ratio, now)
+
+
+class DynamicPolicy:
+    """Secondary lines join when their predicted wait passes target; most-behind line first."""
+
+    name = "dynamic"
+
+    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
+        urgent = {
+            code
+            for code, tier in window.services.items()
+            if tier is Tier.SECONDARY and predicted_over_target(engine, code, now)
+        }
+        return choose_among(
+            window,
+            engine.waiting,
+            engine.layout.services,
+            engine.priority_ratio,
+            now,
+            urgent=urgent,
+            score=lambda t: _lateness(engine.layout.services, t, now),
+        )
+
+
+def _lateness(specs: Mapping[str, ServiceSpec], t: Ticket, now: float) -> float:
+    """How far a ticket's wait is through its service's target (1.0 = at target)."""
+    return (now - t.rank_at) / (specs[t.service].target_wait_min * 60)
+
+
+def primary_windows(engine: Engine, service: str) -> int:
+    return sum(
+        1
+        for w in engine.windows.values()
+        if w.services.get(service) is Tier.PRIMARY and w.status is WindowStatus.OPEN
+    )
+
+
+def predicted_over_target(engine: Engine, service: str, now: float) -> bool:
+    """Will the newest ticket of ``service`` wait past target if only its own windows serve it?"""
+    queue = engine.waiting.get(service)
+    if not queue:
+        return False
+    spec = engine.layout.services[service]
+    own = primary_windows(engine, service)
+    if own == 0:
+        return True
+    newest = max(queue, key=Ticket.sort_key)
+    from .estimate import mean_service_s
+
+    ahead_s = len(queue) * mean_service_s(engine, service) / own
+    return (now - newest.rank_at) + ahead_s > spec.target_wait_min * 60
+
+
+POLICIES: dict[str, Policy] = {
+    p.name: p for p in (DefaultPolicy(), DepartmentFifoPolicy(), DynamicPolicy())
+}
+
+
+def get_policy(policy: str | Policy) -> Policy:
+    """A policy by name (``POLICIES``), or the object itself."""
+    if not isinstance(policy, str):
+        return policy
+    try:
+        return POLICIES[policy]
+    except KeyError:
+        raise ValueError(f"unknown policy {policy!r}; known: {', '.join(POLICIES)}") from None

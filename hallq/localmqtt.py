@@ -1,0 +1,105 @@
+"""Run a private Mosquitto for one hall on this machine (the demo, tests and benchmarks).
+
+Production halls run Mosquitto as a system service with the files `hallq mqtt-config` writes;
+this starts the same config as a child process, waits until it accepts connections, and stops
+it again. Its log goes to a file (an unread pipe can fill up and block the broker).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from broker.mosquitto import MosquittoFiles, write_mosquitto_config
+from hallq.config import HallConfig
+from hallq.errors import HallqError
+
+
+class MosquittoNotFound(HallqError, FileNotFoundError):
+    """No mosquitto binary: install the Debian package 'mosquitto'."""
+
+
+class MosquittoFailed(HallqError, RuntimeError):
+    """Mosquitto exited or did not listen in time; the message quotes its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def mosquitto_binary() -> str:
+    found = shutil.which("mosquitto") or next(
+        (p for p in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if Path(p).exists()),
+        None,
+    )
+    if found is None:
+        raise MosquittoNotFound("mosquitto not found: apt-get install mosquitto")
+    return found
+
+
+class LocalMosquitto:
+    """A Mosquitto child process configured for ``cfg`` (its mqtt.port on 127.0.0.1)."""
+
+    cfg: HallConfig
+
+    def __init__(self, cfg: HallConfig, out_dir: str | Path) -> None:
+        self.cfg = cfg
+        self.out_dir = Path(out_dir)
+        self.port = cfg.mqtt.port
+        self.files: MosquittoFiles | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 10.0) -> LocalMosquitto:
+        binary = mosquitto_binary()
+        run_as = "root" if os.geteuid() == 0 else None
+        self.files = write_mosquitto_config(self.cfg, self.out_dir, run_as=run_as)
+        self.proc = subprocess.Popen(
+            [binary, "-c", str(self.files.conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.out_dir / "mosquitto.stderr", "wb"),  # noqa: SIM115
+        )
+        self._wait_listening(timeout)
+        return self
+
+    def _wait_listening(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise MosquittoFailed(f"mosquitto exited: {self.log_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise MosquittoFailed(f"mosquitto not listening on {self.port}: {self.log_tail()}")
+
+    def log_tail(self, n: int = 2000) -> str:
+        text = ""
+        for name in ("mosquitto.log", "mosquitto.stderr"):
+            f = self.out_dir / name
+            if f.exists():
+                text += f.read_text(errors="replace")[-n:]
+        return text.strip()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        """Stop abruptly (tests of the devices' offline paths)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
