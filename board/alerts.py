@@ -1,0 +1,159 @@
+"""What a hall manager should act on, computed from the board's state (pure functions).
+
+Inputs are the retained-state dicts (docs/protocol.md): services carry ``waiting``,
+``oldest_waiting_at``, ``target_wait_s``, ``est_wait_s``; windows ``status``, ``ticket``,
+``services`` ({code: tier}); device presence ``online`` and, for kiosks, ``printer`` (a
+``hardware.printer.PrinterStatus`` value: ``paper_low``, ``paper_out``, ``cover_open``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+State = Mapping[str, Mapping[str, Any]]
+PRINTER_PROBLEMS = {
+    "paper_low": ("warn", "纸将用完", "paper low"),
+    "paper_out": ("alarm", "缺纸", "paper out"),
+    "cover_open": ("alarm", "纸仓盖未关", "cover open"),
+    "offline": ("alarm", "打印机离线", "printer offline"),
+}
+
+
+class Level(StrEnum):
+    WARN = "warn"
+    ALARM = "alarm"
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # over_target | forecast | idle_window | device_offline | printer
+    level: Level
+    key: str  # what it is about: a service code, window id or device id
+    zh: str
+    en: str
+    action: dict[str, Any] | None = field(default=None)  # a suggested manager command
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _minutes(seconds: float) -> int:
+    return round(seconds / 60)
+
+
+def longest_wait(service: Mapping[str, Any], now: float) -> float:
+    oldest = service.get("oldest_waiting_at")
+    return max(0.0, now - oldest) if oldest and service.get("waiting") else 0.0
+
+
+def is_over_target(service: Mapping[str, Any], now: float) -> bool:
+    target = service.get("target_wait_s") or 0
+    return bool(target) and longest_wait(service, now) > target
+
+
+def is_overflowing(service: Mapping[str, Any], now: float) -> bool:
+    """Over target now, or a new ticket is expected to wait longer than the target."""
+    target = service.get("target_wait_s") or 0
+    est = service.get("est_wait_s") or 0
+    return is_over_target(service, now) or bool(target and service.get("waiting") and est > target)
+
+
+def service_alerts(services: State, now: float) -> list[Alert]:
+    out = []
+    for code, s in services.items():
+        name, target = s.get("name", code), s.get("target_wait_s") or 0
+        if is_over_target(s, now):
+            m, t = _minutes(longest_wait(s, now)), _minutes(target)
+            out.append(
+                Alert(
+                    "over_target",
+                    Level.ALARM,
+                    code,
+                    f"{name} 最长已等 {m} 分钟，超过目标 {t} 分钟",
+                    f"{s.get('name_en') or name}: longest wait {m} min, target {t} min",
+                )
+            )
+        elif is_overflowing(s, now):
+            m = _minutes(s.get("est_wait_s") or 0)
+            out.append(
+                Alert(
+                    "forecast",
+                    Level.WARN,
+                    code,
+                    f"{name} 新取号预计等 {m} 分钟，将超目标",
+                    f"{s.get('name_en') or name}: a new ticket would wait {m} min",
+                )
+            )
+    return out
+
+
+def _is_idle(w: Mapping[str, Any], services: State) -> bool:
+    if w.get("status") != "open" or w.get("ticket"):
+        return False
+    return not any((services.get(c) or {}).get("waiting") for c in w.get("services", {}))
+
+
+def idle_window_alerts(
+    windows: State, services: State, now: float, departments: Mapping[str, str] | None = None
+) -> list[Alert]:
+    """Open windows with nobody to serve while other services overflow, with a suggestion.
+
+    ``departments`` maps window id -> department; a service of the window's own department is
+    suggested first (its staff are more likely trained for it), then the longest queue.
+    """
+    over = [c for c, s in services.items() if is_overflowing(s, now)]
+    out = []
+    for wid, w in windows.items():
+        candidates = [c for c in over if c not in w.get("services", {})]
+        if not candidates or not _is_idle(w, services):
+            continue
+        dept = (departments or {}).get(wid)
+        code = max(
+            candidates,
+            key=lambda c: (services[c].get("department") == dept, longest_wait(services[c], now)),
+        )
+        out.append(_suggest(wid, w, code, services[code]))
+    return out
+
+
+def _suggest(wid: str, w: Mapping[str, Any], code: str, s: Mapping[str, Any]) -> Alert:
+    wname, sname = w.get("name") or wid, s.get("name") or code
+    wname_en, sname_en = w.get("name_en") or wname, s.get("name_en") or sname
+    services = {**w.get("services", {}), code: "secondary"}
+    return Alert(
+        "idle_window",
+        Level.WARN,
+        wid,
+        f"{wname} 空闲：可将 {sname} 设为次要业务",
+        f"{wname_en} is idle: it can take {sname_en} as secondary",
+        {"op": "set_services", "window": wid, "services": services},
+    )
+
+
+def device_alerts(devices: State) -> list[Alert]:
+    out = []
+    for dev, p in devices.items():
+        if not p.get("online"):
+            out.append(Alert("device_offline", Level.ALARM, dev, f"{dev} 离线", f"{dev} offline"))
+            continue
+        problem = PRINTER_PROBLEMS.get(str(p.get("printer") or ""))
+        if problem:
+            level, zh, en = problem
+            out.append(Alert("printer", Level(level), dev, f"{dev} {zh}", f"{dev}: {en}"))
+    return out
+
+
+def all_alerts(
+    state: Mapping[str, Any], now: float, departments: Mapping[str, str] | None = None
+) -> list[Alert]:
+    """Every alert, alarms first."""
+    services, windows = state.get("services", {}), state.get("windows", {})
+    alerts = (
+        service_alerts(services, now)
+        + idle_window_alerts(windows, services, now, departments)
+        + device_alerts(state.get("devices", {}))
+    )
+    return sorted(alerts, key=lambda a: a.level is not Level.ALARM)

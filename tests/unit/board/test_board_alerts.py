@@ -1,0 +1,101 @@
+from board.alerts import Level, all_alerts, device_alerts, idle_window_alerts, service_alerts
+
+NOW = 10_000.0
+
+
+def svc(code, waiting=0, oldest=None, *, target=1200, est=None, dept="d1", name=None):
+    return {
+        "service": code,
+        "name": name or code,
+        "department": dept,
+        "waiting": waiting,
+        "oldest_waiting_at": oldest,
+        "target_wait_s": target,
+        "est_wait_s": est,
+    }
+
+
+def win(wid, services, status="open", ticket=None):
+    return {
+        "window": wid,
+        "name": f"{wid}号窗口",
+        "status": status,
+        "ticket": ticket,
+        "services": services,
+    }
+
+
+def test_service_over_target_is_an_alarm_with_minutes():
+    alerts = service_alerts({"SB": svc("SB", 3, NOW - 1500, name="社保")}, NOW)
+    assert [(a.kind, a.level, a.key) for a in alerts] == [("over_target", Level.ALARM, "SB")]
+    assert "25 分钟" in alerts[0].zh and "20 分钟" in alerts[0].zh
+
+
+def test_service_under_target_but_estimate_over_is_a_forecast():
+    alerts = service_alerts({"SB": svc("SB", 9, NOW - 300, est=1800)}, NOW)
+    assert [(a.kind, a.level) for a in alerts] == [("forecast", Level.WARN)]
+
+
+def test_calm_service_and_empty_queue_raise_nothing():
+    services = {"SB": svc("SB", 2, NOW - 60, est=300), "GJ": svc("GJ", 0, NOW - 5000)}
+    assert service_alerts(services, NOW) == []
+
+
+def test_idle_window_gets_a_set_secondary_suggestion():
+    services = {"SB": svc("SB", 5, NOW - 2000, name="社保"), "GJ": svc("GJ", 0)}
+    windows = {"12": win("12", {"GJ": "primary"}), "3": win("3", {"SB": "primary"}, ticket="A1")}
+    alerts = idle_window_alerts(windows, services, NOW)
+    assert len(alerts) == 1
+    a = alerts[0]
+    assert a.key == "12" and a.zh == "12号窗口 空闲：可将 社保 设为次要业务"
+    assert a.action == {
+        "op": "set_services",
+        "window": "12",
+        "services": {"GJ": "primary", "SB": "secondary"},
+    }
+
+
+def test_busy_closed_or_own_queue_windows_are_not_idle():
+    services = {"SB": svc("SB", 5, NOW - 2000), "GJ": svc("GJ", 1, NOW - 10)}
+    windows = {
+        "1": win("1", {"GJ": "primary"}),  # its own service has someone waiting
+        "2": win("2", {"XX": "primary"}, status="closed"),
+        "3": win("3", {"XX": "primary"}, ticket="B001"),
+        "4": win("4", {"SB": "secondary"}),  # already serves SB
+    }
+    assert idle_window_alerts(windows, services, NOW) == []
+
+
+def test_suggestion_prefers_the_windows_own_department():
+    services = {
+        "FAR": svc("FAR", 9, NOW - 9000, dept="other"),
+        "NEAR": svc("NEAR", 2, NOW - 1300, dept="mine"),
+    }
+    alerts = idle_window_alerts({"7": win("7", {})}, services, NOW, {"7": "mine"})
+    assert alerts[0].action["services"] == {"NEAR": "secondary"}
+    alerts = idle_window_alerts({"7": win("7", {})}, services, NOW)
+    assert alerts[0].action["services"] == {"FAR": "secondary"}
+
+
+def test_devices_offline_and_printer_paper():
+    devices = {
+        "kiosk1": {"online": True, "printer": "paper_out"},
+        "kiosk2": {"online": True, "printer": "paper_low"},
+        "kiosk3": {"online": True, "printer": "online_ok"},
+        "display1": {"online": False},
+    }
+    got = {(a.key, a.kind, a.level) for a in device_alerts(devices)}
+    assert got == {
+        ("kiosk1", "printer", Level.ALARM),
+        ("kiosk2", "printer", Level.WARN),
+        ("display1", "device_offline", Level.ALARM),
+    }
+
+
+def test_all_alerts_puts_alarms_first():
+    state = {
+        "services": {"SB": svc("SB", 9, NOW - 300, est=1800)},
+        "windows": {},
+        "devices": {"k": {"online": False}},
+    }
+    assert [a.level for a in all_alerts(state, NOW)] == [Level.ALARM, Level.WARN]
