@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from hardware.board import FakeWindowBoard
 from hardware.config import PrinterConfig
 from hardware.escpos_codec import Layout, encode_ticket
 from hardware.printer import READY_STATES, PrinterStatus, PrintOutcome, PrintResult
 from hardware.ticket import TicketPrint
+
+__all__ = ["FakePrinter", "FakeWindowBoard"]
 
 
 class FakePrinter:
