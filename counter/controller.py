@@ -1,0 +1,259 @@
+"""The counter's behaviour, shared by the keypad and the screen front ends.
+
+The controller turns a key press into one window command and the retained window/service state
+into a :class:`CounterView` for the front end to draw. It does no I/O of its own: commands go out
+through a ``sender`` (hallq.client.CommandClient in production, a fake in tests) and state comes
+in through ``on_window_state`` / ``on_service_state`` / ``on_connection``.
+
+Guards, all decided here so both front ends behave the same:
+
+- offline: a press is refused on the spot and never replayed (the link queues nothing);
+- in flight: while one command waits for its reply, any other press is refused ("busy");
+- repeat: the same key again within ``repeat_guard_s`` is refused (contact chatter, double tap).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NamedTuple, Protocol
+
+from hallq.client import Offline, Refused, ReplyTimeout
+
+from .messages import Note, note
+from .state import ServiceState, WindowState, decode_service, decode_window
+
+log = logging.getLogger(__name__)
+
+
+class Action(StrEnum):
+    """What a staff member can ask for; the values are the protocol's op names."""
+
+    SIGN_IN = "open"
+    SIGN_OUT = "close"
+    CALL_NEXT = "call_next"
+    CALL = "call"
+    RECALL = "recall"
+    START = "start"
+    NO_SHOW = "no_show"
+    FINISH = "finish"
+    HOLD = "hold"
+    TRANSFER = "transfer"
+    PAUSE = "pause"
+    RESUME = "resume"
+    TOGGLE_PAUSE = "toggle_pause"  # keypad: closed -> open, open -> pause, paused -> resume
+
+
+class LedMode(StrEnum):
+    """The keypad's status LED."""
+
+    OFF = "off"  # closed or paused
+    ON = "on"  # serving, or open and idle
+    BLINK = "blink"  # a ticket is called, the citizen has not arrived yet
+    FAST_BLINK = "fast_blink"  # offline
+
+
+DONE_NOTES = {
+    Action.SIGN_IN: "opened",
+    Action.SIGN_OUT: "closed",
+    Action.CALL_NEXT: "called",
+    Action.CALL: "called",
+    Action.RECALL: "recalled",
+    Action.START: "started",
+    Action.NO_SHOW: "no_show",
+    Action.FINISH: "finished",
+    Action.HOLD: "held",
+    Action.TRANSFER: "transferred",
+    Action.PAUSE: "paused",
+    Action.RESUME: "resumed",
+}
+
+
+class Sender(Protocol):
+    def send(self, op: str, *, timeout: float = ..., retries: int = ..., **fields: Any) -> Any: ...
+
+
+class Result(NamedTuple):
+    """What became of one press."""
+
+    ok: bool
+    note: Note
+    reply: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CounterView:
+    """Everything a front end draws; rebuilt after every change."""
+
+    window: str
+    name: str = ""
+    online: bool = False
+    status: str = "closed"
+    staff: str | None = None
+    pause_reason: str = ""
+    ticket: str | None = None
+    ticket_state: str | None = None
+    service: str | None = None
+    called_at: float | None = None
+    served_today: int = 0
+    rating_avg: float | None = None
+    waiting: int = 0  # for all services of this window
+    waiting_primary: int = 0
+    services: tuple[str, ...] = ()
+    busy: bool = False
+    note: Note | None = None
+
+    @property
+    def led(self) -> LedMode:
+        if not self.online:
+            return LedMode.FAST_BLINK
+        if self.status != "open":
+            return LedMode.OFF
+        return LedMode.BLINK if self.ticket_state == "called" else LedMode.ON
+
+
+class CounterController:
+    """One window's terminal logic (thread-safe: presses may come from any thread)."""
+
+    def __init__(
+        self,
+        window: str,
+        sender: Sender,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        repeat_guard_s: float = 0.6,
+        timeout_s: float = 3.0,
+    ) -> None:
+        self.window, self.sender, self.clock = window, sender, clock
+        self.repeat_guard_s, self.timeout_s = repeat_guard_s, timeout_s
+        self.when_changed: Callable[[CounterView], None] | None = None
+        self._state = WindowState(window=window)
+        self._services: dict[str, ServiceState] = {}
+        self._online = False
+        self._note: Note | None = None
+        self._inflight = threading.Lock()
+        self._last_press: dict[Action, float] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ input
+    def press(self, action: Action, **fields: Any) -> Result:
+        """Send the command for ``action`` and wait for its reply (call off the UI thread)."""
+        action = self._resolve(action)
+        refusal = self._precheck(action, fields)
+        if refusal is not None:
+            return self._finish(Result(False, refusal))
+        if not self._inflight.acquire(blocking=False):
+            return self._finish(Result(False, note("busy")))
+        try:
+            self._changed()
+            return self._finish(self._send(action, fields))
+        finally:
+            self._inflight.release()
+            self._changed()
+
+    def submit(self, action: Action, **fields: Any) -> None:
+        """Press without blocking the caller (the result shows up in the view's note)."""
+        threading.Thread(target=self.press, args=(action,), kwargs=fields, daemon=True).start()
+
+    def on_window_state(self, payload: bytes) -> None:
+        state = decode_window(payload)
+        if state is not None and state.window == self.window:
+            with self._lock:
+                self._state = state
+            self._changed()
+
+    def on_service_state(self, payload: bytes) -> None:
+        state = decode_service(payload)
+        if state is not None:
+            with self._lock:
+                self._services[state.service] = state
+            self._changed()
+
+    def on_connection(self, online: bool) -> None:
+        """Called by the link: offline shows at once; retained state refreshes on reconnect."""
+        with self._lock:
+            self._online = online
+            self._note = note("online" if online else "offline")
+        self._changed()
+
+    # ------------------------------------------------------------------ output
+    def view(self) -> CounterView:
+        with self._lock:
+            s, services = self._state, self._services
+            codes = tuple(s.services)
+            return CounterView(
+                window=self.window,
+                name=s.name,
+                online=self._online,
+                status=s.status,
+                staff=s.staff,
+                pause_reason=s.pause_reason,
+                ticket=s.ticket,
+                ticket_state=s.ticket_state,
+                service=s.service,
+                called_at=s.called_at,
+                served_today=s.served_today,
+                rating_avg=s.rating_avg,
+                waiting=sum(services[c].waiting for c in codes if c in services),
+                waiting_primary=sum(
+                    services[c].waiting
+                    for c, tier in s.services.items()
+                    if tier == "primary" and c in services
+                ),
+                services=codes,
+                busy=self._inflight.locked(),
+                note=self._note,
+            )
+
+    # ---------------------------------------------------------------- helpers
+    def _resolve(self, action: Action) -> Action:
+        if action is not Action.TOGGLE_PAUSE:
+            return action
+        status = self._state.status
+        return {"closed": Action.SIGN_IN, "open": Action.PAUSE}.get(status, Action.RESUME)
+
+    def _precheck(self, action: Action, fields: dict[str, Any]) -> Note | None:
+        if not self._online:
+            return note("offline")
+        if action is Action.SIGN_IN and fields.get("staff") is not None:
+            fields["staff"] = str(fields["staff"]).strip()
+            if not fields["staff"]:
+                return note("need_staff")
+        if action is Action.TRANSFER and not fields.get("service"):
+            return note("need_service")
+        now = self.clock()
+        with self._lock:
+            last = self._last_press.get(action)
+            if last is not None and now - last < self.repeat_guard_s:
+                return note("busy")
+            self._last_press[action] = now
+        return None
+
+    def _send(self, action: Action, fields: dict[str, Any]) -> Result:
+        current = self._state.ticket or ""
+        try:
+            reply = self.sender.send(str(action), timeout=self.timeout_s, retries=1, **fields)
+        except Offline:
+            return Result(False, note("offline"))
+        except ReplyTimeout:
+            return Result(False, note("no_reply"))
+        except Refused as exc:
+            return Result(False, note(exc.code or "bad_state"), exc.reply)
+        ticket = str(reply.get("ticket") or fields.get("ticket") or current)
+        return Result(True, note(DONE_NOTES[action], ticket=ticket), reply)
+
+    def _finish(self, result: Result) -> Result:
+        with self._lock:
+            self._note = result.note
+        if not result.ok:
+            log.info("window %s: %s", self.window, result.note.code)
+        self._changed()
+        return result
+
+    def _changed(self) -> None:
+        if self.when_changed is not None:
+            self.when_changed(self.view())

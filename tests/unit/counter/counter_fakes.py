@@ -1,0 +1,42 @@
+"""A fake command sender for the counter's unit tests: records ops, answers from a table."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from hallq.client import Offline, Refused
+
+
+class FakeSender:
+    """Answers ok (with ``replies[op]`` merged in) or refuses with ``errors[op]``."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.replies: dict[str, dict[str, Any]] = {}
+        self.errors: dict[str, str] = {}
+        self.online = True
+        self.gate: threading.Event | None = None  # set: the reply waits for it
+        self.entered = threading.Event()
+
+    def send(self, op: str, *, timeout: float = 5.0, retries: int = 1, **fields: Any) -> Any:
+        if not self.online:
+            raise Offline(f"not connected: {op} not sent")
+        self.sent.append((op, fields))
+        self.entered.set()
+        if self.gate is not None:
+            self.gate.wait(5)
+        if op in self.errors:
+            raise Refused({"id": "x", "ok": False, "error": self.errors[op], "message": "no"})
+        return {"id": "x", "ok": True, **self.replies.get(op, {})}
+
+    def ops(self) -> list[str]:
+        return [op for op, _f in self.sent]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

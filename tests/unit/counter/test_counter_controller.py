@@ -1,0 +1,148 @@
+"""The counter controller with a fake sender: guards, notes, view and LED from retained state."""
+
+from __future__ import annotations
+
+import threading
+
+import msgspec
+from counter_fakes import FakeClock, FakeSender
+
+from counter.controller import Action, CounterController, LedMode
+
+
+def window_state(**fields: object) -> bytes:
+    base = {
+        "window": "w1",
+        "name": "1号窗口",
+        "status": "open",
+        "staff": "S01",
+        "ticket": None,
+        "ticket_state": None,
+        "service": None,
+        "called_at": None,
+        "served_today": 0,
+        "services": {"rs01": "primary", "rs02": "primary", "bdc01": "secondary"},
+        "future_field": 1,  # a newer service adds fields; an older counter must keep working
+    }
+    return msgspec.json.encode({**base, **fields})
+
+
+def service_state(code: str, waiting: int) -> bytes:
+    return msgspec.json.encode({"service": code, "waiting": waiting, "est_wait_s": 60})
+
+
+def make(online: bool = True) -> tuple[CounterController, FakeSender, FakeClock]:
+    sender, clock = FakeSender(), FakeClock()
+    c = CounterController("w1", sender, clock=clock, repeat_guard_s=0.5)
+    c.on_connection(online)
+    c.on_window_state(window_state())
+    return c, sender, clock
+
+
+def test_call_next_sends_one_command_and_notes_the_ticket() -> None:
+    c, sender, _ = make()
+    sender.replies["call_next"] = {"ticket": "A001", "service": "rs01", "window": "w1"}
+    result = c.press(Action.CALL_NEXT)
+    assert result.ok and sender.ops() == ["call_next"]
+    assert result.note.zh == "已呼叫 A001" and result.note.en == "Called A001"
+
+
+def test_offline_press_is_refused_on_the_spot_and_never_sent() -> None:
+    c, sender, _ = make(online=False)
+    result = c.press(Action.CALL_NEXT)
+    assert not result.ok and result.note.code == "offline"
+    c.on_connection(True)  # reconnecting does not replay the refused press
+    assert sender.sent == []
+
+
+def test_link_dropping_mid_press_reports_offline() -> None:
+    c, sender, _ = make()
+    sender.online = False  # CommandClient raises Offline when publish returns False
+    assert c.press(Action.FINISH).note.code == "offline"
+
+
+def test_repeat_of_the_same_key_within_the_guard_is_refused() -> None:
+    c, sender, clock = make()
+    assert c.press(Action.CALL_NEXT).ok
+    clock.now += 0.1
+    assert c.press(Action.CALL_NEXT).note.code == "busy"
+    clock.now += 0.5
+    assert c.press(Action.CALL_NEXT).ok
+    assert sender.ops() == ["call_next", "call_next"]
+
+
+def test_second_press_while_one_is_in_flight_is_refused() -> None:
+    c, sender, _ = make()
+    sender.gate = threading.Event()
+    first = threading.Thread(target=c.press, args=(Action.CALL_NEXT,))
+    first.start()
+    assert sender.entered.wait(5)
+    assert c.view().busy
+    assert c.press(Action.RECALL).note.code == "busy"
+    sender.gate.set()
+    first.join(5)
+    assert sender.ops() == ["call_next"] and not c.view().busy
+
+
+def test_refusal_code_becomes_a_readable_note() -> None:
+    c, sender, _ = make()
+    sender.errors["call_next"] = "queue_empty"
+    result = c.press(Action.CALL_NEXT)
+    assert not result.ok and result.note.zh == "暂无等候群众"
+    assert c.view().note == result.note
+
+
+def test_sign_in_needs_a_staff_id_and_transfer_a_service() -> None:
+    c, sender, _ = make()
+    assert c.press(Action.SIGN_IN, staff="  ").note.code == "need_staff"
+    assert c.press(Action.TRANSFER).note.code == "need_service"
+    assert sender.sent == []
+    assert c.press(Action.SIGN_IN, staff=" S07 ").ok
+    assert sender.sent == [("open", {"staff": "S07"})]
+
+
+def test_toggle_pause_follows_the_window_status() -> None:
+    c, sender, clock = make()
+    for status, op in (("closed", "open"), ("open", "pause"), ("paused", "resume")):
+        c.on_window_state(window_state(status=status))
+        clock.now += 1
+        assert c.press(Action.TOGGLE_PAUSE).ok
+        assert sender.ops()[-1] == op
+
+
+def test_view_sums_waiting_for_this_windows_services_only() -> None:
+    c, _, _ = make()
+    for code, n in (("rs01", 3), ("rs02", 2), ("bdc01", 4), ("bdc02", 9)):
+        c.on_service_state(service_state(code, n))
+    v = c.view()
+    assert (v.waiting, v.waiting_primary) == (9, 5)
+    assert v.services == ("rs01", "rs02", "bdc01")
+
+
+def test_led_follows_state_and_connection() -> None:
+    c, _, _ = make()
+    assert c.view().led is LedMode.ON
+    c.on_window_state(window_state(ticket="A001", ticket_state="called"))
+    assert c.view().led is LedMode.BLINK
+    c.on_window_state(window_state(ticket="A001", ticket_state="serving"))
+    assert c.view().led is LedMode.ON
+    c.on_window_state(window_state(status="paused"))
+    assert c.view().led is LedMode.OFF
+    c.on_connection(False)
+    assert c.view().led is LedMode.FAST_BLINK and c.view().note.code == "offline"
+
+
+def test_state_of_another_window_or_garbage_is_ignored() -> None:
+    c, _, _ = make()
+    c.on_window_state(window_state(window="w2", ticket="B001"))
+    c.on_window_state(b"{not json")
+    c.on_window_state(b"")
+    assert c.view().ticket is None and c.view().status == "open"
+
+
+def test_every_change_is_pushed_to_the_front_end() -> None:
+    c, _, _ = make()
+    seen: list[str | None] = []
+    c.when_changed = lambda v: seen.append(v.ticket)
+    c.on_window_state(window_state(ticket="A002", ticket_state="called"))
+    assert seen[-1] == "A002"
