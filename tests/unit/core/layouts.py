@@ -1,0 +1,42 @@
+"""Small layouts for core tests, built straight from the core's dataclasses."""
+
+from hallq.core.model import (
+    Layout,
+    PriorityClassSpec,
+    PriorityPolicy,
+    ServiceSpec,
+    Tier,
+    WindowSpec,
+)
+
+NOW = 1_800_000_000.0  # a Friday, 16:00 in Asia/Shanghai
+
+
+def small_layout(ratio: int = 2) -> Layout:
+    services = {
+        "A": ServiceSpec("A", "A", "社保", "Social", "rs", target_wait_min=20),
+        "B": ServiceSpec("B", "B", "医保", "Medical", "yb", target_wait_min=10),
+        "C": ServiceSpec("C", "B", "查询", "Records", "yb", daily_cap=3),
+    }
+    windows = {
+        "w1": WindowSpec("w1", "1号窗口", "Window 1", "rs", {"A": Tier.PRIMARY}),
+        "w2": WindowSpec(
+            "w2",
+            "2号窗口",
+            "Window 2",
+            "yb",
+            {"B": Tier.PRIMARY, "C": Tier.PRIMARY, "A": Tier.SECONDARY},
+        ),
+        "w3": WindowSpec(
+            "w3",
+            "3号窗口",
+            "Window 3",
+            "zh",
+            {"C": Tier.PRIMARY, "A": Tier.SECONDARY, "B": Tier.SECONDARY},
+        ),
+    }
+    classes = {
+        "elderly": PriorityClassSpec("elderly", "老年人", "Senior"),
+        "appt": PriorityClassSpec("appt", "预约", "Appointment", PriorityPolicy.BOOST, 15),
+    }
+    return Layout("t", services, windows, classes, priority_ratio=ratio)
