@@ -1,0 +1,109 @@
+"""The service's command path without MQTT: validation, roles, idempotency, durability."""
+
+import json
+
+import pytest
+
+from broker.service import BrokerService
+
+
+@pytest.fixture
+def service(hall_cfg):
+    s = BrokerService(hall_cfg)
+    s.load()
+    yield s
+    s.store.close()
+
+
+def send(s, device, **payload):
+    return s.handle(device, json.dumps(payload).encode())
+
+
+def test_issue_and_call_round(service):
+    assert send(service, "counter1", id="o", op="open", staff="s1")["ok"]
+    r = send(service, "kiosk1", id="k1", op="issue", service="rs01")
+    assert r["ok"] and r["ticket"] == "A001" and r["ahead"] == 0
+    c = send(service, "counter1", id="c1", op="call_next")
+    assert c["ticket"] == "A001" and c["window"] == "w1" and "primary" in c["reason"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (b"{not json", "bad_json"),
+        (b"[1,2]", "bad_payload"),
+        (b'{"id": "x", "op": "teleport"}', "unknown_op"),
+        (b'{"id": "x", "op": "issue", "service": 5}', "bad_payload"),
+        (b'{"id": "x", "op": "issue", "service": "rs01", "extra": 1}', "bad_payload"),
+        (b'{"op": "issue", "service": "rs01"}', "bad_payload"),
+        (b'{"id": "x", "op": "evaluate", "ticket": "A001", "score": 9}', "bad_payload"),
+        (b'{"id": "x", "op": "issue", "service": "' + b"x" * 5000 + b'"}', "too_large"),
+    ],
+)
+def test_bad_payloads_get_an_error_reply_and_change_nothing(service, payload, code):
+    before = service.store.count()
+    reply = service.handle("kiosk1", payload)
+    assert reply["ok"] is False and reply["error"] == code and reply["message"]
+    assert service.store.count() == before
+
+
+def test_roles_are_enforced(service):
+    send(service, "counter1", id="o", op="open")
+    assert send(service, "kiosk1", id="a", op="call_next")["error"] == "forbidden"
+    assert send(service, "display1", id="b", op="issue", service="rs01")["error"] == "forbidden"
+    assert send(service, "nobody", id="c", op="issue", service="rs01")["error"] == "unknown_device"
+    # a counter works its own window only
+    r = send(service, "counter1", id="d", op="pause", window="w2")
+    assert r["error"] == "forbidden"
+
+
+def test_staff_cannot_rate_and_evaluator_rates_only_its_window(service):
+    send(service, "counter1", id="o", op="open")
+    t = send(service, "kiosk1", id="k", op="issue", service="rs01")["ticket"]
+    send(service, "counter1", id="c", op="call_next")
+    send(service, "counter1", id="f", op="finish")
+    assert send(service, "counter1", id="r", op="evaluate", ticket=t, score=1)["error"] == (
+        "forbidden"
+    )
+    ok = send(service, "eval1", id="r", op="evaluate", ticket=t, score=5)
+    assert ok["ok"] and ok["score"] == 5
+    assert send(service, "eval1", id="r2", op="evaluate", ticket=t, score=1)["error"] == (
+        "already_rated"
+    )
+
+
+def test_a_repeated_command_id_gets_the_same_answer_and_skips_nobody(service):
+    send(service, "counter1", id="o", op="open")
+    for i in range(3):
+        send(service, "kiosk1", id=f"k{i}", op="issue", service="rs01")
+    first = send(service, "counter1", id="same", op="call_next")
+    again = send(service, "counter1", id="same", op="call_next")
+    assert again == first
+    nxt = send(service, "counter1", id="other", op="call_next")
+    assert (first["ticket"], nxt["ticket"]) == ("A001", "A002")
+    # a repeated issue does not issue a second ticket either
+    a = send(service, "kiosk1", id="k0", op="issue", service="rs01")
+    assert a["ticket"] == "A001"
+
+
+def test_refusals_are_remembered_by_id_too(service):
+    send(service, "counter1", id="o", op="open")
+    empty = send(service, "counter1", id="n", op="call_next")
+    assert empty["error"] == "queue_empty"
+    send(service, "kiosk1", id="k", op="issue", service="rs01")
+    assert send(service, "counter1", id="n", op="call_next") == empty
+
+
+def test_state_is_rebuilt_from_the_store_after_a_restart(hall_cfg, service):
+    send(service, "counter1", id="o", op="open", staff="s1")
+    for i in range(3):
+        send(service, "kiosk1", id=f"k{i}", op="issue", service="rs01")
+    send(service, "counter1", id="c", op="call_next")
+    service.store.close()
+    again = BrokerService(hall_cfg)
+    again.load()
+    w = again.engine.windows["w1"]
+    assert (w.status, w.staff, w.ticket) == ("open", "s1", "A001")
+    r = send(again, "kiosk1", id="k9", op="issue", service="rs01")
+    assert r["ticket"] == "A004"  # never a number issued twice in a day
+    again.store.close()
