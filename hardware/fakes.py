@@ -7,8 +7,9 @@ from hardware.config import PrinterConfig
 from hardware.escpos_codec import Layout, encode_ticket
 from hardware.printer import READY_STATES, PrinterStatus, PrintOutcome, PrintResult
 from hardware.ticket import TicketPrint
+from hardware.voice import Call
 
-__all__ = ["FakePrinter", "FakeWindowBoard"]
+__all__ = ["FakeAnnouncer", "FakePrinter", "FakeWindowBoard"]
 
 
 class FakePrinter:
@@ -46,3 +47,25 @@ class FakePrinter:
         self.tickets.append(t)
         self.raw += data
         return PrintResult(PrintOutcome.PRINTED, status, len(data))
+
+
+class FakeAnnouncer:
+    """Records calls instead of speaking: ``.announced`` is a list of voice.Call."""
+
+    def __init__(self) -> None:
+        self.announced: list[Call] = []
+        self.closed = False
+
+    def open(self) -> None:
+        self.closed = False
+
+    def announce(
+        self, ticket: str, window_name: str, recall: bool = False, lang: str | None = None
+    ) -> None:
+        self.announced.append(Call(ticket, window_name, recall, lang or "zh"))
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        return True
+
+    def close(self, timeout: float | None = None) -> None:
+        self.closed = True

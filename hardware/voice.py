@@ -1,0 +1,228 @@
+"""Call announcements: chime, then "请A零零一号到5号窗口办理", repeated, never overlapping.
+
+``announce()`` only queues; one worker thread renders and plays calls strictly in order, so
+two calls never overlap and none is dropped. Speech comes from espeak-ng (voice
+cmn-latn-pinyin: the cmn/zh voices read Chinese with English rules) or from recorded clips
+concatenated; rendered WAVs are cached by content. Playback runs the configured player
+(``aplay -q``); tests pass their own ``play`` callable (see FilePlayer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hardware import wavtools
+from hardware.config import VoiceConfig
+from hardware.errors import ClipMissingError, VoiceError, VoiceToolMissingError
+from hardware.voice_text import call_text, clip_tokens
+
+log = logging.getLogger(__name__)
+
+Player = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class Call:
+    ticket: str
+    window_name: str
+    recall: bool
+    lang: str
+
+
+class Announcer:
+    """Queues calls and speaks them one after another on its own thread."""
+
+    def __init__(self, cfg: VoiceConfig, play: Player | None = None) -> None:
+        self.cfg = cfg
+        self.cache_dir = Path(cfg.cache_dir)
+        self._play = play if play is not None else self._run_player
+        self._queue: queue.Queue[Call | None] = queue.Queue()
+        self._pending = 0
+        self._idle = threading.Condition()
+        self._worker: threading.Thread | None = None
+
+    def open(self) -> None:
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="announcer", daemon=True)
+            self._worker.start()
+
+    def announce(
+        self, ticket: str, window_name: str, recall: bool = False, lang: str | None = None
+    ) -> None:
+        """Queue a call (a recall is spoken again in full); returns at once."""
+        self.open()
+        with self._idle:
+            self._pending += 1
+        self._queue.put(Call(ticket, window_name, recall, lang or self.cfg.lang))
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every queued call has been spoken; False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def close(self, timeout: float | None = 30.0) -> None:
+        """Speak what is queued, then stop the worker."""
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join(timeout)
+            self._worker = None
+
+    def text_for(self, ticket: str, window_name: str, lang: str | None = None) -> str:
+        return call_text(self.cfg, ticket, window_name, lang or self.cfg.lang)
+
+    def render(self, text: str, lang: str | None = None) -> Path:
+        """Speech for `text` as a WAV (cached): espeak-ng or clips."""
+        lang = lang or self.cfg.lang
+        path = self._cache_path("speech", self.cfg.engine, self._voice(lang), text)
+        if not path.exists():
+            if self.cfg.engine == "clips":
+                self._render_clips(text, path)
+            else:
+                render_espeak(text, self._voice(lang), self.cfg.speed_wpm, path)
+        return path
+
+    def render_call(self, ticket: str, window_name: str, lang: str | None = None) -> Path:
+        """The whole announcement: chime, then the sentence `repeat` times with gaps."""
+        text = self.text_for(ticket, window_name, lang)
+        speech = self.render(text, lang)
+        key = (speech.name, self.cfg.chime, self.cfg.repeat, self.cfg.gap_s)
+        path = self._cache_path("call", *map(str, key))
+        if path.exists():
+            return path
+        fmt, _ = wavtools.read(speech)
+        parts: list[Path | bytes] = []
+        if self.cfg.chime:
+            parts += [self._chime(fmt), wavtools.silence(fmt, 0.2)]
+        for i in range(self.cfg.repeat):
+            parts += [speech] if i == 0 else [wavtools.silence(fmt, self.cfg.gap_s), speech]
+        return wavtools.write(path, fmt, wavtools.concat(parts, fmt))
+
+    def _work(self) -> None:
+        while (call := self._queue.get()) is not None:
+            try:
+                self._speak(call)
+            except Exception:
+                log.exception("announcement of a call failed")
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+    def _speak(self, call: Call) -> None:
+        if self.cfg.engine == "none":
+            return
+        self._play(self.render_call(call.ticket, call.window_name, call.lang))
+
+    def _run_player(self, path: Path) -> None:
+        command = [*self.cfg.player, str(path)]
+        try:
+            subprocess.run(command, check=True, timeout=120, capture_output=True)
+        except FileNotFoundError as exc:
+            raise VoiceToolMissingError(f"player {command[0]!r} is not installed") from exc
+        except subprocess.SubprocessError as exc:
+            raise VoiceError(f"player failed: {exc}") from exc
+
+    def _voice(self, lang: str) -> str:
+        return self.cfg.voice_en if lang == "en" else self.cfg.voice
+
+    def _chime(self, fmt: wavtools.Format) -> Path | bytes:
+        if self.cfg.engine == "clips" and self.cfg.clips_dir:
+            recorded = Path(self.cfg.clips_dir) / "chime.wav"
+            if recorded.exists():
+                return recorded
+        return wavtools.chime(fmt)
+
+    def _render_clips(self, text: str, path: Path) -> None:
+        if not self.cfg.clips_dir:
+            raise VoiceError("engine 'clips' needs clips_dir")
+        clips = Path(self.cfg.clips_dir)
+        available = {p.stem for p in clips.glob("*.wav")} - {"chime"}
+        tokens = clip_tokens(text, available)
+        missing = [t for t in tokens if t not in available]
+        if missing:
+            raise ClipMissingError(f"no clip for {missing} in {clips}")
+        files = [clips / f"{t}.wav" for t in tokens]
+        fmt, _ = wavtools.read(files[0])
+        wavtools.write(path, fmt, wavtools.concat(list(files), fmt))
+
+    def _cache_path(self, kind: str, *key: str) -> Path:
+        digest = hashlib.sha1("\x1f".join(key).encode(), usedforsecurity=False).hexdigest()
+        return self.cache_dir / f"{kind}-{digest[:20]}.wav"
+
+
+def render_espeak(text: str, voice: str, wpm: int, path: Path) -> Path:
+    """Synthesise `text` with espeak-ng into a WAV file."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise VoiceToolMissingError("espeak-ng is not installed (apt-get install espeak-ng)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part.wav")
+    result = subprocess.run(
+        [exe, "-v", voice, "-s", str(wpm), "-w", str(tmp), text],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    if result.returncode != 0 or not tmp.exists():
+        raise VoiceError(f"espeak-ng failed: {result.stderr.decode(errors='replace')}")
+    tmp.replace(path)
+    return path
+
+
+def phonemes(text: str, voice: str) -> str:
+    """espeak-ng's phoneme transcription (`-x`): how to check what will actually be said."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise VoiceToolMissingError("espeak-ng is not installed")
+    out = subprocess.run([exe, "-v", voice, "-q", "-x", text], capture_output=True, check=True)
+    return out.stdout.decode().strip()
+
+
+CLIP_WORDS = [
+    "请",
+    "号",
+    "到",
+    "窗口",
+    "办理",
+    *"零一二三四五六七八九幺",
+    *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+]
+
+
+def build_clips(clips_dir: Path, voice: str = "cmn-latn-pinyin", wpm: int = 150) -> Path:
+    """Pre-render the standard clip set with espeak-ng (a hall may replace them by recordings)."""
+    for word in CLIP_WORDS:
+        render_espeak(word, voice, wpm, clips_dir / f"{word}.wav")
+    return clips_dir
+
+
+class FilePlayer:
+    """Speak-to-file: copies each announcement to out_dir/0001.wav ... and logs play times.
+
+    With ``speed`` > 0 it also blocks for duration / speed, like a real player would.
+    """
+
+    def __init__(self, out_dir: Path, speed: float = 0.0) -> None:
+        self.out_dir = out_dir
+        self.speed = speed
+        self.played: list[tuple[Path, float, float]] = []  # (copy, started, ended)
+        self._lock = threading.Lock()
+
+    def __call__(self, path: Path) -> None:
+        started = time.monotonic()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        copy = self.out_dir / f"{len(self.played) + 1:04d}.wav"
+        shutil.copyfile(path, copy)
+        if self.speed > 0:
+            time.sleep(wavtools.duration(path) / self.speed)
+        with self._lock:
+            self.played.append((copy, started, time.monotonic()))

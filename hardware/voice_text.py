@@ -1,0 +1,45 @@
+"""What the announcer says: templates filled in, ticket numbers spelled out (pure, no I/O)."""
+
+from __future__ import annotations
+
+from hardware.config import VoiceConfig
+
+ZH_DIGITS = "零一二三四五六七八九"
+
+
+def spell_ticket_zh(ticket: str, one_as_yao: bool = False) -> str:
+    """ "A001" -> "A零零一" (or "A零零幺"): each character on its own, never "one hundred"."""
+    digits = ZH_DIGITS.replace("一", "幺") if one_as_yao else ZH_DIGITS
+    return "".join(digits[int(c)] if c.isdigit() else c.upper() for c in ticket if c.isalnum())
+
+
+def spell_ticket_en(ticket: str) -> str:
+    """ "A001" -> "A, 0, 0, 1": commas stop espeak-ng reading "A" as the article."""
+    return ", ".join(c.upper() for c in ticket if c.isalnum())
+
+
+def call_text(cfg: VoiceConfig, ticket: str, window_name: str, lang: str) -> str:
+    """The sentence for one call, e.g. "请A零零一号到5号窗口办理"."""
+    if lang == "en":
+        return cfg.template_en.format(ticket=spell_ticket_en(ticket), window=window_name)
+    return cfg.template_zh.format(
+        ticket=spell_ticket_zh(ticket, cfg.one_as_yao), window=window_name
+    )
+
+
+def clip_tokens(text: str, available: set[str]) -> list[str]:
+    """Split text into clip names, longest match first; ASCII digits use the 零..九 clips."""
+    names = sorted(available, key=len, reverse=True)
+    tokens: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char.isspace() or char in ",，":
+            i += 1
+            continue
+        match = next((n for n in names if text.startswith(n, i)), None)
+        if match is None and char.isascii() and char.isdigit():
+            match = ZH_DIGITS[int(char)]
+        tokens.append(match if match is not None else char)
+        i += len(match) if match is not None and match in available else 1
+    return tokens

@@ -1,0 +1,130 @@
+"""Voice with real espeak-ng: phonemes, WAV durations, order and no overlap, clip mode."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+
+from hardware import wavtools
+from hardware.config import VoiceConfig
+from hardware.errors import ClipMissingError
+from hardware.voice import Announcer, FilePlayer, build_clips, phonemes
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "hardware"
+
+
+@pytest.fixture(autouse=True)
+def _espeak() -> None:
+    require_tool("espeak-ng")
+
+
+def cfg(tmp_path: Path, **kw: object) -> VoiceConfig:
+    return VoiceConfig(cache_dir=str(tmp_path / "cache"), **kw)  # type: ignore[arg-type]
+
+
+def test_pinyin_voice_says_the_ticket_digit_by_digit() -> None:
+    said = phonemes("请A零零一号到5号窗口办理", "cmn-latn-pinyin")
+    syllables = [s.strip() for s in said.split("_|") if s.strip()]
+    assert syllables[:5] == [
+        "tS;h'i21N",
+        "'ei51",
+        "l'i35N",
+        "l'i35N",
+        "j'i55",
+    ]  # qing A ling ling yi
+    assert "ts.hw'A55N" in said and "p'a51n" in said  # chuang ... ban
+    yao = phonemes("A零零幺", "cmn-latn-pinyin")
+    assert "j'Au55" in yao  # yao1
+
+
+def test_plain_cmn_voice_is_not_what_we_use() -> None:
+    assert phonemes("请A001号", "cmn") != phonemes("请A001号", "cmn-latn-pinyin")
+
+
+def test_call_wav_is_chime_plus_repeats(tmp_path: Path) -> None:
+    announcer = Announcer(cfg(tmp_path, repeat=2, gap_s=0.5))
+    speech = announcer.render(announcer.text_for("A001", "5号窗口"))
+    call = announcer.render_call("A001", "5号窗口")
+    one = wavtools.duration(speech)
+    assert 2.5 < one < 5.0
+    expected = 0.7 + 0.2 + 2 * one + 0.5
+    assert abs(wavtools.duration(call) - expected) < 0.01
+    (ARTIFACTS / "voice").mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "voice" / "call_A001_zh.wav").write_bytes(call.read_bytes())
+    started = time.perf_counter()
+    assert announcer.render_call("A001", "5号窗口") == call  # cached: no espeak run
+    assert time.perf_counter() - started < 0.05
+
+
+def test_english_call(tmp_path: Path) -> None:
+    announcer = Announcer(cfg(tmp_path, repeat=1, chime=False))
+    path = announcer.render_call("A001", "window 5", lang="en")
+    assert 2.0 < wavtools.duration(path) < 6.0
+    assert "'eI" in phonemes(announcer.text_for("A001", "window 5", "en"), "en")
+
+
+def test_queued_calls_play_in_order_without_overlap(tmp_path: Path) -> None:
+    player = FilePlayer(tmp_path / "out", speed=40)
+    announcer = Announcer(cfg(tmp_path, repeat=1), play=player)
+    tickets = [f"A{n:03d}" for n in range(1, 7)]
+    threads = [threading.Thread(target=announcer.announce, args=(t, "3号窗口")) for t in tickets]
+    for thread in threads:  # all at once, from many threads
+        thread.start()
+    for thread in threads:
+        thread.join()
+    announcer.announce("A001", "3号窗口", recall=True)
+    assert announcer.wait_idle(60)
+    announcer.close()
+    assert len(player.played) == 7  # nothing dropped, the recall spoken again
+    for (_, _, ended), (_, started, _) in zip(player.played, player.played[1:], strict=False):
+        assert started >= ended  # never overlapping
+    durations = [wavtools.duration(p) for p, _, _ in player.played]
+    assert all(d > 2.0 for d in durations)
+
+
+def test_real_player_subprocess_in_fifo_order(tmp_path: Path) -> None:
+    log = tmp_path / "plays.jsonl"
+    script = (
+        "import json,sys,time,wave;p=sys.argv[1];t=time.monotonic();time.sleep(0.05);"
+        f"open({str(log)!r},'a').write(json.dumps([p,t,time.monotonic()])+'\\n')"
+    )
+    announcer = Announcer(cfg(tmp_path, repeat=1, player=[sys.executable, "-c", script]))
+    for ticket in ("B001", "B002", "B003"):
+        announcer.announce(ticket, "1号窗口")
+    assert announcer.wait_idle(60)
+    announcer.close()
+    plays = [json.loads(line) for line in log.read_text().splitlines()]
+    expected = [announcer.render_call(t, "1号窗口") for t in ("B001", "B002", "B003")]
+    assert [Path(p) for p, _, _ in plays] == expected
+    assert all(b[1] >= a[2] for a, b in zip(plays, plays[1:], strict=False))
+
+
+def test_missing_player_is_logged_and_worker_survives(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    announcer = Announcer(cfg(tmp_path, repeat=1, player=["no-such-player-xyz"]))
+    announcer.announce("A001", "1号窗口")
+    announcer.announce("A002", "1号窗口")
+    assert announcer.wait_idle(30)
+    announcer.close()
+    assert caplog.text.count("announcement of a call failed") == 2
+
+
+def test_clip_mode_concatenates_clips(tmp_path: Path) -> None:
+    clips = build_clips(tmp_path / "clips")
+    announcer = Announcer(
+        cfg(tmp_path, engine="clips", clips_dir=str(clips), repeat=1, chime=False)
+    )
+    text = announcer.text_for("A001", "5号窗口")
+    path = announcer.render(text)
+    parts = ["请", "A", "零", "零", "一", "号", "到", "五", "号", "窗口", "办理"]
+    expected = sum(wavtools.duration(clips / f"{p}.wav") for p in parts)
+    assert abs(wavtools.duration(path) - expected) < 0.001
+    with pytest.raises(ClipMissingError):
+        announcer.render("请到柜台")
