@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import threading
@@ -82,7 +83,7 @@ def test_queued_calls_play_in_order_without_overlap(tmp_path: Path) -> None:
     assert announcer.wait_idle(60)
     announcer.close()
     assert len(player.played) == 7  # nothing dropped, the recall spoken again
-    for (_, _, ended), (_, started, _) in zip(player.played, player.played[1:], strict=False):
+    for (_, _, ended), (_, started, _) in itertools.pairwise(player.played):
         assert started >= ended  # never overlapping
     durations = [wavtools.duration(p) for p, _, _ in player.played]
     assert all(d > 2.0 for d in durations)
@@ -102,7 +103,7 @@ def test_real_player_subprocess_in_fifo_order(tmp_path: Path) -> None:
     plays = [json.loads(line) for line in log.read_text().splitlines()]
     expected = [announcer.render_call(t, "1号窗口") for t in ("B001", "B002", "B003")]
     assert [Path(p) for p, _, _ in plays] == expected
-    assert all(b[1] >= a[2] for a, b in zip(plays, plays[1:], strict=False))
+    assert all(b[1] >= a[2] for a, b in itertools.pairwise(plays))
 
 
 def test_missing_player_is_logged_and_worker_survives(
