@@ -66,6 +66,7 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
             ev.data["reason"],
         )
         t.calls += 1
+        e.call_times[t.service].append(ev.at)
         w.ticket = t.number
         w.normal_since_priority = 0 if t.front else w.normal_since_priority + 1
 

@@ -54,6 +54,9 @@ class Engine:
         self.durations: dict[str, deque[float]] = {
             c: deque(maxlen=self.layout.estimate_window) for c in self.layout.services
         }
+        self.call_times: dict[str, deque[float]] = {
+            c: deque(maxlen=self.layout.estimate_window) for c in self.layout.services
+        }
         for w in self.windows.values():
             w.status, w.staff, w.ticket, w.pause_reason = WindowStatus.CLOSED, None, None, ""
             w.served = w.rating_sum = w.rating_count = 0
@@ -97,9 +100,12 @@ class Engine:
             return ErrorCode.SERVICE_CLOSED
         return None
 
-    def estimate(self, service: str) -> tuple[int, float | None]:
-        """(people ahead of a new normal ticket, estimated wait in seconds or None)."""
-        return estimate_wait(self, service)
+    def estimate(self, service: str, now: float | None = None) -> tuple[int, float | None]:
+        """(people ahead of a new normal ticket, estimated wait in seconds or None).
+
+        Pass ``now`` to use the recent call rate too (more accurate); without it the estimate
+        rests on capacity alone."""
+        return estimate_wait(self, service, now)
 
     # ---------------------------------------------------------------- periodic
     def tick(self, now: float) -> list[Event]:
@@ -132,7 +138,7 @@ class Engine:
         if refusal is not None:
             raise QueueError(refusal, f"{spec.name} cannot take tickets now ({refusal})")
         seq = self.counters.get(spec.prefix, 0) + 1
-        ahead, est = self.estimate(service)
+        ahead, est = self.estimate(service, now)
         data = {
             "ticket": f"{spec.prefix}{seq:03d}",
             "service": service,
