@@ -103,3 +103,39 @@ class LocalMosquitto:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+
+
+def private_hall(
+    src: str | Path, out_dir: str | Path, *, port: int | None = None, always_open: bool = False
+) -> HallConfig:
+    """A copy of a hall config for one machine: its own Mosquitto port, credentials, store
+    and board users under ``out_dir`` (the demo and benchmarks); written as out_dir/hall.toml.
+    ``always_open`` lifts opening hours, so a demo at night still takes tickets."""
+    import tomllib
+
+    import tomli_w
+
+    from hallq.config import load_config
+
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    raw = tomllib.loads(Path(src).read_text(encoding="utf-8"))
+    mqtt = raw.setdefault("mqtt", {})
+    mqtt["port"] = port or free_port()
+    mqtt["credentials_dir"] = str(out / "mosquitto" / "credentials")
+    if mqtt.get("websockets_port"):
+        mqtt["websockets_port"] = free_port()
+    for dev in raw.get("devices", []):
+        if dev.get("role") == "broker":
+            dev["store"] = str(out / "hallq.db")
+        elif dev.get("role") == "board":
+            dev["users_file"] = str(out / "board-users.json")
+        elif dev.get("role") == "display" and "voice" in dev:
+            dev["voice"]["cache_dir"] = str(out / "voice")
+    if always_open:
+        hall = raw["hall"]
+        hall.update(opens="00:00", closes="24:00",
+                    weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    path = out / "hall.toml"
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    return load_config(path)

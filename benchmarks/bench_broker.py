@@ -1,0 +1,175 @@
+"""Broker service benchmark: command round trip and durable throughput through Mosquitto,
+printed beside the raw Mosquitto request/reply round trip measured in the same run.
+
+Run: python benchmarks/bench_broker.py [--n 500] [--seconds 10]
+The service runs as its own process (as in a hall); every command is committed to SQLite
+(WAL, synchronous=FULL) before its reply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from hallq.client import CommandClient, CommandError
+from hallq.localmqtt import LocalMosquitto, private_hall
+from hallq.mqtt import MqttLink
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))]
+
+
+def fmt(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return f"p50 {pct(ms, 50):6.2f} ms   p99 {pct(ms, 99):6.2f} ms   (n={len(ms)})"
+
+
+def connect(cfg, device: str) -> MqttLink:
+    link = MqttLink.from_config(cfg, device)
+    link.start()
+    if not link.wait_for_connection(10):
+        raise SystemExit(f"{device} could not connect")
+    return link
+
+
+def raw_round_trip(cfg, n: int) -> list[float]:
+    """Ping-pong between two clients through Mosquitto: the floor under any command."""
+    a, b = connect(cfg, "hallq"), connect(cfg, "hallq")
+    root = f"hallq/{cfg.hall.id}/bench"
+    got = threading.Event()
+    b.subscribe(f"{root}/ping", lambda t, p: b.publish(f"{root}/pong", p))
+    a.subscribe(f"{root}/pong", lambda t, p: got.set())
+    time.sleep(0.3)
+    times = []
+    for i in range(n):
+        got.clear()
+        t0 = time.perf_counter()
+        a.publish(f"{root}/ping", {"i": i})
+        got.wait(5)
+        times.append(time.perf_counter() - t0)
+    a.stop()
+    b.stop()
+    return times
+
+
+def command_round_trips(cfg, n: int) -> tuple[list[float], list[float]]:
+    kiosk, counter = connect(cfg, "kiosk1"), connect(cfg, "counter01")
+    kc, cc = CommandClient(kiosk), CommandClient(counter)
+    time.sleep(0.2)
+    cc.send("open", staff="bench")
+    issue, call = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        kc.send("issue", service="rs01")
+        issue.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        cc.send("call_next")
+        call.append(time.perf_counter() - t0)
+    kiosk.stop()
+    counter.stop()
+    return issue, call
+
+
+def throughput(cfg, seconds: float, pairs: int) -> float:
+    """Several kiosk/counter pairs issuing and calling as fast as replies allow."""
+    done = [0] * pairs
+    stop = time.monotonic() + seconds
+    services = ["hz01", "crj01", "jg01", "bdc01", "sw01", "gjj01", "scjg01", "mz01"]
+    windows = {
+        "hz01": 6,
+        "crj01": 10,
+        "jg01": 13,
+        "bdc01": 16,
+        "sw01": 20,
+        "gjj01": 24,
+        "scjg01": 27,
+        "mz01": 31,
+    }
+
+    def worker(i: int) -> None:
+        svc = services[i % len(services)]
+        kiosk = connect(cfg, f"kiosk{1 + i % 3}")
+        counter = connect(cfg, f"counter{windows[svc]:02d}")
+        kc, cc = CommandClient(kiosk), CommandClient(counter)
+        cc.send("open")
+        while time.monotonic() < stop:
+            try:
+                kc.send("issue", service=svc)
+                cc.send("call_next")
+                done[i] += 1
+            except CommandError:
+                pass
+        kiosk.stop()
+        counter.stop()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(pairs)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.monotonic() - t0)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--pairs", type=int, default=4)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="hallq-bench-"))
+    cfg = private_hall(ROOT / "examples" / "hall.toml", tmp, always_open=True)
+    mosq = LocalMosquitto(cfg, tmp / "mosquitto").start()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hallq.cli",
+            "--log-file",
+            str(tmp / "broker.log"),
+            "broker",
+            "--config",
+            cfg.source,
+        ]
+    )
+    try:
+        probe = connect(cfg, "kiosk2")
+        client = CommandClient(probe)
+        for _ in range(100):
+            try:
+                client.send("status", timeout=0.5, retries=0)
+                break
+            except CommandError:
+                time.sleep(0.1)
+        probe.stop()
+        print(
+            f"hallq broker benchmark — {cfg.hall.name}: {len(cfg.services)} services, "
+            f"{len(cfg.windows)} windows; Mosquitto on 127.0.0.1:{cfg.mqtt.port}"
+        )
+        print(f"baseline  raw Mosquitto request/reply (QoS 1): {fmt(raw_round_trip(cfg, args.n))}")
+        issue, call = command_round_trips(cfg, args.n)
+        print(f"hallq     issue     round trip (durable):     {fmt(issue)}")
+        print(f"hallq     call_next round trip (durable):     {fmt(call)}")
+        rate = throughput(cfg, args.seconds, args.pairs)
+        print(
+            f"hallq     sustained issue+call pairs/s ({args.pairs} kiosk/counter pairs, "
+            f"{args.seconds:.0f} s): {rate:.0f} pairs/s = {2 * rate:.0f} commands/s"
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        mosq.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
