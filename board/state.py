@@ -60,7 +60,17 @@ HALL_FIELDS = (
     "priority_ratio",
 )
 PRESENCE_FIELDS = ("online", "since", "device", "printer", "version")
-CALL_FIELDS = ("ticket", "window", "window_name", "service", "recall")
+CALL_FIELDS = (
+    "ticket",
+    "window",
+    "window_name",
+    "window_name_en",
+    "service",
+    "service_name",
+    "service_name_en",
+    "recall",
+    "at",
+)
 SECTIONS = {"window": "windows", "service": "services", "presence": "devices"}
 
 
@@ -111,7 +121,7 @@ class BoardState:
             return None
         else:
             table[key] = value
-        return {"type": section, "key": key, "data": value}
+        return {"kind": section, "key": key, "data": value}
 
     def _on_window(self, key: str, payload: Any, _now: float) -> dict[str, Any] | None:
         return self._put("windows", key, pick(payload, WINDOW_FIELDS) if payload else None)
@@ -124,7 +134,7 @@ class BoardState:
         if value == self.hall:
             return None
         self.hall = value
-        return {"type": "hall", "key": "", "data": value}
+        return {"kind": "hall", "key": "", "data": value}
 
     def _on_presence(self, key: str, payload: Any, now: float) -> dict[str, Any] | None:
         if not payload:
@@ -140,9 +150,9 @@ class BoardState:
         return self._put("devices", key, value)
 
     def _on_called(self, _key: str, payload: Any, now: float) -> dict[str, Any] | None:
-        call = {**pick(payload, CALL_FIELDS), "at": now}
+        call = {"at": now, **pick(payload, CALL_FIELDS)}
         self.calls.appendleft(call)
-        return {"type": "call", "key": call.get("window", ""), "data": call}
+        return {"kind": "call", "key": call.get("window", ""), "data": call}
 
     def snapshot(self) -> dict[str, Any]:
         return {

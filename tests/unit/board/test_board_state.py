@@ -18,7 +18,7 @@ def test_a_change_is_reported_once_and_unknown_fields_never_pass():
     msg = {"window": "w1", "status": "open", "ticket": "A001", "citizen_name": "张三"}
     change = s.apply("window", "w1", msg, 1.0)
     assert change == {
-        "type": "windows",
+        "kind": "windows",
         "key": "w1",
         "data": {"window": "w1", "status": "open", "ticket": "A001"},
     }
@@ -29,7 +29,7 @@ def test_a_change_is_reported_once_and_unknown_fields_never_pass():
 def test_an_emptied_retained_topic_removes_the_entry():
     s = BoardState()
     s.apply("service", "SB", {"service": "SB", "waiting": 1}, 1.0)
-    assert s.apply("service", "SB", None, 2.0) == {"type": "services", "key": "SB", "data": None}
+    assert s.apply("service", "SB", None, 2.0) == {"kind": "services", "key": "SB", "data": None}
     assert s.snapshot()["services"] == {}
 
 

@@ -1,0 +1,92 @@
+"""Manager actions: check the request, send it to the broker service, log who did it.
+
+A request body is ``{"op": ..., "window": ..., ...}``. Only the manager ops below pass; the
+command is validated by the same msgspec structs the broker service uses before it is sent,
+so a bad request is refused here with the key path in the message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from hallq.client import CommandClient, CommandError, Offline, Refused, ReplyTimeout
+from hallq.protocol import BadCommand, decode_command, encode
+
+log = logging.getLogger(__name__)
+MANAGER_OPS = {"open", "close", "pause", "resume", "set_services", "set_priority_ratio"}
+SIGNED_OPS = {"set_services", "set_priority_ratio"}  # their commands carry "by"
+FIELDS = {
+    "open": ("window", "staff"),
+    "close": ("window",),
+    "pause": ("window", "reason"),
+    "resume": ("window",),
+    "set_services": ("window", "services"),
+    "set_priority_ratio": ("ratio",),
+}
+
+
+class ActionRefused(ValueError):
+    """The request is not an allowed, well-formed manager action; ``status`` is the HTTP code."""
+
+    def __init__(self, message: str, status: int = 400, code: str = "bad_request") -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+def build_command(body: Any, user: str) -> tuple[str, dict[str, Any]]:
+    """(op, fields) for the command, or ActionRefused."""
+    if not isinstance(body, dict) or body.get("op") not in MANAGER_OPS:
+        raise ActionRefused(f"op must be one of {sorted(MANAGER_OPS)}")
+    op = body["op"]
+    fields = {k: body[k] for k in FIELDS[op] if body.get(k) not in (None, "")}
+    if op in SIGNED_OPS:
+        fields["by"] = user
+    try:
+        decode_command(encode({"id": "check", "op": op, **fields}))
+    except BadCommand as exc:
+        raise ActionRefused(exc.message) from exc
+    if "window" in FIELDS[op] and "window" not in fields:
+        raise ActionRefused(f"{op} needs a window")
+    return op, fields
+
+
+class ActionLog:
+    """Appends one JSON line per manager action (who, what, result) to a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def write(self, user: str, op: str, fields: dict[str, Any], result: str) -> None:
+        log.info("manager %s: %s %s -> %s", user, op, fields, result)
+        line = json.dumps(
+            {"at": time.time(), "user": user, "op": op, "fields": fields, "result": result},
+            ensure_ascii=False,
+        )
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as f:
+                f.write(line + "\n")
+
+
+def perform(client: CommandClient, actions: ActionLog, user: str, body: Any) -> dict[str, Any]:
+    """Blocking (run it in a worker thread): send the action and return the service's reply."""
+    op, fields = build_command(body, user)
+    try:
+        reply = client.send(op, timeout=3.0, retries=1, **fields)
+    except Refused as exc:
+        actions.write(user, op, fields, f"refused: {exc.code}")
+        raise ActionRefused(str(exc) or exc.code, 409, exc.code) from exc
+    except (Offline, ReplyTimeout) as exc:
+        actions.write(user, op, fields, f"failed: {exc}")
+        raise ActionRefused(str(exc), 503, "unavailable") from exc
+    except CommandError as exc:
+        actions.write(user, op, fields, f"failed: {exc}")
+        raise ActionRefused(str(exc), 503, "unavailable") from exc
+    actions.write(user, op, fields, "ok")
+    return reply

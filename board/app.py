@@ -1,0 +1,245 @@
+"""The board's web app (Starlette): the page, its live SSE stream, login, actions, reports.
+
+``create_app(cfg, link_factory=...)`` builds everything from the hall config; tests pass a
+fake link factory or point the config at a test Mosquitto. Nothing connects until the app's
+lifespan starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from hallq.client import CommandClient
+from hallq.config import BoardDevice, HallConfig
+from hallq.core.clock import HallClock
+from hallq.mqtt import MqttLink
+
+from . import report
+from .actions import ActionLog, ActionRefused, perform
+from .auth import COOKIE, Session, Sessions, Throttle, load_secret
+from .history import HistoryError, read_events, store_path
+from .hub import Hub
+from .stats import day_report
+from .users import Users
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+HEARTBEAT_S = 5.0
+LinkFactory = Callable[[HallConfig, str], Any]
+
+
+class Board:
+    """Everything the routes need, built once per app."""
+
+    def __init__(self, cfg: HallConfig, device_id: str, link_factory: LinkFactory) -> None:
+        self.cfg = cfg
+        dev = cfg.device(device_id)
+        users_file = cfg.resolve(dev.users_file if isinstance(dev, BoardDevice) else "users.json")
+        self.users = Users(users_file)
+        self.sessions = Sessions(load_secret(users_file.with_name("board-secret.key")))
+        self.actions = ActionLog(users_file.with_name("board-actions.jsonl"))
+        self.throttle = Throttle()
+        layout = cfg.layout()
+        self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
+        self.link = link_factory(cfg, device_id)
+        self.client = CommandClient(self.link)
+        roles = {d.id: d.role for d in cfg.devices}
+        self.hub = Hub(self.link, roles, {w.id: w.department for w in cfg.windows}, info=_info(cfg))
+        self.store = store_path(cfg)
+
+    def session(self, request: Request) -> Session | None:
+        return self.sessions.read(request.cookies.get(COOKIE))
+
+    def today(self) -> str:
+        return self.clock.business_day(self.hub.clock())
+
+
+def _info(cfg: HallConfig) -> dict[str, Any]:
+    """What the page needs besides live state: names for the hall and its services."""
+    return {
+        "hall": cfg.hall.name,
+        "hall_en": cfg.hall.name_en or cfg.hall.name,
+        "services": {s.code: [s.name, s.name_en or s.name] for s in cfg.services},
+    }
+
+
+def _error(message: str, status: int, code: str = "error") -> JSONResponse:
+    return JSONResponse({"ok": False, "error": code, "message": message}, status)
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+
+# ------------------------------------------------------------------ live board
+async def page(_request: Request) -> Response:
+    return FileResponse(STATIC / "board.html", headers={"Cache-Control": "no-cache"})
+
+
+async def state(request: Request) -> Response:
+    return JSONResponse(request.app.state.board.hub.snapshot())
+
+
+async def stream(request: Request) -> Response:
+    hub: Hub = request.app.state.board.hub
+    return StreamingResponse(
+        _events(hub),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _events(hub: Hub) -> AsyncIterator[str]:
+    q = hub.attach()
+    try:
+        yield "retry: 2000\n\n" + _sse(hub.snapshot())
+        while True:
+            try:
+                msg = await asyncio.wait_for(q.get(), HEARTBEAT_S)
+            except TimeoutError:
+                yield _sse(hub.alerts())  # alerts age with the clock; doubles as keep-alive
+                continue
+            if msg is None:
+                return
+            yield _sse(msg)
+            if msg.get("type") == "change" and q.empty():
+                yield _sse(hub.alerts())
+    finally:
+        hub.detach(q)
+
+
+def _sse(msg: dict[str, Any]) -> str:
+    return f"data: {json.dumps(msg, ensure_ascii=False)}\n\n"
+
+
+async def hourly(request: Request) -> Response:
+    board: Board = request.app.state.board
+    day = request.query_params.get("day") or board.today()
+    if not report.DAY.match(day):
+        return _error("day must be YYYY-MM-DD", 400)
+    try:
+        events = await run_in_threadpool(read_events, board.store or Path("-"), day)
+    except HistoryError as exc:
+        return JSONResponse({"day": day, "hours": [], "note": str(exc)})
+    r = day_report(events, day, board.clock.tz.key)
+    return JSONResponse({"day": day, "hours": report.hourly_rows(r)})
+
+
+# ------------------------------------------------------------------ login, actions
+async def me(request: Request) -> Response:
+    s = request.app.state.board.session(request)
+    return JSONResponse({"user": s.user if s else None, "csrf": s.csrf if s else None})
+
+
+async def login(request: Request) -> Response:
+    board: Board = request.app.state.board
+    if not _same_origin(request):
+        return _error("cross-site request refused", 403, "forbidden")
+    try:
+        body = await request.json()
+        name, password = str(body["name"]), str(body["password"])
+    except (ValueError, KeyError, TypeError):
+        return _error("send JSON {name, password}", 400)
+    if board.throttle.is_locked(name):
+        return _error("too many failed logins; wait 5 minutes", 429, "locked")
+    if not await run_in_threadpool(board.users.verify, name, password):
+        board.throttle.failed(name)
+        log.warning("failed board login for %r", name)
+        return _error("wrong name or password / 用户名或密码错误", 401, "unauthorized")
+    board.throttle.succeeded(name)
+    cookie, session = board.sessions.issue(name)
+    resp = JSONResponse({"user": name, "csrf": session.csrf})
+    resp.set_cookie(**board.sessions.cookie_args(cookie))
+    log.info("manager %s logged in", name)
+    return resp
+
+
+async def logout(_request: Request) -> Response:
+    resp = JSONResponse({"user": None})
+    resp.delete_cookie(COOKIE, path="/")
+    return resp
+
+
+async def action(request: Request) -> Response:
+    board: Board = request.app.state.board
+    session = board.session(request)
+    if session is None:
+        return _error("log in first / 请先登录", 401, "unauthorized")
+    if not _same_origin(request) or not board.sessions.csrf_ok(
+        session, request.headers.get("x-csrf-token")
+    ):
+        return _error("missing or wrong CSRF token", 403, "forbidden")
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error("send a JSON body", 400)
+    try:
+        reply = await run_in_threadpool(perform, board.client, board.actions, session.user, body)
+    except ActionRefused as exc:
+        return _error(str(exc), exc.status, exc.code)
+    return JSONResponse({"ok": True, "reply": reply})
+
+
+async def report_page(request: Request) -> Response:
+    board: Board = request.app.state.board
+    if board.session(request) is None:
+        return _error("log in first / 请先登录", 401, "unauthorized")
+    day = request.query_params.get("day") or board.today()
+    fmt = request.query_params.get("format", "html")
+    if not report.DAY.match(day) or fmt not in report.FORMATS:
+        return _error("day must be YYYY-MM-DD, format html|csv|xlsx", 400)
+    try:
+        body = await run_in_threadpool(report.build, board.cfg, day, fmt, board.store)
+    except HistoryError as exc:
+        return _error(str(exc), 404, "no_history")
+    media, ext = report.FORMATS[fmt]
+    disposition = "inline" if fmt == "html" else f'attachment; filename="hallq-{day}.{ext}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
+# ------------------------------------------------------------------ wiring
+def create_app(
+    cfg: HallConfig,
+    link_factory: LinkFactory = MqttLink.from_config,
+    device_id: str = "board",
+) -> Starlette:
+    board = Board(cfg, device_id, link_factory)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        board.hub.start(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            await run_in_threadpool(board.hub.stop)
+
+    routes = [
+        Route("/", page),
+        Route("/api/state", state),
+        Route("/api/stream", stream),
+        Route("/api/hourly", hourly),
+        Route("/api/me", me),
+        Route("/api/login", login, methods=["POST"]),
+        Route("/api/logout", logout, methods=["POST"]),
+        Route("/api/action", action, methods=["POST"]),
+        Route("/report", report_page),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.board = board
+    return app

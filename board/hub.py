@@ -1,0 +1,124 @@
+"""The bridge from MQTT (paho's thread) to the browsers' SSE streams (the asyncio loop).
+
+Each browser stream owns a bounded asyncio queue. A message from MQTT updates the
+:class:`BoardState` under a lock and, when something changed, is handed to every queue with
+``loop.call_soon_threadsafe``. A browser too slow to keep up is dropped; its EventSource
+reconnects and starts again from a full snapshot, so nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from hallq.protocol import decode_json
+
+from .alerts import all_alerts
+from .state import BoardState, parse_topic
+
+log = logging.getLogger(__name__)
+QUEUE_SIZE = 2000
+
+
+class Hub:
+    """Holds the live state and the set of connected browsers."""
+
+    def __init__(
+        self,
+        link: Any,
+        roles: dict[str, str],
+        departments: dict[str, str],
+        clock: Callable[[], float] = time.time,
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        self.link, self.clock, self.departments = link, clock, departments
+        self.info = info or {}  # static facts for the page: hall name, service names
+        self.root = link.topics.root
+        self.state = BoardState(roles)
+        self._lock = threading.Lock()
+        self._queues: set[asyncio.Queue[dict[str, Any] | None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # ---------------------------------------------------------------- MQTT side
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        t = self.link.topics
+        for topic in (
+            t.window("+"),
+            t.service("+"),
+            t.hall,
+            t.presence("+"),
+            t.event("called"),
+        ):
+            self.link.subscribe(topic, self.on_message)
+        self.link.when_connected = lambda: self.broadcast(self.link_status())
+        self.link.when_disconnected = lambda: self.broadcast(self.link_status())
+        self.link.start()
+
+    def stop(self) -> None:
+        self.link.stop()
+        self.broadcast(None)
+
+    def on_message(self, topic: str, payload: bytes) -> None:
+        where = parse_topic(self.root, topic)
+        if where is None:
+            return
+        try:
+            body = decode_json(payload) if payload else None
+        except Exception:
+            log.warning("unreadable payload on %s ignored", topic)
+            return
+        with self._lock:
+            change = self.state.apply(where[0], where[1], body, self.clock())
+        if change is not None:
+            self.broadcast({"type": "change", **change})
+
+    def link_status(self) -> dict[str, Any]:
+        return {"type": "link", "mqtt": bool(self.link.is_connected), "at": self.clock()}
+
+    # ---------------------------------------------------------------- browser side
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            snap = json.loads(json.dumps(self.state.snapshot()))
+        now = self.clock()
+        snap["alerts"] = [a.to_dict() for a in all_alerts(snap, now, self.departments)]
+        mqtt = bool(self.link.is_connected)
+        return {"type": "snapshot", "now": now, "mqtt": mqtt, "info": self.info, **snap}
+
+    def alerts(self) -> dict[str, Any]:
+        snap = self.snapshot()
+        return {"type": "alerts", "now": snap["now"], "alerts": snap["alerts"]}
+
+    def attach(self) -> asyncio.Queue[dict[str, Any] | None]:
+        q: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_SIZE)
+        self._queues.add(q)
+        return q
+
+    def detach(self, q: asyncio.Queue[dict[str, Any] | None]) -> None:
+        self._queues.discard(q)
+
+    def broadcast(self, message: dict[str, Any] | None) -> None:
+        """Thread-safe: queue ``message`` for every browser (None ends their streams)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._fan_out, message)
+        except RuntimeError:
+            pass  # the loop is shutting down
+
+    def _fan_out(self, message: dict[str, Any] | None) -> None:
+        for q in list(self._queues):
+            try:
+                q.put_nowait(message)
+            except asyncio.QueueFull:
+                log.warning("a browser fell behind; dropping its stream (it will reconnect)")
+                self._queues.discard(q)
+                while not q.empty():
+                    q.get_nowait()
+                q.put_nowait(None)

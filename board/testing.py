@@ -1,0 +1,111 @@
+"""Test helpers shipped beside the board: a fake MQTT link and a tiny HTTP client.
+
+``FakeLink`` stands in for :class:`hallq.mqtt.MqttLink` (same names); ``Browser`` keeps a
+cookie jar, speaks JSON and reads the SSE stream.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from hallq.protocol import Topics, encode
+
+
+class Browser:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf: str | None = None
+
+    def request(
+        self, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with self.opener.open(req, timeout=15) as resp:
+                raw, status, ctype = resp.read(), resp.status, resp.headers["Content-Type"]
+        except urllib.error.HTTPError as exc:
+            raw, status, ctype = exc.read(), exc.code, exc.headers["Content-Type"]
+        return status, json.loads(raw) if "json" in (ctype or "") else raw
+
+    def login(self, name: str, password: str) -> int:
+        status, body = self.request("/api/login", {"name": name, "password": password})
+        if status == 200:
+            self.csrf = body["csrf"]
+        return status
+
+    def act(self, **body: Any) -> tuple[int, Any]:
+        return self.request("/api/action", body, {"X-CSRF-Token": self.csrf or ""})
+
+    def stream(self) -> Iterator[dict[str, Any]]:
+        """The board's SSE messages, decoded, as they come."""
+        with self.opener.open(self.base + "/api/stream", timeout=15) as resp:
+            for line in resp:
+                if line.startswith(b"data: "):
+                    yield json.loads(line[6:])
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
+    """Poll ``check`` until it returns something truthy (a deadline, not a timed assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+class FakeLink:
+    """An MqttLink without a network: ``deliver()`` plays a message to the subscribers."""
+
+    def __init__(self, hall: str = "testhall", device: str = "board") -> None:
+        self.topics, self.device = Topics(hall), device
+        self.is_connected = False
+        self.subs: list[tuple[str, Callable[[str, bytes], None]]] = []
+        self.published: list[tuple[str, Any]] = []
+        self.when_connected: Callable[[], None] | None = None
+        self.when_disconnected: Callable[[], None] | None = None
+        self.answer: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
+
+    def start(self) -> None:
+        self.is_connected = True
+
+    def stop(self) -> None:
+        self.is_connected = False
+
+    def subscribe(self, topic_filter: str, handler: Callable[[str, bytes], None]) -> None:
+        self.subs.append((topic_filter, handler))
+
+    def publish(self, topic: str, payload: Any, *, retain: bool = False, qos: int = 1) -> bool:
+        if not self.is_connected:
+            return False
+        self.published.append((topic, payload))
+        reply = self.answer(payload) if self.answer else None
+        if reply is not None:
+            self.deliver(self.topics.reply(self.device), reply)
+        return True
+
+    def deliver(self, topic: str, payload: Any) -> None:
+        data = payload if isinstance(payload, bytes) else encode(payload)
+        for topic_filter, handler in self.subs:
+            if _matches(topic_filter, topic):
+                handler(topic, data)
+
+
+def _matches(topic_filter: str, topic: str) -> bool:
+    f, t = topic_filter.split("/"), topic.split("/")
+    if f[-1] == "#":
+        return t[: len(f) - 1] == f[:-1]
+    return len(f) == len(t) and all(a in ("+", b) for a, b in zip(f, t, strict=True))

@@ -1,0 +1,111 @@
+"""No login bypass: manager actions and reports refuse without a valid session (fake MQTT link,
+real HTTP server on 127.0.0.1)."""
+
+import json
+
+import pytest
+
+from board.server import BoardServer
+from board.testing import Browser, FakeLink
+from board.users import Users
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def served(hall_cfg):
+    link = FakeLink(hall_cfg.hall.id)
+    link.answer = lambda cmd: {"id": cmd["id"], "ok": True}
+    Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
+    server = BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link).start()
+    try:
+        yield server, link
+    finally:
+        server.stop()
+
+
+def commands(link):
+    return [p for topic, p in link.published if topic.endswith("/cmd/board")]
+
+
+def test_the_users_file_holds_no_password(hall_cfg):
+    path = hall_cfg.resolve("board-users.json")
+    Users(path).add("li", "s3cret-pass")
+    text = path.read_text()
+    assert "s3cret-pass" not in text
+    record = json.loads(text)["users"]["li"]
+    assert len(bytes.fromhex(record["salt"])) == 16 and len(bytes.fromhex(record["hash"])) == 32
+    assert path.stat().st_mode & 0o077 == 0
+    assert Users(path).verify("li", "s3cret-pass") and not Users(path).verify("li", "s3cret")
+
+
+def test_actions_refuse_without_a_session(served):
+    server, link = served
+    b = Browser(server.url)
+    status, body = b.act(op="open", window="w1")
+    assert (status, body["error"]) == (401, "unauthorized")
+    assert commands(link) == []
+
+
+def test_wrong_password_and_forged_cookie_get_nothing(served):
+    server, link = served
+    b = Browser(server.url)
+    assert b.login("wang", "wrong password") == 401
+    assert b.login("nobody", PASSWORD) == 401
+    b.request("/")  # a cookie the server did not sign
+    status, _ = b.request(
+        "/api/action",
+        {"op": "open", "window": "w1"},
+        {"Cookie": "hallq_board=eyJ1Ijoid2FuZyIsImMiOiJ4In0.forged.sig", "X-CSRF-Token": "x"},
+    )
+    assert status == 401
+    assert b.request("/report")[0] == 401
+    assert commands(link) == []
+
+
+def test_a_session_without_the_csrf_token_or_from_another_site_is_refused(served):
+    server, link = served
+    b = Browser(server.url)
+    assert b.login("wang", PASSWORD) == 200
+    status, _ = b.request("/api/action", {"op": "open", "window": "w1"})
+    assert status == 403
+    status, _ = b.request(
+        "/api/action",
+        {"op": "open", "window": "w1"},
+        {"X-CSRF-Token": b.csrf, "Origin": "http://evil.example"},
+    )
+    assert status == 403
+    assert commands(link) == []
+
+
+def test_a_logged_in_manager_acts_and_the_action_is_logged_with_the_name(served, hall_cfg):
+    server, link = served
+    b = Browser(server.url)
+    assert b.login("wang", PASSWORD) == 200
+    status, body = b.act(op="set_services", window="w2", services={"rs02": "secondary"})
+    assert status == 200 and body["ok"]
+    (cmd,) = commands(link)
+    assert cmd["op"] == "set_services" and cmd["by"] == "wang"
+    assert cmd["services"] == {"rs02": "secondary"}
+    lines = hall_cfg.resolve("board-actions.jsonl").read_text().splitlines()
+    logged = json.loads(lines[-1])
+    assert (logged["user"], logged["op"], logged["result"]) == ("wang", "set_services", "ok")
+
+
+def test_bad_actions_are_refused_with_a_reason(served):
+    server, link = served
+    b = Browser(server.url)
+    assert b.login("wang", PASSWORD) == 200
+    assert b.act(op="issue", service="rs01")[0] == 400  # not a manager op
+    status, body = b.act(op="set_services", window="w2", services={"rs02": "tertiary"})
+    assert status == 400 and "services" in body["message"]
+    assert b.act(op="pause")[0] == 400  # which window?
+    assert commands(link) == []
+
+
+def test_repeated_failures_lock_the_name(served):
+    server, _link = served
+    b = Browser(server.url)
+    for _ in range(5):
+        assert b.login("wang", "nope-nope") == 401
+    assert b.login("wang", PASSWORD) == 429
