@@ -123,7 +123,8 @@ def qr_image(data: str, module: int) -> Image.Image:
     )
     code.add_data(data)
     code.make(fit=True)
-    return code.make_image().get_image().convert("1")
+    image: Image.Image = code.make_image().get_image()
+    return image.convert("1")
 
 
 def number_scale(ticket: str, layout: Layout) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from gpiozero import LED, Button
@@ -41,7 +42,7 @@ class Evaluator:
             button = Button(pin, pull_up=True, pin_factory=self.pin_factory)
             debouncer = Debouncer(self.cfg.debounce_ms / 1000, self._clock)
             score = 5 - index
-            watch_button(button, debouncer, lambda score=score: self._pressed(score))
+            watch_button(button, debouncer, partial(self._pressed, score))
             self._buttons.append(button)
         self._leds = [LED(pin, pin_factory=self.pin_factory) for pin in self.cfg.led_pins]
 
