@@ -118,6 +118,7 @@ def hourly_table(r: DayReport) -> list[list[Any]]:
 
 def named_report(cfg: Any, events: list[Any], day: str) -> DayReport:
     r = day_report(events, day, cfg.hall.timezone)
+    r.total.name = cfg.hall.name
     for code, row in r.services.items():
         row.name = next((s.name for s in cfg.services if s.code == code), code)
     for wid, row in r.windows.items():

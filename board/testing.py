@@ -55,6 +55,20 @@ class Browser:
                     yield json.loads(line[6:])
 
 
+def next_matching(
+    messages: Iterator[dict[str, Any]], check: Callable[[dict[str, Any]], Any], timeout: float = 15
+) -> dict[str, Any]:
+    """The first stream message passing ``check``; gives up after ``timeout`` (heartbeats every
+    few seconds keep the stream moving, so the deadline is seen)."""
+    deadline = time.monotonic() + timeout
+    for msg in messages:
+        if check(msg):
+            return msg
+        if time.monotonic() > deadline:
+            break
+    raise AssertionError("the expected message never came on the stream")
+
+
 def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
     """Poll ``check`` until it returns something truthy (a deadline, not a timed assertion)."""
     deadline = time.monotonic() + timeout
