@@ -11,6 +11,8 @@ from typing import Any
 
 import msgspec
 
+from display.errors import BadMessage
+
 
 class CalledEvent(msgspec.Struct, kw_only=True, frozen=True):
     """event/called: a ticket was called (or recalled) to a window."""
@@ -58,10 +60,6 @@ class HallState(msgspec.Struct, kw_only=True, frozen=True):
     waiting: int = 0
     serving: int = 0
     done: int = 0
-
-
-class BadMessage(ValueError):
-    """A payload the display cannot read (logged and dropped; the rest keeps working)."""
 
 
 def decode(payload: bytes, kind: type[Any]) -> Any:

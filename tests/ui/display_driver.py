@@ -1,0 +1,162 @@
+"""Runs one wall display in its own process (Kivy is fragile when restarted in one process).
+
+    python display_driver.py CONFIG DEVICE WIDTHxHEIGHT [--fake-link] [--voice fake|real]
+
+Prints one JSON object per line on stdout:
+  {"event": "ready"}                          first frame is up
+  {"event": "arrived", "ticket", "frame"}     event/called reached the process (paho thread)
+  {"event": "shown", "frame", "latest", "latest_label", "recent", "offline", "highlighted",
+   "waiting"}                                 the screen was updated (main thread)
+  {"event": "said", "ticket", "window", "recall", "start", "end"}   an announcement finished
+  {"event": "shot", "path"}                   a screenshot was written
+Reads commands on stdin: "shot <path>", "offline", "online", "publish <topic> <json>" (fake
+link only), "quit".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+_out_lock = threading.Lock()
+
+
+def emit(**fields: Any) -> None:
+    with _out_lock:
+        sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+class ReportingAnnouncer:
+    """Wraps an announcer (or just sleeps) and reports each announcement's start and end."""
+
+    def __init__(self, inner: Any = None, busy_s: float = 0.05) -> None:
+        self.inner, self.busy_s = inner, busy_s
+
+    def announce(self, ticket: str, window_name: str, recall: bool = False) -> None:
+        start = time.monotonic()
+        if self.inner is not None:
+            self.inner.announce(ticket, window_name, recall=recall)
+        else:
+            time.sleep(self.busy_s)
+        emit(
+            event="said",
+            ticket=ticket,
+            window=window_name,
+            recall=recall,
+            start=start,
+            end=time.monotonic(),
+        )
+
+
+def make_voice(kind: str, cfg: Any, device_id: str) -> ReportingAnnouncer:
+    if kind == "real":
+        from display.app import make_announcer
+        from hardware.config import VoiceConfig
+
+        vc = cfg.device(device_id).voice or VoiceConfig()
+        return ReportingAnnouncer(make_announcer(vc))
+    return ReportingAnnouncer()
+
+
+def watch_link(link: Any) -> None:
+    """Report when an event/called reaches the process, before the hop to the main thread."""
+    from kivy.clock import Clock
+
+    def arrived(_topic: str, payload: bytes) -> None:
+        ticket = json.loads(payload).get("ticket")
+        emit(event="arrived", ticket=ticket, frame=Clock.frames)
+
+    link.subscribe(link.topics.event("called"), arrived)
+
+
+def when_ready(app: Any, ctl: Any, link: Any) -> None:
+    from kivy.clock import Clock
+
+    def shown(v: Any) -> None:
+        ids = ctl.screen.ids
+        emit(
+            event="shown",
+            frame=Clock.frames,
+            latest=v.latest.ticket if v.latest else None,
+            latest_label=ids.latest_ticket_label.text,
+            latest_window=ids.latest_window_label.text,
+            recent=[c.ticket for c in v.recent],
+            offline=not v.is_online,
+            highlighted=v.is_highlighted,
+            waiting={r.name: r.waiting for r in v.waiting},
+        )
+
+    ctl.when_shown = shown
+    threading.Thread(target=read_commands, args=(app, link), daemon=True).start()
+    emit(event="ready", frame=Clock.frames)
+    ctl.refresh()
+
+
+def read_commands(app: Any, link: Any) -> None:
+    from kivy.clock import Clock
+
+    for line in sys.stdin:
+        cmd, _, arg = line.strip().partition(" ")
+        if cmd == "quit":
+            Clock.schedule_once(lambda _dt: app.stop(), 0)
+            return
+        if cmd == "shot":
+            Clock.schedule_once(lambda _dt, p=arg: screenshot(p), 0.3)
+        elif cmd == "offline":
+            link.go_offline()
+        elif cmd == "online":
+            link.go_online()
+        elif cmd == "publish":
+            topic, _, body = arg.partition(" ")
+            link.publish(topic, body.encode(), retain="/state/" in topic)
+    Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+
+def screenshot(path: str) -> None:
+    from kivy.core.window import Window
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # glReadPixels reads the back buffer, which after a flip holds an old frame: draw the
+    # current state into it first, then read it.
+    Window.dispatch("on_draw")
+    written = Window.screenshot(name=path)
+    emit(event="shot", path=written)
+
+
+def main(argv: list[str]) -> None:
+    from display.app import run
+    from display.fakes import FakeLink
+    from hallq.config import load_config
+    from hallq.mqtt import MqttLink
+
+    config, device_id, size = argv[0], argv[1], argv[2]
+    w, h = (int(x) for x in size.split("x"))
+    cfg = load_config(config)
+    voice_kind = argv[argv.index("--voice") + 1] if "--voice" in argv else "fake"
+    link: Any = (
+        FakeLink(cfg.hall.id) if "--fake-link" in argv else MqttLink.from_config(cfg, device_id)
+    )
+    watch_link(link)
+    run(
+        cfg,
+        device_id,
+        link=link,
+        announcer=make_voice(voice_kind, cfg, device_id),
+        boards={},
+        window_size=(w, h),
+        when_ready=lambda app, ctl: when_ready(app, ctl, link),
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
