@@ -1,0 +1,188 @@
+"""``hallq``: one command, a subcommand per process or tool.
+
+Each subcommand loads and validates the hall config first, so a broken config always ends
+with the same clear report (key path + problem) and exit code 2, before anything starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from hallq.config import ConfigError, HallConfig, load_config
+from hallq.errors import HallqError
+
+log = logging.getLogger("hallq")
+EXIT_CONFIG = 2
+
+
+def _setup_logging(verbose: bool, log_file: str | None = None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handlers = [logging.FileHandler(log_file, encoding="utf-8")]
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
+
+
+def _config(args: argparse.Namespace) -> HallConfig:
+    return load_config(args.config)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    n_dev = {}
+    for d in cfg.devices:
+        n_dev[d.role] = n_dev.get(d.role, 0) + 1
+    devices = ", ".join(f"{n} {role}" for role, n in sorted(n_dev.items()))
+    print(
+        f"{args.config}: OK — {cfg.hall.name} ({cfg.hall.id}): {len(cfg.departments)} "
+        f"departments, {len(cfg.services)} services, {len(cfg.windows)} windows, "
+        f"{len(cfg.priority_classes)} priority classes; devices: {devices}"
+    )
+    return 0
+
+
+def cmd_mqtt_config(args: argparse.Namespace) -> int:
+    from broker.mosquitto import write_mosquitto_config
+
+    cfg = _config(args)
+    files = write_mosquitto_config(cfg, args.out, bind=args.bind, rotate=args.rotate)
+    print(f"wrote {files.conf}, {files.passwords}, {files.acl}")
+    print(f"device credentials (mode 0600): {files.credentials}/<device>")
+    print(f"start it with: mosquitto -c {files.conf}")
+    return 0
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from broker.service import BrokerService
+
+    service = BrokerService(_config(args), args.id)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    service.start()
+    log.info("broker service running for hall %s; Ctrl-C stops it", service.cfg.hall.id)
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
+    return 0
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    if cfg.device(args.id).role != "board":
+        raise ConfigError(args.config, [f"devices: {args.id!r} is not a board"])
+    _entry("board.server", "run")(cfg, args.id, port=args.port)
+    return 0
+
+
+def _entry(module: str, func: str) -> Callable[..., object]:
+    """A front end's entry point, imported only when asked for (Kivy is heavy)."""
+    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+
+
+def _device_runner(module: str, role: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        cfg = _config(args)
+        device = cfg.device(args.id)
+        if device.role != role:
+            raise ConfigError(
+                args.config, [f"devices: {args.id!r} is a {device.role}, not a {role}"]
+            )
+        _entry(module, "run")(cfg, args.id)
+        return 0
+
+    return run
+
+
+def _forward(module: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return int(_entry(module, "main")(args.rest) or 0)  # type: ignore[call-overload]
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hallq", description="hallq 政务大厅排队叫号系统")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("--log-file", help="log to this file instead of stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_config(name: str, help_text: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_text)
+        sp.add_argument("--config", "-c", required=True, help="the hall's hall.toml")
+        return sp
+
+    sp = sub.add_parser("check-config", help="validate a hall.toml and report every problem")
+    sp.add_argument("config")
+    sp.set_defaults(func=cmd_check_config)
+    sp = with_config("mqtt-config", "write mosquitto.conf, passwords, ACL, device credentials")
+    sp.add_argument("--out", required=True)
+    sp.add_argument("--bind", default="127.0.0.1", help="listener address (0.0.0.0 for a LAN)")
+    sp.add_argument("--rotate", action="store_true", help="new passwords for every device")
+    sp.set_defaults(func=cmd_mqtt_config)
+    sp = with_config("broker", "run the queue service")
+    sp.add_argument("--id", help="the broker device id (default: the config's broker)")
+    sp.set_defaults(func=cmd_broker)
+    for name, module, role in (
+        ("kiosk", "kiosk.app", "kiosk"),
+        ("counter", "counter.app", "counter"),
+        ("evaluator", "counter.evaluator_app", "evaluator"),
+        ("display", "display.app", "display"),
+    ):
+        sp = with_config(name, f"run a {role} ({module})")
+        sp.add_argument("--id", required=True, help=f"the {role}'s device id in the config")
+        sp.set_defaults(func=_device_runner(module, role))
+    sp = with_config("board", "the managers' live board (web)")
+    sp.add_argument("--id", default="board", help="the board's device id")
+    sp.add_argument("--port", type=int, help="override the configured port")
+    sp.set_defaults(func=cmd_board)
+    for name, module, help_text in (
+        ("report", "board.report", "a day's report: html, csv or xlsx"),
+        ("board-user", "board.users", "add or change a board login"),
+        ("simulate", "sim.cli", "simulate a day of the hall on virtual time"),
+        ("demo", "hallq.demo", "a whole hall on this machine (the README's main command)"),
+    ):
+        sp = sub.add_parser(name, help=help_text, add_help=False)
+        sp.set_defaults(func=_forward(module), forward=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "forward", False):
+        args.rest = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    _setup_logging(args.verbose, args.log_file)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"hallq: invalid config {exc.args[0].split(': ', 1)[0]}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except HallqError as exc:
+        print(f"hallq: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""``hallq demo``: a whole hall on this one machine — the README's main command.
+
+Starts a private Mosquitto, the broker service, the managers' board, simulated citizens taking
+tickets and simulated staff calling them at many windows. On a desktop it also opens a kiosk
+window and a wall display window; without a screen it runs headless and says where to look.
+Everything lives under --dir (default ./run): config copy, database, Mosquitto files, logs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from broker.service import BrokerService
+from hallq.client import CommandClient, CommandError, Refused
+from hallq.config import HallConfig
+from hallq.localmqtt import LocalMosquitto, free_port, private_hall
+from hallq.mqtt import MqttLink
+
+log = logging.getLogger(__name__)
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "hall.toml"
+
+
+def _connect(cfg: HallConfig, device: str) -> tuple[MqttLink, CommandClient]:
+    link = MqttLink.from_config(cfg, device)
+    client = CommandClient(link)
+    link.start()
+    link.wait_for_connection(10)
+    return link, client
+
+
+class Citizens(threading.Thread):
+    """Simulated arrivals at the kiosks: a ticket every few seconds, some with priority."""
+
+    def __init__(self, cfg: HallConfig, services: list[str], rate_s: float, stop: threading.Event):
+        super().__init__(name="citizens", daemon=True)
+        self.cfg, self.services, self.rate_s, self.stop_event = cfg, services, rate_s, stop
+        self.rng = random.Random(7)
+
+    def run(self) -> None:
+        kiosks = [d.id for d in self.cfg.devices if d.role == "kiosk"]
+        clients = [_connect(self.cfg, k)[1] for k in kiosks[:1]] or []
+        classes = [p.id for p in self.cfg.priority_classes if p.policy == "front"]
+        while not self.stop_event.wait(self.rng.expovariate(1 / self.rate_s)):
+            priority = self.rng.choice(classes) if classes and self.rng.random() < 0.1 else None
+            try:
+                clients[0].send("issue", service=self.rng.choice(self.services), priority=priority)
+            except CommandError as exc:
+                log.info("simulated citizen could not take a ticket: %s", exc)
+
+
+class Staff(threading.Thread):
+    """A simulated window: opens, calls, serves (accelerated), sometimes a no-show."""
+
+    def __init__(self, cfg: HallConfig, device: str, speed: float, stop: threading.Event):
+        super().__init__(name=f"staff-{device}", daemon=True)
+        self.cfg, self.device, self.speed, self.stop_event = cfg, device, speed, stop
+        self.rng = random.Random(device)
+
+    def run(self) -> None:
+        _, client = _connect(self.cfg, self.device)
+        try:
+            client.send("open", staff=f"S{self.device[-2:]}")
+        except CommandError as exc:
+            log.warning("%s could not open: %s", self.device, exc)
+            return
+        while not self.stop_event.is_set():
+            try:
+                client.send("call_next")
+            except Refused:
+                self.stop_event.wait(2)
+                continue
+            except CommandError:
+                self.stop_event.wait(2)
+                continue
+            self._serve(client)
+
+    def _serve(self, client: CommandClient) -> None:
+        if self.rng.random() < 0.05:
+            self.stop_event.wait(3)
+            self._quietly(client, "no_show")
+            return
+        self.stop_event.wait(1.5)
+        self._quietly(client, "start")
+        self.stop_event.wait(self.rng.expovariate(1 / (8 * 60 / self.speed)))
+        self._quietly(client, "finish")
+
+    @staticmethod
+    def _quietly(client: CommandClient, op: str) -> None:
+        try:
+            client.send(op)
+        except CommandError as exc:
+            log.info("%s refused: %s", op, exc)
+
+
+def _print_calls(cfg: HallConfig) -> MqttLink:
+    """The hall's activity, live in the terminal (what the wall display shows)."""
+    led = next((d.id for d in cfg.devices if d.role == "led"), None)
+    display = next(d.id for d in cfg.devices if d.role == "display")
+    link = MqttLink.from_config(cfg, led or display)
+
+    def show(_topic: str, payload: bytes) -> None:
+        ev = json.loads(payload)
+        again = "（重呼 recall）" if ev.get("recall") else ""
+        print(
+            f"{time.strftime('%H:%M:%S')}  叫号 {ev['ticket']:>6} → {ev['window_name']}"
+            f"  {ev['service_name']}{again}",
+            flush=True,
+        )
+
+    link.subscribe(link.topics.event("called"), show)
+    link.start()
+    return link
+
+
+def _windows_for_demo(cfg: HallConfig, count: int) -> list[str]:
+    counters = [d for d in cfg.devices if d.role == "counter"]
+    return [d.id for d in counters[:count]]
+
+
+def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        return []
+    procs = []
+    kiosk = next((d.id for d in cfg.devices if d.role == "kiosk"), None)
+    display = next((d.id for d in cfg.devices if d.role == "display"), None)
+    for role, device in (("kiosk", kiosk), ("display", display)):
+        if device is None:
+            continue
+        out = open(log_dir / f"{role}.log", "ab")  # noqa: SIM115 - lives as long as the child
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "hallq.cli", role, "--config", cfg.source, "--id", device],
+                stdout=out,
+                stderr=out,
+            )
+        )
+    return procs
+
+
+def _board(cfg: HallConfig, log_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    out = open(log_dir / "board.log", "ab")  # noqa: SIM115 - lives as long as the child
+    return subprocess.Popen(
+        [sys.executable, "-m", "hallq.cli", "board", "--config", cfg.source, "--port", str(port)],
+        stdout=out,
+        stderr=out,
+    )
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="hallq demo", description=__doc__)
+    ap.add_argument("--config", default=str(EXAMPLE), help="hall config (default: the example)")
+    ap.add_argument("--dir", default="run", help="where the demo keeps its files")
+    ap.add_argument("--windows", type=int, default=16, help="simulated staffed windows")
+    ap.add_argument("--arrival-s", type=float, default=3.0, help="mean seconds between tickets")
+    ap.add_argument("--speed", type=float, default=30.0, help="service time speed-up")
+    ap.add_argument("--board-port", type=int, default=8080)
+    ap.add_argument("--real-hours", action="store_true", help="keep the hall's opening hours")
+    ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
+    ap.add_argument("--no-gui", action="store_true", help="no kiosk/display windows")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    run_dir = Path(args.dir).resolve()
+    cfg = private_hall(args.config, run_dir, always_open=not args.real_hours)
+    log_file = run_dir / "hallq.log"
+    logging.basicConfig(
+        filename=log_file,
+        level=logging.INFO,
+        force=True,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    print(
+        f"hallq demo — {cfg.hall.name}: {len(cfg.services)} services, "
+        f"{len(cfg.windows)} windows; files in {run_dir}",
+        flush=True,
+    )
+    mosquitto = LocalMosquitto(cfg, run_dir / "mosquitto").start()
+    service = BrokerService(cfg)
+    service.start()
+    port = args.board_port if _port_free(args.board_port) else free_port()
+    board = _board(cfg, run_dir, port)
+    stop = threading.Event()
+    staffed = _windows_for_demo(cfg, args.windows)
+    for device in staffed:
+        Staff(cfg, device, args.speed, stop).start()
+    time.sleep(1.0)
+    served = sorted({c for d in staffed for c in _services_of(cfg, d)})
+    Citizens(cfg, served, args.arrival_s, stop).start()
+    printer = _print_calls(cfg)
+    gui = [] if args.no_gui else _launch_gui(cfg, run_dir)
+    print(f"  board (live queue board):  http://127.0.0.1:{port}/", flush=True)
+    print(f"  log:                       {log_file}", flush=True)
+    print(
+        f"  MQTT:                      127.0.0.1:{cfg.mqtt.port} (credentials in "
+        f"{cfg.mqtt.credentials_dir})",
+        flush=True,
+    )
+    print(
+        "  kiosk and wall display windows opened"
+        if gui
+        else "  no screen: running headless (kiosk/display windows need a desktop)",
+        flush=True,
+    )
+    print(f"  {len(staffed)} simulated windows are calling; Ctrl-C stops the hall", flush=True)
+    try:
+        if args.seconds:
+            time.sleep(args.seconds)
+        else:
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+    finally:
+        stop.set()
+        for p in [*gui, board]:
+            p.terminate()
+        printer.stop()
+        service.stop()
+        mosquitto.stop()
+    return 0
+
+
+def _services_of(cfg: HallConfig, device_id: str) -> list[str]:
+    window = cfg.window(getattr(cfg.device(device_id), "window", ""))
+    return list(window.primary)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
