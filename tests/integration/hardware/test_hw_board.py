@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import PtyPair, wait_for
+from hw_helpers import PtyPair, wait_for
 
 from hardware.board import BoardCommand, BoardFrame, SerialWindowBoard, decode_frames
 from hardware.config import BoardConfig

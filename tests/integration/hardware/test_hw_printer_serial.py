@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 import pytest
-from conftest import FakeSerialPrinter, wait_for
+from hw_helpers import FakeSerialPrinter, wait_for
 
 from hardware.config import PrinterConfig
 from hardware.escpos_decode import decode

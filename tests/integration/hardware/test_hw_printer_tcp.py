@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from conftest import wait_for
 from hw_fake_printer import FakePrinterDevice
+from hw_helpers import wait_for
 
 from hardware.config import PrinterConfig
 from hardware.escpos_decode import decode

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+from hw_helpers import require_tool
 
 from hardware import wavtools
 from hardware.config import VoiceConfig
