@@ -1,0 +1,150 @@
+"""hall.toml decoding: typed objects, and every problem reported with its key path."""
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from broker.mosquitto import acl_text, hash_password, write_mosquitto_config
+from hallq.cli import main as cli
+from hallq.config import ConfigError, decode_config, load_config
+from hallq.core.model import Tier
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hall.toml"
+MINIMAL = {
+    "hall": {"id": "h", "name": "大厅"},
+    "departments": [{"id": "rs", "name": "人社"}],
+    "services": [{"code": "A", "name": "社保", "department": "rs"}],
+    "windows": [{"id": "w1", "name": "1号窗口", "department": "rs", "primary": ["A"]}],
+    "devices": [{"id": "hallq", "role": "broker"}, {"id": "k1", "role": "kiosk"}],
+}
+
+
+def problems(raw) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        decode_config(raw, "test.toml")
+    return err.value.problems
+
+
+def test_the_example_hall_is_like_the_seed_city():
+    cfg = load_config(EXAMPLE)
+    assert len(cfg.departments) >= 35
+    assert 140 <= len(cfg.services) <= 160
+    assert len(cfg.windows) == 76
+    general = [w for w in cfg.windows if "综合" in w.name]
+    assert general and all(len(w.primary) + len(w.secondary) > 20 for w in general)
+    layout = cfg.layout()
+    assert layout.windows["w01"].services["rs01"] is Tier.PRIMARY
+    assert {d.role for d in cfg.devices} >= {"broker", "kiosk", "counter", "display", "board"}
+
+
+def test_minimal_config_decodes_with_defaults():
+    cfg = decode_config(MINIMAL)
+    assert cfg.hall.timezone == "Asia/Shanghai"
+    assert cfg.services[0].ticket_prefix == "A"
+    assert cfg.device("k1").role == "kiosk"
+    assert cfg.device("k1").printer.type == "dummy"
+
+
+def test_unknown_keys_and_wrong_types_name_the_key_path():
+    raw = {**MINIMAL, "services": [{**MINIMAL["services"][0], "target_wait": 5}]}
+    assert problems(raw) == ["services[0]: Object contains unknown field `target_wait`"]
+    raw = {**MINIMAL, "services": [{**MINIMAL["services"][0], "target_wait_min": "long"}]}
+    assert problems(raw) == ["services[0].target_wait_min: Expected `float`, got `str`"]
+    raw = {**MINIMAL, "devices": [{"id": "x", "role": "toaster"}]}
+    assert "devices[0].role" in problems(raw)[0]
+
+
+def test_duplicates_and_dangling_references_are_all_reported():
+    raw = {
+        **MINIMAL,
+        "services": [*MINIMAL["services"], {"code": "A", "name": "x", "department": "nope"}],
+        "windows": [{"id": "w1", "name": "1", "department": "rs", "primary": ["A", "Z"]}],
+        "devices": [
+            {"id": "hallq", "role": "broker"},
+            {"id": "c1", "role": "counter", "window": "w9"},
+        ],
+    }
+    found = problems(raw)
+    assert "services[0].code: duplicate 'A'" in found
+    assert "services[1].department: unknown department 'nope'" in found
+    assert "windows[0].primary[1]: unknown service 'Z'" in found
+    assert "devices[1].window: unknown window 'w9'" in found
+
+
+def test_semantic_checks():
+    raw = {
+        **MINIMAL,
+        "hall": {
+            "id": "h",
+            "name": "x",
+            "timezone": "Mars/Base",
+            "opens": "18:00",
+            "closes": "08:00",
+        },
+        "devices": [{"id": "k1", "role": "kiosk"}],
+    }
+    found = problems(raw)
+    assert "hall.timezone: unknown timezone 'Mars/Base'" in found
+    assert "hall.closes: must be after hall.opens" in found
+    assert any("no device with role 'broker'" in p for p in found)
+
+
+def test_check_config_cli_reports_and_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[hall]\nid = "h"\nname = "x"\ncolour = "red"\n', encoding="utf-8")
+    assert cli(["check-config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "hall: Object contains unknown field `colour`" in err
+    (tmp_path / "broken.toml").write_text("[hall\n")
+    assert cli(["check-config", str(tmp_path / "broken.toml")]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+    assert cli(["check-config", str(EXAMPLE)]) == 0
+    assert "76 windows" in capsys.readouterr().out
+
+
+def test_credentials_never_come_from_the_toml(tmp_path, monkeypatch):
+    raw = {**MINIMAL, "mqtt": {"credentials_dir": str(tmp_path)}}
+    cfg = decode_config(raw)
+    assert cfg.password("k1") is None
+    (tmp_path / "k1").write_text("s3cret\n")
+    assert cfg.password("k1") == "s3cret"
+    monkeypatch.setenv("HALLQ_MQTT_PASSWORD", "from-env")
+    assert cfg.password("k1") == "from-env"
+    assert "password" in problems({**MINIMAL, "mqtt": {"password": "x"}})[0]
+
+
+def test_mqtt_config_files(tmp_path):
+    cfg = decode_config({**MINIMAL, "mqtt": {"port": 1884}})
+    files = write_mosquitto_config(cfg, tmp_path / "m")
+    creds = sorted(p.name for p in files.credentials.iterdir())
+    assert creds == ["hallq", "k1"]
+    mode = stat.S_IMODE(os.stat(files.credentials / "k1").st_mode)
+    assert mode == 0o600
+    pw_lines = files.passwords.read_text().splitlines()
+    assert [line.split(":")[0] for line in pw_lines] == ["hallq", "k1"]
+    assert all(":$7$101$" in line for line in pw_lines)
+    conf = files.conf.read_text()
+    assert "allow_anonymous false" in conf and "max_queued_messages 100000" in conf
+    assert "listener 1884 127.0.0.1" in conf and "set_tcp_nodelay true" in conf
+    # passwords are kept on a re-run (devices keep working), rotated on request
+    before = (files.credentials / "k1").read_text()
+    write_mosquitto_config(cfg, tmp_path / "m")
+    assert (files.credentials / "k1").read_text() == before
+    write_mosquitto_config(cfg, tmp_path / "m", rotate=True)
+    assert (files.credentials / "k1").read_text() != before
+
+
+def test_acl_lets_devices_write_only_their_own_cmd_and_presence():
+    acl = acl_text(decode_config(MINIMAL))
+    assert "pattern write hallq/h/cmd/%u" in acl
+    assert "pattern write hallq/h/presence/%u" in acl
+    assert "pattern read hallq/h/reply/%u" in acl
+    assert "user hallq\ntopic readwrite hallq/h/#" in acl
+    assert "pattern write hallq/h/state" not in acl
+
+
+def test_password_hash_is_mosquittos_pbkdf2_format():
+    h = hash_password("pw", salt=b"0123456789ab")
+    assert h.startswith("$7$101$MDEyMzQ1Njc4OWFi$") and len(h.split("$")[-1]) == 88
