@@ -242,8 +242,8 @@ class DaySim:
 
     def _called(self, now: float, wid: str, ev: Event) -> None:
         rec = self.records[ev.data["ticket"]]
-        if rec.wait_s is None:
-            rec.wait_s, rec.window = ev.data["wait_s"], wid
+        if rec.wait_s is None:  # the engine rounds wait_s to seconds; keep it exact
+            rec.wait_s, rec.window = now - rec.issued_at, wid
         self.result.windows[wid].busy_since = now
         if self.rng.random() < self.load.no_show:
             self.at(now + self.load.recall_s, "noshow", wid)

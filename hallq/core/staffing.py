@@ -161,13 +161,22 @@ def needs(engine: Engine, loads: dict[str, Load]) -> list[Need]:
 
 
 def _spare(engine: Engine, found: list[Need]) -> list[str]:
-    """Open windows whose every pool is over-staffed by at least one window."""
+    """Open windows that can leave: each over-staffed pool gives up to its surplus (whole
+    windows), and only windows whose every primary service is in an over-staffed pool."""
     surplus = {c for n in found if n.short <= -1 for c in n.services}
-    spare = []
-    for w in engine.windows.values():
-        primaries = [c for c, t in w.services.items() if t is Tier.PRIMARY]
-        if w.status is WindowStatus.OPEN and primaries and all(c in surplus for c in primaries):
-            spare.append(w.id)
+    spare: list[str] = []
+    for need in (n for n in found if n.short <= -1):
+        give = math.floor(-need.short)
+        for w in engine.windows.values():
+            primaries = [c for c, t in w.services.items() if t is Tier.PRIMARY]
+            if (
+                give
+                and w.id not in spare
+                and w.status is WindowStatus.OPEN
+                and (need.services[0] in primaries and all(c in surplus for c in primaries))
+            ):
+                spare.append(w.id)
+                give -= 1
     return spare
 
 

@@ -1,0 +1,108 @@
+"""The call-next policies behind the engine's policy seam."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hallq.core.engine import Engine
+from hallq.core.errors import ErrorCode, QueueError
+from hallq.core.model import Layout, PriorityClassSpec, ServiceSpec, Tier, WindowSpec
+from hallq.core.policies import POLICIES, get_policy
+
+NOW = 1_800_000_000.0  # a Friday, 16:00 in Asia/Shanghai
+
+
+def layout() -> Layout:
+    services = {
+        "A": ServiceSpec("A", "A", "社保", "Social", "rs", target_wait_min=20, avg_service_min=10),
+        "B": ServiceSpec("B", "B", "医保", "Medical", "yb", target_wait_min=20, avg_service_min=5),
+    }
+    windows = {
+        "w1": WindowSpec("w1", "1号", "1", "rs", {"A": Tier.PRIMARY}),
+        "w2": WindowSpec("w2", "2号", "2", "yb", {"B": Tier.PRIMARY, "A": Tier.SECONDARY}),
+    }
+    classes = {"elderly": PriorityClassSpec("elderly", "老年人", "Senior")}
+    return Layout("t", services, windows, classes, priority_ratio=2)
+
+
+def engine(policy: str) -> Engine:
+    e = Engine(layout(), policy)
+    for w in ("w1", "w2"):
+        e.run("open", NOW - 3600, window=w)
+    return e
+
+
+def issue(e: Engine, service: str, at: float, priority: str | None = None) -> str:
+    return str(e.run("issue", at, service=service, priority=priority)[-1].data["ticket"])
+
+
+def test_engine_keeps_the_current_rules_by_default() -> None:
+    assert Engine(layout()).policy.name == "default"
+
+
+def test_unknown_policy_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="department_fifo"):
+        get_policy("fastest")
+
+
+@pytest.mark.parametrize("policy", list(POLICIES))
+def test_secondary_service_is_served_when_the_own_line_is_empty_except_department_fifo(
+    policy: str,
+) -> None:
+    e = engine(policy)
+    issue(e, "A", NOW - 60)
+    if policy == "department_fifo":
+        with pytest.raises(QueueError) as refused:
+            e.run("call_next", NOW, window="w2")
+        assert refused.value.code is ErrorCode.QUEUE_EMPTY
+    else:
+        assert e.run("call_next", NOW, window="w2")[-1].data["service"] == "A"
+
+
+def test_default_prefers_own_line_until_the_secondary_line_is_over_target() -> None:
+    e = engine("default")
+    for k in range(6):
+        issue(e, "A", NOW - 300 + k)  # waited 5 min: under the 20-min target
+    own = issue(e, "B", NOW - 10)
+    assert e.run("call_next", NOW, window="w2")[-1].data["ticket"] == own
+
+
+def test_dynamic_helps_a_line_whose_predicted_wait_passes_target() -> None:
+    e = engine("dynamic")
+    for k in range(6):  # 6 x 10 min on one own window: the last waits ~60 min > 20
+        issue(e, "A", NOW - 300 + k)
+    issue(e, "B", NOW - 10)
+    called = e.run("call_next", NOW, window="w2")[-1]
+    assert called.data["service"] == "A"
+
+
+def test_dynamic_keeps_to_its_own_line_when_the_secondary_line_is_fine() -> None:
+    e = engine("dynamic")
+    issue(e, "A", NOW - 60)
+    own = issue(e, "B", NOW - 10)
+    assert e.run("call_next", NOW, window="w2")[-1].data["ticket"] == own
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    policy=st.sampled_from(list(POLICIES)),
+    fronts=st.lists(st.booleans(), min_size=1, max_size=20),
+)
+def test_front_priority_is_bounded_by_the_ratio_under_every_policy(
+    policy: str, fronts: list[bool]
+) -> None:
+    e = engine(policy)
+    for k, front in enumerate(fronts):
+        issue(e, "A", NOW - 1000 + k, "elderly" if front else None)
+    calls: list[bool] = []
+    for k in range(len(fronts)):
+        normals_waiting = any(not t.front for t in e.waiting["A"])
+        ev = e.run("call_next", NOW + k, window="w1")[-1]
+        front = e.tickets[ev.data["ticket"]].front
+        if front and normals_waiting and True in calls:
+            last_front = len(calls) - 1 - calls[::-1].index(True)
+            assert len(calls) - 1 - last_front >= 2  # at least `ratio` normal calls between
+        calls.append(front)
+    assert not e.waiting["A"]  # nobody left behind
