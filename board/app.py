@@ -108,7 +108,7 @@ async def _events(hub: Hub) -> AsyncIterator[str]:
     q = hub.attach()
     try:
         yield "retry: 2000\n\n" + _sse(hub.snapshot())
-        while True:
+        while not hub.closing:
             try:
                 msg = await asyncio.wait_for(q.get(), HEARTBEAT_S)
             except TimeoutError:
@@ -135,8 +135,10 @@ async def hourly(request: Request) -> Response:
     try:
         events = await run_in_threadpool(read_events, board.store or Path("-"), day)
     except HistoryError as exc:
-        return JSONResponse({"day": day, "hours": [], "note": str(exc)})
+        log.info("no hourly history: %s", exc)
+        events = []
     r = day_report(events, day, board.clock.tz.key)
+    r.span = report.opening_span(board.cfg)
     return JSONResponse({"day": day, "hours": report.hourly_rows(r)})
 
 

@@ -43,6 +43,7 @@ class Hub:
         self._lock = threading.Lock()
         self._queues: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.closing = False  # shutting down: streams end and new ones are not kept open
 
     # ---------------------------------------------------------------- MQTT side
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -61,7 +62,12 @@ class Hub:
         self.link.start()
 
     def stop(self) -> None:
+        self.close_streams()
         self.link.stop()
+
+    def close_streams(self) -> None:
+        """End every browser stream now (shutdown), so the server need not cut them off."""
+        self.closing = True
         self.broadcast(None)
 
     def on_message(self, topic: str, payload: bytes) -> None:

@@ -66,14 +66,15 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[float]
     d.line([(left, top), (left, height - bottom), (width - 20, height - bottom)], fill="#888")
     d.text((8, top - 8), f"{top_value:g}", fill="#444", font=_font(14))
     slot = plot_w / max(len(labels), 1)
-    bar_w = max(2, slot * 0.8 / max(len(series), 1))
+    bar_w = min(36, max(2, slot * 0.8 / max(len(series), 1)))
     for i, label in enumerate(labels):
         x0 = left + i * slot + slot * 0.1
         for j, (_name, vals, colour) in enumerate(series):
             h = plot_h * vals[i] / top_value
             x = x0 + j * bar_w
             d.rectangle([x, height - bottom - h, x + bar_w - 2, height - bottom], fill=colour)
-        d.text((x0, height - bottom + 6), label, fill="#444", font=_font(14))
+        if len(labels) <= 12 or i % 2 == 0:
+            d.text((x0, height - bottom + 6), label, fill="#444", font=_font(14))
     for j, (name, _vals, colour) in enumerate(series):
         x = width - 260 + j * 130
         d.rectangle([x, 18, x + 14, 32], fill=colour)

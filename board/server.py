@@ -28,12 +28,29 @@ def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, ending the board's SSE streams first when asked to exit (Ctrl-C, SIGTERM)."""
+
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+        super().__init__(config)
+        self.hub = app.state.board.hub
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.hub.close_streams()
+        super().handle_exit(sig, frame)
+
+    def exit(self) -> None:
+        self.hub.close_streams()
+        self.should_exit = True
+
+
 def run(cfg: HallConfig, device_id: str = "board", port: int | None = None) -> None:
     """Serve the board until interrupted; prints the URL."""
     dev = cfg.device(device_id)
     host = dev.host if isinstance(dev, BoardDevice) else "127.0.0.1"
     port = port or (dev.port if isinstance(dev, BoardDevice) else 8080)
-    server = uvicorn.Server(_uvicorn_config(create_app(cfg, device_id=device_id), host, port))
+    app = create_app(cfg, device_id=device_id)
+    server = _Server(_uvicorn_config(app, host, port), app)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"hallq board: http://{shown}:{port}/", flush=True)
     server.run()
@@ -55,7 +72,7 @@ class BoardServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", port))
         self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(_uvicorn_config(self.app, "127.0.0.1", self.port))
+        self.server = _Server(_uvicorn_config(self.app, "127.0.0.1", self.port), self.app)
         self._thread: threading.Thread | None = None
 
     @property
@@ -75,7 +92,7 @@ class BoardServer:
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
+        self.server.exit()
         if self._thread is not None:
             self._thread.join(10)
         self.sock.close()

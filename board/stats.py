@@ -80,10 +80,11 @@ class DayReport:
     windows: dict[str, Row]
     staff: dict[str, Row]
     hourly_waits: dict[int, list[float]]  # local hour of the call -> waits
+    span: tuple[int, int] | None = None  # opening hours (first, last local hour) to include
 
     def hours(self) -> list[int]:
-        """Every hour from the first to the last with arrivals or calls."""
-        seen = set(self.total.arrivals) | set(self.hourly_waits)
+        """Every hour from the first to the last with arrivals or calls (or of ``span``)."""
+        seen = set(self.total.arrivals) | set(self.hourly_waits) | set(self.span or ())
         return list(range(min(seen), max(seen) + 1)) if seen else []
 
 

@@ -53,7 +53,7 @@ function handle(msg) {
 }
 function applyChange(msg) {
   const kind = msg.kind;
-  if (kind === "hall") S.hall = msg.data;
+  if (kind === "hall") { S.hall = msg.data; chartsSoon(); }
   else if (kind === "call") S.calls = [msg.data, ...S.calls].slice(0, 12);
   else if (msg.data === null) delete S[kind][msg.key];
   else S[kind][msg.key] = msg.data;
@@ -171,10 +171,16 @@ function bars(svg, rows, series) {
       const bh = ((h - bottom - 16) * (r[key] || 0)) / top;
       out += `<rect x="${left + i * slot + j * bw}" y="${h - bottom - bh}" width="${bw - 1}" height="${bh}" fill="${colour}"><title>${r.hour}:00 ${r[key] ?? 0}</title></rect>`;
     });
-    out += `<text x="${left + i * slot}" y="${h - 4}" class="axis">${String(r.hour).padStart(2, "0")}</text>`;
+    if (rows.length <= 12 || i % 2 === 0) {
+      out += `<text x="${left + i * slot}" y="${h - 4}" class="axis">${String(r.hour).padStart(2, "0")}</text>`;
+    }
   });
   svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
   svg.innerHTML = out;
+}
+let chartsTimer = null;
+function chartsSoon() { // at most one reload per 5 s while tickets flow
+  if (!chartsTimer) chartsTimer = setTimeout(() => { chartsTimer = null; loadCharts(); }, 5000);
 }
 async function loadCharts() {
   try {
@@ -182,7 +188,7 @@ async function loadCharts() {
     const data = await r.json();
     bars($("arrivals-chart"), data.hours, [["arrivals", "#2f6fb3"]]);
     bars($("waits-chart"), data.hours, [["wait_p50_min", "#3c9a5f"], ["wait_p90_min", "#d9822b"]]);
-    $("charts-note").textContent = data.hours.length ? "" : t("no_history");
+    $("charts-note").textContent = data.hours.some((h) => h.arrivals) ? "" : t("no_history");
   } catch (e) {
     $("charts-note").textContent = t("no_history");
   }

@@ -85,3 +85,9 @@ def test_percentile_is_nearest_rank():
     assert percentile([1, 2, 3, 4], 50) == 2
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
     assert percentile([7], 90) == 7
+
+
+def test_opening_hours_widen_the_hourly_range():
+    r = day_report(recorded(), "2026-11-23")
+    r.span = (8, 17)
+    assert r.hours() == list(range(8, 18))

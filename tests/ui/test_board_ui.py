@@ -1,0 +1,124 @@
+"""The board in Debian's headless Chromium against real Mosquitto and the broker service."""
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from board.server import BoardServer
+from board.users import Users
+
+pytestmark = pytest.mark.ui
+PASSWORD = "manager-pass"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def board(broker, mosquitto):
+    Users(mosquitto.cfg.resolve("board-users.json")).add("wang", PASSWORD)
+    server = BoardServer(mosquitto.cfg).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def open_board(chromium, url, width=1920, height=1080):
+    page = chromium.new_context(viewport={"width": width, "height": height}).new_page()
+    page.goto(url)
+    expect(page.locator("#link-status")).to_have_attribute("data-state", "live")
+    return page
+
+
+def login(page):
+    page.click("#login-button")
+    page.fill("#login-name", "wang")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator("#user-name")).to_have_text("wang")
+
+
+def test_live_updates_alerts_and_a_manager_action(chromium, board, broker, device, artifacts):
+    out = artifacts("board")
+    _c1, counter1 = device("counter1")
+    _c2, counter2 = device("counter2")
+    _k1, kiosk = device("kiosk1")
+    counter1.send("open", staff="zhang")
+    counter2.send("open", staff="li")
+    page = open_board(chromium, board.url)
+    w1 = page.locator('.window[data-window="w1"]')
+    expect(w1).to_have_attribute("data-status", "open")
+    tickets = [kiosk.send("issue", service="rs02")["ticket"] for _ in range(4)]
+    expect(page.locator('tr.service[data-service="rs02"] td').nth(1)).to_have_text("4")
+    counter1.send("call_next")
+    expect(w1.locator(".ticket")).to_contain_text(tickets[0])
+    idle = page.locator('.alert[data-kind="idle_window"][data-key="w2"]')
+    expect(idle).to_contain_text("2号窗口 空闲：可将 养老保险待遇 设为次要业务")
+    expect(idle.locator("button")).to_have_count(0)  # no actions before login
+    page.screenshot(path=str(out / "board-desktop.png"), full_page=True)
+    expect(page.locator("#charts-note")).to_have_text("", timeout=15000)  # arrivals charted
+    login(page)
+    page.screenshot(path=str(out / "board-desktop-login.png"))
+    idle.locator("button.apply").click()
+    expect(page.locator('.window[data-window="w2"] .tier.secondary')).to_contain_text(
+        ["养老保险待遇"]
+    )
+    expect(idle).to_have_count(0)
+    assert broker.service.engine.windows["w2"].services["rs02"] == "secondary"
+    w1.locator('button[data-op="pause"]').click()
+    expect(w1).to_have_attribute("data-status", "paused")
+    page.screenshot(path=str(out / "board-desktop-manager.png"), full_page=True)
+    report = page.context.new_page()
+    report.goto(board.url + "/report")
+    expect(report.locator("h1")).to_contain_text("日报")
+    expect(report.locator("img")).to_have_count(2)
+    report.screenshot(path=str(out / "report.png"), full_page=True)
+    page.click("#lang-button")
+    expect(page.locator('.alert[data-kind="forecast"]')).to_contain_text("Pensions")
+    page.screenshot(path=str(out / "board-desktop-en.png"), full_page=True)
+    phone = open_board(chromium, board.url, 390, 844)
+    phone.screenshot(path=str(out / "board-phone.png"), full_page=True)
+    phone.screenshot(path=str(out / "board-phone-top.png"))
+
+
+def test_the_page_survives_a_board_restart_and_a_mosquitto_restart(
+    chromium, board, mosquitto, device
+):
+    _c1, counter1 = device("counter1")
+    page = open_board(chromium, board.url)
+    port = board.port
+    board.stop()
+    expect(page.locator("#link-status")).to_have_attribute("data-state", "lost")
+    again = BoardServer(mosquitto.cfg, port=port).start()
+    try:
+        expect(page.locator("#link-status")).to_have_attribute("data-state", "live")
+        mosquitto.kill()
+        expect(page.locator("#link-status")).to_have_attribute("data-state", "mqtt_down")
+        mosquitto.start()
+        expect(page.locator("#link-status")).to_have_attribute("data-state", "live", timeout=20000)
+        wait_ok = counter1.link.wait_for_connection(15) if hasattr(counter1, "link") else True
+        assert wait_ok
+        counter1.send("open", staff="zhao", timeout=5, retries=3)
+        expect(page.locator('.window[data-window="w1"]')).to_have_attribute("data-status", "open")
+    finally:
+        again.stop()
