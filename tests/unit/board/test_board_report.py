@@ -1,0 +1,64 @@
+"""Report files from the recorded day (see test_board_stats.py for the day and its answers)."""
+
+import csv
+import io
+import re
+
+from openpyxl import load_workbook
+from PIL import Image
+from test_board_stats import recorded
+
+from board.report import hourly_rows, hourly_table, table
+from board.report_render import charts, to_csv, to_html, to_xlsx
+from board.stats import day_report
+
+
+def report():
+    r = day_report(recorded(), "2026-11-23")
+    r.services["SB"].name = "社保"
+    r.span = (9, 11)
+    return r
+
+
+def test_table_rows_in_minutes_and_rates():
+    rows = {(row[0], row[1]): row for row in table(report())}
+    sb = rows[("事项 Service", "SB")]
+    assert sb[2:11] == ["社保", 4, 15.0, 24.0, 24.0, 10.5, 0, 0.0, 1]
+    assert sb[11:] == [1, 0, 1, 0, 0, 2, 1.0]  # scores 5..1, rated, satisfaction
+    li = rows[("人员 Staff", "li")]
+    assert li[3] == 4 and li[9] == 0.333
+
+
+def test_hourly_rows_cover_the_opening_span():
+    rows = hourly_rows(report())
+    assert [(h["hour"], h["arrivals"], h["calls"]) for h in rows] == [
+        (9, 3, 3),
+        (10, 3, 3),
+        (11, 0, 0),
+    ]
+    assert rows[0]["wait_p50_min"] == 9.0 and rows[1]["wait_p90_min"] == 36.0
+    assert hourly_table(report())[1] == ["09:00", 3, 1, 2]  # all, GJ, SB
+
+
+def test_csv_has_a_bom_and_keeps_the_chinese():
+    raw = to_csv(report(), "测试大厅")
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["测试大厅 日报 Daily report", "2026-11-23"]
+    assert any(r[:3] == ["事项 Service", "SB", "社保"] for r in rows)
+
+
+def test_xlsx_opens_with_both_sheets():
+    wb = load_workbook(io.BytesIO(to_xlsx(report(), "测试大厅")))
+    assert wb.sheetnames == ["汇总 Summary", "分时 Hourly"]
+    assert [c.value for c in wb["汇总 Summary"][3]][:4] == ["全厅 Hall", "total", "total", 6]
+    assert wb["分时 Hourly"]["A2"].value == "09:00"
+
+
+def test_html_embeds_two_png_charts():
+    page = to_html(report(), "测试大厅").decode()
+    assert "<h1>测试大厅 日报 Daily report 2026-11-23</h1>" in page
+    assert len(re.findall(r'src="data:image/png;base64,', page)) == 2
+    for _title, png in charts(report()):
+        img = Image.open(io.BytesIO(png))
+        assert img.format == "PNG" and img.size == (900, 360)
