@@ -30,6 +30,7 @@ class Call:
     service_name: str
     at: float
     recall: bool = False
+    from_event: bool = True  # False: rebuilt from retained window state
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class DisplayModel:
             return
         name = w.name or self.info.window_names.get(w.window, w.window)
         service = self.info.service_names.get(w.service or "", w.service or "")
-        self._add(Call(w.ticket, w.window, name, service, w.called_at), replace_same_time=True)
+        call = Call(w.ticket, w.window, name, service, w.called_at, from_event=False)
+        self._add(call, replace_same_time=True)
 
     def on_service(self, s: ServiceState) -> None:
         self.services[s.service] = s
@@ -180,17 +182,26 @@ class DisplayModel:
 
     def _add(self, call: Call, *, replace_same_time: bool) -> bool:
         """Insert keeping newest first, one line per (ticket, window); False if a repeat."""
-        for old in self.calls:
-            if (old.ticket, old.window) == (call.ticket, call.window):
-                if replace_same_time and old.at >= call.at:
-                    return False  # the retained state repeats a call we already show
-                if not replace_same_time and old.at == call.at and old.recall == call.recall:
-                    return False
-        self.calls = [c for c in self.calls if (c.ticket, c.window) != (call.ticket, call.window)]
+        old = next((c for c in self.calls if _same_line(c, call)), None)
+        if old is not None and replace_same_time and old.at >= call.at:
+            return False  # the retained state repeats a call we already show
+        if old is not None and not replace_same_time and _same_event(old, call):
+            return False  # the same event delivered twice (QoS 1)
+        self.calls = [c for c in self.calls if not _same_line(c, call)]
         self.calls.append(call)
         self.calls.sort(key=lambda c: c.at, reverse=True)
         del self.calls[self.size + 1 :]
         return True
+
+
+def _same_line(a: Call, b: Call) -> bool:
+    return (a.ticket, a.window) == (b.ticket, b.window)
+
+
+def _same_event(old: Call, new: Call) -> bool:
+    """A repeat of an event already shown. A line rebuilt from window state is not: the broker
+    publishes a window's state just before its call event, and that event must be announced."""
+    return old.from_event and (old.at, old.recall) == (new.at, new.recall)
 
 
 def _minutes(seconds: float | None) -> int | None:

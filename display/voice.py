@@ -49,6 +49,9 @@ class AnnounceQueue:
         self._q.put(None)
         self._thread.join(timeout)
         self._thread = None
+        close = getattr(self.announcer, "close", None)  # hardware.voice.Announcer has one
+        if close is not None:
+            close(timeout)
 
     def put(self, a: Announcement) -> None:
         """Queue one announcement (any thread); returns at once."""

@@ -92,6 +92,7 @@ class WallController:
             Clock.schedule_interval(self._scroll, 1 / TICKER_FPS),
         ]
         self.screen.bind(u=self._resized, is_portrait=self._resized)
+        self.screen.ids.side_box.bind(height=self._resized)
         self._tick(0)
 
     def _resized(self, *_a: object) -> None:
@@ -146,9 +147,14 @@ class WallController:
     def _fill_recent(self, v: View) -> None:
         grid = self.screen.ids.recent_grid
         grid.clear_widgets()
-        for i, c in enumerate(v.recent):
+        for i, c in enumerate(v.recent[: self._recent_fit()]):
             u = self.screen.u
             grid.add_widget(CallRow(u=u, index=i, ticket=c.ticket, window_name=c.window_name))
+
+    def _recent_fit(self) -> int:
+        """How many call rows fit under the caption (rows are 8u high, see wall.kv)."""
+        u = self.screen.u
+        return max(1, int((self.screen.ids.side_box.height - 8 * u) / (8 * u)))
 
     def _fill_waiting(self, v: View) -> None:
         grid = self.screen.ids.waiting_grid
@@ -158,7 +164,9 @@ class WallController:
             text = f"{r.waiting}人{est}"
             grid.add_widget(WaitRow(u=self.screen.u, name=r.name, count_text=text))
         if not v.waiting:
-            grid.add_widget(WaitRow(name="暂无等候  No one waiting", u=self.screen.u))
+            grid.add_widget(WaitRow(name="暂无等候", count_text="No one waiting", u=self.screen.u))
+        while len(grid.children) % grid.cols:  # a short last row keeps the column widths
+            grid.add_widget(WaitRow(u=self.screen.u))
 
     # ------------------------------------------------------------ timers
     def _tick(self, _dt: float) -> None:

@@ -1,13 +1,14 @@
 """Runs one wall display in its own process (Kivy is fragile when restarted in one process).
 
-    python display_driver.py CONFIG DEVICE WIDTHxHEIGHT [--fake-link] [--voice fake|real]
+    python display_driver.py CONFIG DEVICE WIDTHxHEIGHT [--fake-link] [--voice-dir DIR]
 
 Prints one JSON object per line on stdout:
   {"event": "ready"}                          first frame is up
   {"event": "arrived", "ticket", "frame"}     event/called reached the process (paho thread)
   {"event": "shown", "frame", "latest", "latest_label", "recent", "offline", "highlighted",
    "waiting"}                                 the screen was updated (main thread)
-  {"event": "said", "ticket", "window", "recall", "start", "end"}   an announcement finished
+  {"event": "said", "ticket", "window", "recall", "start", "end"}   handed to the announcer
+  {"event": "played", "wav", "start", "end"}  (--voice-dir) a rendered call WAV was played
   {"event": "shot", "path"}                   a screenshot was written
 Reads commands on stdin: "shot <path>", "offline", "online", "publish <topic> <json>" (fake
 link only), "quit".
@@ -58,14 +59,23 @@ class ReportingAnnouncer:
         )
 
 
-def make_voice(kind: str, cfg: Any, device_id: str) -> ReportingAnnouncer:
-    if kind == "real":
-        from display.app import make_announcer
-        from hardware.config import VoiceConfig
+def make_voice(voice_dir: str | None) -> ReportingAnnouncer:
+    """A sleeping fake, or (``--voice-dir``) hardware.voice.Announcer rendering real WAVs
+    with espeak-ng and "playing" them to files at 20x speed, each play reported."""
+    if voice_dir is None:
+        return ReportingAnnouncer()
+    from hardware.config import VoiceConfig
+    from hardware.voice import Announcer, FilePlayer
 
-        vc = cfg.device(device_id).voice or VoiceConfig()
-        return ReportingAnnouncer(make_announcer(vc))
-    return ReportingAnnouncer()
+    player = FilePlayer(Path(voice_dir) / "played", speed=20)
+
+    def play(path: Path) -> None:
+        start = time.monotonic()
+        player(path)
+        emit(event="played", wav=str(path), start=start, end=time.monotonic())
+
+    announcer = Announcer(VoiceConfig(cache_dir=str(Path(voice_dir) / "cache")), play=play)
+    return ReportingAnnouncer(announcer)
 
 
 def watch_link(link: Any) -> None:
@@ -111,7 +121,7 @@ def read_commands(app: Any, link: Any) -> None:
             Clock.schedule_once(lambda _dt: app.stop(), 0)
             return
         if cmd == "shot":
-            Clock.schedule_once(lambda _dt, p=arg: screenshot(p), 0.3)
+            Clock.schedule_once(lambda _dt, p=arg: screenshot_after_frames(p, 3), 0.3)
         elif cmd == "offline":
             link.go_offline()
         elif cmd == "online":
@@ -120,6 +130,16 @@ def read_commands(app: Any, link: Any) -> None:
             topic, _, body = arg.partition(" ")
             link.publish(topic, body.encode(), retain="/state/" in topic)
     Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+
+def screenshot_after_frames(path: str, frames: int) -> None:
+    """Let pending layout and texture updates run for a few frames, then take the shot."""
+    from kivy.clock import Clock
+
+    if frames > 0:
+        Clock.schedule_once(lambda _dt: screenshot_after_frames(path, frames - 1), 0)
+    else:
+        screenshot(path)
 
 
 def screenshot(path: str) -> None:
@@ -142,7 +162,7 @@ def main(argv: list[str]) -> None:
     config, device_id, size = argv[0], argv[1], argv[2]
     w, h = (int(x) for x in size.split("x"))
     cfg = load_config(config)
-    voice_kind = argv[argv.index("--voice") + 1] if "--voice" in argv else "fake"
+    voice_dir = argv[argv.index("--voice-dir") + 1] if "--voice-dir" in argv else None
     link: Any = (
         FakeLink(cfg.hall.id) if "--fake-link" in argv else MqttLink.from_config(cfg, device_id)
     )
@@ -151,7 +171,7 @@ def main(argv: list[str]) -> None:
         cfg,
         device_id,
         link=link,
-        announcer=make_voice(voice_kind, cfg, device_id),
+        announcer=make_voice(voice_dir),
         boards={},
         window_size=(w, h),
         when_ready=lambda app, ctl: when_ready(app, ctl, link),

@@ -170,3 +170,12 @@ def test_calls_always_newest_first_unique_and_bounded(calls: list[tuple[str, int
     assert len(shown) <= 7
     assert [c.at for c in shown] == sorted((c.at for c in shown), reverse=True)
     assert len({(c.ticket, c.window) for c in shown}) == len(shown)
+
+
+def test_event_after_its_window_state_is_still_announced_and_highlighted() -> None:
+    """The broker publishes retained state before the event: the call must still be said."""
+    m = DisplayModel(info())
+    m.on_window(ws("w01", "A001", T0))
+    assert m.on_called(ev("A001", "w01", T0), now=T0) == Announcement("A001", "1号窗口")
+    v = m.view(T0 + 1)
+    assert v.is_highlighted and v.latest is not None and v.recent == []

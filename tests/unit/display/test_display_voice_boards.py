@@ -7,10 +7,13 @@ import time
 
 import msgspec
 
-from display.boards import WindowBoardDriver, board_text
+from display.boards import BoardLine, WindowBoardDriver, board_line
 from display.messages import WindowState
 from display.model import Announcement
 from display.voice import AnnounceQueue
+from hardware.board import BoardCommand, FakeWindowBoard
+from hardware.config import BoardConfig
+from hardware.errors import BoardError
 
 
 class RecordingAnnouncer:
@@ -92,45 +95,52 @@ def state(**kw: object) -> WindowState:
     return WindowState(**base)  # type: ignore[arg-type]
 
 
-def test_board_text_for_each_window_situation() -> None:
-    assert board_text(state(ticket="A001", ticket_state="called")) == "A001 请到1号窗口"
-    assert board_text(state(ticket="A001", ticket_state="serving"), "{ticket}", "") == "A001"
-    assert board_text(state(ticket="A001", ticket_state="done")) == "欢迎光临"
-    assert board_text(state(status="paused")) == "暂停服务"
-    assert board_text(state(status="closed")) == "暂停办理"
+def test_board_line_for_each_window_situation() -> None:
+    called = board_line(state(ticket="A001", ticket_state="called"))
+    assert called == BoardLine("call", ticket="A001", window_name="1号窗口")
+    assert board_line(state(ticket="A001", ticket_state="serving")).kind == "call"
+    assert board_line(state(ticket="A001", ticket_state="done")) == BoardLine("idle")
+    assert board_line(state(status="paused")) == BoardLine("text", text="暂停服务")
+    assert board_line(state(status="closed")) == BoardLine("text", text="暂停办理")
 
 
 def test_driver_writes_only_its_boards_and_only_on_change() -> None:
-    b1, b2 = Board(), Board()
+    b1, b2 = FakeWindowBoard(), FakeWindowBoard(BoardConfig(call_template="{ticket}"))
     d = WindowBoardDriver({"w01": b1, "w02": b2})
+    d.start()
     enc = msgspec.json.encode
-    d.on_message("x", enc({"window": "w01", "name": "1号窗口", "status": "open"}))
-    d.on_message(
-        "x", enc({"window": "w01", "name": "1号窗口", "status": "open", "served_today": 3})
-    )
-    d.on_message(
-        "x",
-        enc(
-            {
-                "window": "w01",
-                "name": "1号窗口",
-                "status": "open",
-                "ticket": "A001",
-                "ticket_state": "called",
-            }
-        ),
-    )
+    open_w1 = {"window": "w01", "name": "1号窗口", "status": "open"}
+    d.on_message("x", enc(open_w1))
+    d.on_message("x", enc({**open_w1, "served_today": 3}))
+    d.on_message("x", enc({**open_w1, "ticket": "A001", "ticket_state": "called"}))
+    d.on_message("x", enc({"window": "w02", "ticket": "B007", "ticket_state": "called"}))
     d.on_message("x", enc({"window": "w09", "name": "9号窗口", "status": "open"}))
     d.on_message("x", b"")
     d.on_message("x", b"{not json")
-    assert b1.texts == ["欢迎光临", "A001 请到1号窗口"]
-    assert b2.texts == []
+    assert b1.frames == [(BoardCommand.IDLE, "欢迎光临"), (BoardCommand.CALL, "A001 请到1号窗口")]
+    assert b2.texts == ["B007"]
 
 
-def test_failing_board_is_retried_on_next_message() -> None:
-    b = Board(fail=True)
+class FlakyBoard(FakeWindowBoard):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail = True
+        self.opened = 0
+
+    def open(self) -> None:
+        self.opened += 1
+
+    def _send(self, command: BoardCommand, text: str) -> None:
+        if self.fail:
+            raise BoardError("write to window board failed")
+        super()._send(command, text)
+
+
+def test_failing_board_is_reopened_and_retried_on_next_message() -> None:
+    b = FlakyBoard()
     d = WindowBoardDriver({"w01": b})
     d.on_window(state(ticket="A001", ticket_state="called"))
+    assert b.opened == 1 and b.texts == []
     b.fail = False
     d.on_window(state(ticket="A001", ticket_state="called"))
     assert b.texts == ["A001 请到1号窗口"]
