@@ -203,7 +203,7 @@ function showUser() {
   const logged = !!me.user;
   $("login-button").classList.toggle("hidden", logged);
   $("logout-button").classList.toggle("hidden", !logged);
-  $("report-link").classList.toggle("hidden", !logged);
+  $("report-box").classList.toggle("hidden", !logged);
   $("policy-panel").classList.toggle("hidden", !logged);
   $("user-name").classList.toggle("hidden", !logged);
   $("user-name").textContent = me.user || "";
@@ -276,6 +276,9 @@ function wire() {
     applyTexts(); showLink(); queueRender(); loadCharts();
   };
   $("all-services").onchange = queueRender;
+  $("report-day").onchange = (e) => {
+    $("report-link").href = e.target.value ? `/report?day=${encodeURIComponent(e.target.value)}` : "/report";
+  };
   $("login-button").onclick = () => $("login-dialog").showModal();
   $("login-cancel").onclick = () => $("login-dialog").close();
   $("login-form").onsubmit = login;
