@@ -8,6 +8,7 @@ the resulting events are made durable BEFORE the reply and the state go out.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -22,12 +23,13 @@ from hallq.mqtt import MqttLink
 
 from .handlers import HANDLERS, reply_fields
 from .publisher import Publisher
-from .store import EventStore
+from .store import EventStore, StoreError
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
 REFRESH_S = 30.0
 REPLY_MEMORY_S = 2 * 86400
+MAX_BATCH = 256
 
 
 class BrokerService:
@@ -58,6 +60,8 @@ class BrokerService:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        self._worker: threading.Thread | None = None
+        self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
 
     # ------------------------------------------------------------ lifecycle
     def load(self) -> int:
@@ -81,63 +85,123 @@ class BrokerService:
         self.link.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="broker-tick", daemon=True)
         self._ticker.start()
+        self._worker = threading.Thread(target=self._work_loop, name="broker-cmds", daemon=True)
+        self._worker.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._ticker is not None:
-            self._ticker.join(timeout=3)
+        for thread in (self._ticker, self._worker):
+            if thread is not None:
+                thread.join(timeout=3)
         if self.link is not None:
             self.link.stop()
         self.store.close()
 
     # ------------------------------------------------------------ commands
     def _on_cmd(self, topic: str, payload: bytes) -> None:
-        device = self.topics.device_of(topic)
-        reply = self.handle(device, payload)
-        self._send(self.topics.reply(device), reply)
+        """paho's thread: queue the command; the worker answers in batches."""
+        self._inbox.put((self.topics.device_of(topic), payload))
+
+    def _work_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                batch = [self._inbox.get(timeout=0.2)]
+            except queue.Empty:
+                continue
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._inbox.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                replies = self.handle_batch(batch)
+            except Exception:
+                log.exception("a batch of %d commands failed", len(batch))
+                continue
+            for (device, _payload), reply in zip(batch, replies, strict=True):
+                self._send(self.topics.reply(device), reply)
 
     def handle(self, device: str, payload: bytes) -> dict[str, Any]:
         """Answer one command payload from ``device``; never raises for bad input."""
+        return self.handle_batch([(device, payload)])[0]
+
+    def handle_batch(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+        """Answer commands in order with ONE durable commit for all of them (group commit).
+
+        Each command sees the effects of the ones before it; nothing is published or
+        replied before the commit. If the commit fails, memory is rebuilt from the store
+        and every command of the batch gets an "internal" error (none took effect)."""
+        with self._lock:
+            self._tick()
+            now = self.clock()
+            replies: list[dict[str, Any]] = []
+            events: list[Event] = []
+            answered: dict[tuple[str, str], dict[str, Any]] = {}
+            for device, payload in batch:
+                reply, new_events, key = self._one(device, payload, now, answered)
+                replies.append(reply)
+                events += new_events
+                if key is not None:
+                    answered[key] = reply
+            try:
+                commands = [(dev, cid, r) for (dev, cid), r in answered.items()]
+                self.store.append(events, self.engine.day, commands=commands, at=now)
+            except StoreError:
+                log.exception("store write failed: rebuilding state from the store")
+                self._rebuild()
+                return [
+                    p.error_reply(r.get("id"), ErrorCode.INTERNAL, "not saved; retry")
+                    for r in replies
+                ]
+            if events:
+                self.publisher.after(events, now)
+            if any(r.get("op") == "status" for r in replies):
+                self.publisher.publish_all(now, force=True)
+            return replies
+
+    def _one(
+        self, device: str, payload: bytes, now: float, answered: dict[tuple[str, str], Any]
+    ) -> tuple[dict[str, Any], list[Event], tuple[str, str] | None]:
+        """Decide one command and apply it to memory; returns (reply, events, key to store)."""
         try:
             cmd = p.decode_command(payload)
         except p.BadCommand as exc:
             log.warning("bad command from %s: %s", device, exc.message)
-            return p.error_reply(exc.cmd_id, exc.code, exc.message)
-        with self._lock:
-            seen = self.store.reply_for(device, cmd.id)
-            if seen is not None:
-                return seen
-            reply = self._execute(device, cmd)
-        return reply
-
-    def _execute(self, device: str, cmd: Any) -> dict[str, Any]:
+            return p.error_reply(exc.cmd_id, exc.code, exc.message), [], None
+        key = (device, cmd.id)
+        seen = answered.get(key) or self.store.reply_for(device, cmd.id)
+        if seen is not None:
+            return seen, [], None
         op = cmd.__struct_config__.tag
         role = self.roles.get(device)
         if role is None:
             log.warning("command %s from unknown device %s", op, device)
-            return p.error_reply(cmd.id, ErrorCode.UNKNOWN_DEVICE, f"unknown device {device}")
+            return (
+                p.error_reply(cmd.id, ErrorCode.UNKNOWN_DEVICE, f"unknown device {device}"),
+                [],
+                None,
+            )
         if op not in p.ALLOWED[role]:
             log.warning("device %s (%s) may not %s", device, role, op)
-            return p.error_reply(cmd.id, ErrorCode.FORBIDDEN, f"a {role} may not {op}")
-        self._tick()
-        now = self.clock()
+            return p.error_reply(cmd.id, ErrorCode.FORBIDDEN, f"a {role} may not {op}"), [], None
         try:
             events = HANDLERS[op](self.engine, cmd, device, self.window_of.get(device), now)
         except QueueError as exc:
-            reply = p.error_reply(cmd.id, exc.code, exc.message)
-            self.store.append([], self.engine.day, (device, cmd.id, reply), now)
-            return reply
-        reply = p.ok_reply(cmd.id, op=op, **reply_fields(events))
-        self._commit(events, (device, cmd.id, reply))
-        if op == "status":
-            self.publisher.publish_all(now, force=True)
+            return p.error_reply(cmd.id, exc.code, exc.message), [], key
+        self.engine.apply_all(events)
         if op in ("set_services", "set_priority_ratio"):
             log.info("manager action %s by %s: %s", op, device, getattr(cmd, "by", ""))
-        return reply
+        return p.ok_reply(cmd.id, op=op, **reply_fields(events)), events, key
 
-    def _commit(self, events: list[Event], command: tuple[str, str, dict[str, Any]] | None) -> None:
-        """Durable first, then memory, then the world."""
-        self.store.append(events, self.engine.day, command, self.clock())
+    def _rebuild(self) -> None:
+        self.engine = Engine(self.cfg.layout())
+        self.publisher.engine = self.engine
+        for ev in self.store.replay_events():
+            self.engine.apply(ev)
+
+    def _commit(self, events: list[Event]) -> None:
+        """Periodic events: durable first, then memory, then the world."""
+        self.store.append(events, self.engine.day, at=self.clock())
         self.engine.apply_all(events)
         if events:
             self.publisher.after(events, self.clock())
@@ -148,7 +212,7 @@ class BrokerService:
             now = self.clock()
             events = self.engine.tick(now)
             while events:
-                self._commit(events, None)
+                self._commit(events)
                 events = self.engine.tick(now)
 
     def _tick_loop(self) -> None:

@@ -105,8 +105,12 @@ class EventStore:
         day: str,
         command: tuple[str, str, dict[str, Any]] | None = None,
         at: float = 0.0,
+        *,
+        commands: Iterable[tuple[str, str, dict[str, Any]]] = (),
     ) -> None:
-        """Write events (and the command's reply) atomically; durable when this returns."""
+        """Write events and command replies atomically (one fsync for a whole batch of
+        commands: group commit); durable when this returns."""
+        replies = [*commands, *([command] if command is not None else [])]
         rows = [
             (_day_of(e, day), e.at, e.kind, json.dumps(e.data, ensure_ascii=False)) for e in events
         ]
@@ -114,12 +118,10 @@ class EventStore:
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT INTO events(day, at, kind, data) VALUES (?,?,?,?)", rows)
-            if command is not None:
-                device, cmd_id, reply = command
-                db.execute(
-                    "INSERT OR REPLACE INTO commands(device, id, at, reply) VALUES (?,?,?,?)",
-                    (device, cmd_id, at, json.dumps(reply)),
-                )
+            db.executemany(
+                "INSERT OR REPLACE INTO commands(device, id, at, reply) VALUES (?,?,?,?)",
+                [(device, cmd_id, at, json.dumps(reply)) for device, cmd_id, reply in replies],
+            )
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             if db.in_transaction:

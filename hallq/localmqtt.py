@@ -134,8 +134,11 @@ def private_hall(
             dev["voice"]["cache_dir"] = str(out / "voice")
     if always_open:
         hall = raw["hall"]
-        hall.update(opens="00:00", closes="24:00",
-                    weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+        hall.update(
+            opens="00:00",
+            closes="24:00",
+            weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        )
     path = out / "hall.toml"
     path.write_text(tomli_w.dumps(raw), encoding="utf-8")
     return load_config(path)
