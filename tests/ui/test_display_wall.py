@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,3 +123,30 @@ def test_burst_of_20_calls_is_announced_in_order_none_lost_never_overlapping(
     for before, after in itertools.pairwise(played):
         assert after["start"] >= before["end"]  # one after another, never overlapping
     assert len(list((voice_dir / "played").glob("*.wav"))) == 21
+
+
+def test_offline_keeps_last_state_and_stale_events_are_shown_not_said(  # type: ignore[no-untyped-def]
+    broker, mosquitto, device, artifacts, tmp_path: Path
+) -> None:
+    cc = open_windows(device, "counter1")
+    issue(device, "rs01", 3)
+    first = cc["counter1"].send("call_next")["ticket"]
+    with DisplayProc(broker.cfg.source, "display1", "1920x1080", tmp_path) as d:
+        d.wait_for("shown", lambda e: e["latest"] == first and not e["offline"])
+        mosquitto.kill()
+        cut = d.wait_for("shown", lambda e: e["offline"])
+        assert cut["latest"] == cut["latest_label"] == first  # the last state stays up
+        shot = d.shot(artifacts("display") / "wall_offline_1920x1080.png")
+        assert shot.stat().st_size > 20_000
+        mosquitto.start()
+        d.wait_for("shown", lambda e: not e["offline"])
+        assert broker.service.link.wait_for_connection(30)
+        # an event that reaches the display two minutes late (e.g. queued during an outage)
+        late = {"ticket": "A099", "window": "w1", "window_name": "1号窗口", "zone": "F1"}
+        topic = broker.service.link.topics.event("called")
+        broker.service.link.publish(topic, {**late, "service": "rs01", "at": time.time() - 120})
+        shown = d.wait_for("shown", lambda e: "A099" in e["recent"])
+        assert shown["latest"] == first  # older than the current call: listed below it
+        nxt = cc["counter1"].send("call_next")["ticket"]
+        d.wait_for("said", lambda e: e["ticket"] == nxt)  # announcements are FIFO
+    assert [e["ticket"] for e in d.said()] == [nxt]
