@@ -1,0 +1,103 @@
+"""Policy comparison on the example hall: how long citizens wait under each call-next policy.
+
+    python benchmarks/bench_policies.py [--days N] [--seed S]
+
+Every policy sees the same simulated citizens (same seed). The baseline is the per-department
+FIFO hall (no balancing); the lower bound is one pooled line served by every window, both
+simulated and by Erlang C (stationary, hour by hour, arrival-weighted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hallq.config import load_config  # noqa: E402
+from hallq.core.model import Layout  # noqa: E402
+from hallq.core.policies import POLICIES  # noqa: E402
+from hallq.core.staffing import mean_wait_s  # noqa: E402
+from sim.load import DayLoad, load_load, service_weights  # noqa: E402
+from sim.runner import pooled_layout, simulate  # noqa: E402
+from sim.stats import WaitStats, all_records, wait_stats  # noqa: E402
+
+
+def _minute(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def erlang_bound(layout: Layout, load: DayLoad) -> float:
+    """Arrival-weighted Erlang C mean wait of one line served by all windows, per profile
+    span (half the windows away during the staggered lunch), as if each span were stationary."""
+    weights = service_weights(load, layout)
+    mean_s = sum(w * layout.services[c].avg_service_min * 60 for c, w in weights.items())
+    stop = _minute(load.stop_issuing or "24:00") if load.stop_issuing else layout.hours.close_min
+    marks = sorted((_minute(k), v) for k, v in load.profile.items())
+    spans = [
+        (a, min(marks[i + 1][0] if i + 1 < len(marks) else stop, stop), r)
+        for i, (a, r) in enumerate(marks)
+    ]
+    mass = sum((b - a) * r for a, b, r in spans)
+    lunch_at = _minute(load.lunch.start) if load.lunch else -1
+    lunch_end = lunch_at + 2 * load.lunch.minutes if load.lunch else -1
+    out = []
+    for a, b, r in spans:
+        per_h = load.tickets * r / mass * 60
+        c = len(layout.windows) // 2 if lunch_at <= a < lunch_end else len(layout.windows)
+        out.append(((b - a) * r, mean_wait_s(c, per_h, mean_s)))
+    return sum(n * w for n, w in out) / sum(n for n, _ in out)
+
+
+def fmt(s: WaitStats, bound: float) -> str:
+    ratio = s.mean / bound if bound > 0 else math.inf
+    return (
+        f"{s.label:<18}{s.mean / 60:>8.1f}{s.p95 / 60:>8.1f}{s.max / 60:>8.1f}"
+        f"{s.priority_mean / 60:>10.1f}{s.longest_normal / 60:>12.1f}{ratio:>12.0f}x"
+    )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--days", type=int, default=3)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    layout = load_config(ROOT / "examples/hall.toml").layout()
+    load = load_load(ROOT / "examples/load.toml", layout)
+    rows: list[WaitStats] = []
+    for name in (
+        "department_fifo",
+        "default",
+        *[n for n in POLICIES if n not in ("department_fifo", "default")],
+    ):
+        t = time.perf_counter()
+        days = simulate(layout, load, policy=name, days=args.days, seed=args.seed)
+        rows.append(wait_stats(name, all_records(days)))
+        print(f"  {name}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    pooled = simulate(pooled_layout(layout), load, days=args.days, seed=args.seed)
+    bound = wait_stats("pooled (bound)", all_records(pooled))
+    erlang = erlang_bound(layout, load)
+    print(f"example hall, {args.days} day(s) x ~{load.tickets:.0f} tickets, seed {args.seed}")
+    print(
+        f"{'policy':<18}{'mean':>8}{'p95':>8}{'max':>8}{'prio mean':>10}{'normal max':>12}"
+        f"{'/ pooled':>13}   (minutes)"
+    )
+    for s in rows:
+        print(fmt(s, bound.mean))
+    print(fmt(bound, bound.mean))
+    print(f"Erlang C pooled bound (stationary, hourly): mean {erlang / 60:.2f} min")
+    base = rows[0]
+    for s in rows[1:]:
+        print(
+            f"{s.label}: mean wait {s.mean / base.mean:.0%} of department FIFO, "
+            f"p95 {s.p95 / base.p95:.0%}"
+        )
+
+
+if __name__ == "__main__":
+    main()
