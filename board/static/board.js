@@ -171,7 +171,7 @@ function bars(svg, rows, series) {
       const bh = ((h - bottom - 16) * (r[key] || 0)) / top;
       out += `<rect x="${left + i * slot + j * bw}" y="${h - bottom - bh}" width="${bw - 1}" height="${bh}" fill="${colour}"><title>${r.hour}:00 ${r[key] ?? 0}</title></rect>`;
     });
-    if (rows.length <= 12 || i % 2 === 0) {
+    if (rows.length <= 12 || i % 3 === 0) {
       out += `<text x="${left + i * slot}" y="${h - 4}" class="axis">${String(r.hour).padStart(2, "0")}</text>`;
     }
   });
