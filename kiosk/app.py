@@ -1,0 +1,85 @@
+"""The kiosk process: ``run(cfg, device_id)`` wires real adapters; tests pass fakes.
+
+``KioskApp`` is the Kivy app: it owns the screens, the language and large-text switches, and
+hops every controller callback onto the main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from hallq.config import HallConfig, KioskDevice
+
+from .controller import KioskController
+from .kivy_app import KioskApp
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+SCREENS = ("home", "services", "priority", "appointment", "ticket")
+MAINTAIN_S = 3.0
+
+
+def run(cfg: HallConfig, device_id: str, *, printer=None, link=None, scanner=None) -> None:
+    """Run the kiosk full screen until the window closes."""
+    device = cfg.device(device_id)
+    if not isinstance(device, KioskDevice):
+        raise ValueError(f"device {device_id!r} is a {device.role}, not a kiosk")
+    from hallq.client import CommandClient
+    from hallq.mqtt import MqttLink
+    from hardware.printer import make_printer
+
+    link = link or MqttLink.from_config(cfg, device_id)
+    printer = printer or make_printer(device.printer)
+    scanner = scanner or _make_scanner(device)
+    controller = build_controller(cfg, device, CommandClient(link), printer, link)
+    wire_link(link, controller)
+    app = KioskApp(controller, scanner=scanner, fullscreen=os.environ.get("HALLQ_WINDOWED") != "1")
+    _open_printer(printer)
+    link.start()
+    try:
+        app.run()
+    finally:
+        link.stop()
+        _close(printer)
+
+
+def build_controller(cfg, device, commands, printer, presence) -> KioskController:
+    """The controller with Kivy's main-thread hop as its ``post``."""
+    from kivy.clock import Clock
+
+    def post(fn, *args: Any) -> None:
+        Clock.schedule_once(lambda _dt: fn(*args))
+
+    return KioskController(cfg, device, commands, printer, presence, post=post)
+
+
+def wire_link(link, controller: KioskController) -> None:
+    """Subscribe to the retained service state and follow the connection."""
+    link.subscribe(f"{link.topics.root}/state/service/+", controller.on_service_message)
+    link.when_connected = controller.on_connected
+    link.when_disconnected = controller.on_disconnected
+
+
+def _make_scanner(device: KioskDevice):
+    if not device.scanner:
+        return None
+    from .scanner import SerialScanner
+
+    return SerialScanner(device.scanner)
+
+
+def _open_printer(printer) -> None:
+    try:
+        printer.open()
+    except OSError as exc:  # shown as "printer offline" on screen; retried by maintain()
+        log.error("printer cannot be opened: %s", exc)
+
+
+def _close(printer) -> None:
+    try:
+        printer.close()
+    except OSError:
+        log.warning("printer close failed", exc_info=True)

@@ -1,0 +1,291 @@
+"""The kiosk's behaviour: live service state, printer watch, and the print-confirmed issue flow.
+
+No Kivy here. Blocking work (a command round trip, a printer status query, a print) runs through
+``spawn`` (a worker thread in the app, inline in unit tests); every change of :class:`KioskState`
+is handed back through ``post`` (``Clock.schedule_once`` in the app), so only the main thread
+touches state and widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import msgspec
+
+from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.config import HallConfig, KioskDevice
+from hardware.printer import PrinterStatus, PrintResult
+from hardware.ticket import TicketPrint
+
+from .outcome import Outcome, OutcomeKind
+from .state import PRESENCE, KioskState, Link, decode_service
+from .texts import pick
+
+log = logging.getLogger(__name__)
+ISSUE_TIMEOUT_S = 4.0
+PROBE_TIMEOUT_S = 2.0
+
+
+class Commands(Protocol):
+    def send(self, op: str, **fields: Any) -> dict[str, Any]: ...
+
+
+class Presence(Protocol):
+    def set_presence(self, **fields: Any) -> None: ...
+
+
+class Printer(Protocol):
+    def status(self) -> PrinterStatus: ...
+    def print_ticket(self, t: TicketPrint) -> PrintResult: ...
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A ticket request; a retry sends the same command id so the service issues it once."""
+
+    service: str
+    priority: str | None
+    cmd_id: str
+
+
+def _thread(fn: Callable[[], None]) -> None:
+    threading.Thread(target=fn, daemon=True).start()
+
+
+def _now(fn: Callable[..., None], *args: Any) -> None:
+    fn(*args)
+
+
+class KioskController:
+    """Holds the kiosk's state and runs its commands; the screens only render and forward taps."""
+
+    def __init__(
+        self,
+        cfg: HallConfig,
+        device: KioskDevice,
+        commands: Commands,
+        printer: Printer,
+        presence: Presence,
+        *,
+        post: Callable[..., None] = _now,
+        spawn: Callable[[Callable[[], None]], None] = _thread,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.cfg, self.device = cfg, device
+        self.commands, self.printer, self.presence = commands, printer, presence
+        self.post, self.spawn, self.clock = post, spawn, clock
+        self.state = KioskState(printer_can_read=_can_read(printer))
+        self.lang = device.lang
+        self.priority: str | None = None
+        self.appointment: str | None = None
+        self.pending: Pending | None = None
+        self.is_busy = False
+        self._probing = self._checking = False
+        self.when_changed: Callable[[], None] = lambda: None
+        self.when_outcome: Callable[[Outcome], None] = lambda o: None
+
+    # ------------------------------------------------------------ inbound (any thread)
+    def on_service_message(self, _topic: str, payload: bytes) -> None:
+        try:
+            st = decode_service(payload)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.warning("unreadable service state ignored: %s", exc)
+            return
+        self.post(self._store_service, st)
+
+    def on_connected(self) -> None:
+        self.post(self._set_link, Link.CONNECTING)
+        self.post(self.maintain)
+
+    def on_disconnected(self) -> None:
+        self.post(self._set_link, Link.OFFLINE)
+
+    # ------------------------------------------------------------ periodic (main thread)
+    def maintain(self) -> None:
+        """Re-check the printer, and ask the service for a sign of life while it is not OK."""
+        if not self._checking:
+            self._checking = True
+            self.spawn(self._check_printer)
+        if self.state.link is not Link.OK and not self._probing:
+            self._probing = True
+            self.spawn(self._probe)
+
+    def _check_printer(self) -> None:
+        try:
+            if not getattr(self.printer, "is_open", True):
+                self.printer.open()  # type: ignore[attr-defined]  # a printer plugged in late
+            status = self.printer.status()
+        except Exception:  # a broken driver must not stop the kiosk; it shows as offline
+            log.exception("printer status failed")
+            status = PrinterStatus.OFFLINE
+        self.presence.set_presence(printer=PRESENCE[status])
+        self.post(self._set_printer, status, "_checking")
+
+    def _probe(self) -> None:
+        try:
+            self.commands.send("status", timeout=PROBE_TIMEOUT_S, retries=0)
+            link = Link.OK
+        except Refused:
+            link = Link.OK  # it answered: the service is alive
+        except (Offline, ReplyTimeout):
+            link = Link.OFFLINE
+        self.post(self._probed, link)
+
+    def _probed(self, link: Link) -> None:
+        self._probing = False
+        self._set_link(link)
+
+    # ------------------------------------------------------------ session (main thread)
+    def choose_priority(self, class_id: str | None) -> None:
+        self.priority, self.appointment = class_id, None
+        self.when_changed()
+
+    def check_in(self, code: str) -> None:
+        """An appointment code: the next ticket goes out with priority "appointment".
+
+        The ``issue`` op has no appointment field yet, so the code itself is not sent.
+        """
+        self.priority, self.appointment = "appointment", code
+        self.when_changed()
+
+    def reset_session(self) -> None:
+        self.priority = self.appointment = None
+        self.when_changed()
+
+    def request_ticket(self, service: str) -> bool:
+        """One tap = one ticket: refused while a request runs or while tickets cannot print."""
+        if self.is_busy or self.state.blocked is not None:
+            return False
+        self.pending = Pending(service, self.priority, uuid.uuid4().hex[:16])
+        return self._start(self.pending)
+
+    def retry(self) -> bool:
+        """Send the last unanswered request again, with the same command id."""
+        if self.is_busy or self.pending is None:
+            return False
+        return self._start(self.pending)
+
+    def _start(self, p: Pending) -> bool:
+        self.is_busy = True
+        self.spawn(lambda: self._run(p))
+        return True
+
+    def _run(self, p: Pending) -> None:
+        outcome = self._issue(p)
+        self.post(self._finished, outcome)  # the citizen learns first, the service right after
+        if outcome.ticket is not None:
+            ok = outcome.kind is OutcomeKind.PRINTED
+            self._report_print(outcome.ticket, ok, "" if ok else outcome.code)
+
+    def _finished(self, outcome: Outcome) -> None:
+        self.is_busy = False
+        if outcome.is_final:
+            self.pending = None
+            self.priority = self.appointment = None
+        if outcome.kind is OutcomeKind.OFFLINE or outcome.kind is OutcomeKind.TIMEOUT:
+            self._set_link(Link.OFFLINE)
+        if outcome.printer is not None:
+            self._set_printer(outcome.printer)
+        self.when_outcome(outcome)
+
+    # ------------------------------------------------------------ the issue flow (worker)
+    def _issue(self, p: Pending) -> Outcome:
+        try:
+            reply = self.commands.send(
+                "issue",
+                service=p.service,
+                priority=p.priority,
+                confirm=True,
+                cmd_id=p.cmd_id,
+                timeout=ISSUE_TIMEOUT_S,
+                retries=1,
+            )
+        except Offline:
+            return Outcome(OutcomeKind.OFFLINE, p.service)
+        except ReplyTimeout:
+            return Outcome(OutcomeKind.TIMEOUT, p.service)
+        except Refused as exc:
+            return Outcome(OutcomeKind.REFUSED, p.service, code=exc.code)
+        return self._print(p, reply)
+
+    def _print(self, p: Pending, reply: dict[str, Any]) -> Outcome:
+        ticket = str(reply["ticket"])
+        ahead = int(reply.get("ahead") or 0)
+        est = reply.get("est_wait_s")
+        qr = self._qr(ticket)
+        try:
+            result = self.printer.print_ticket(self._ticket_print(p, ticket, ahead, est, qr))
+            ok, status, reason = result.ok, result.status, result.outcome.value
+        except Exception as exc:  # the citizen must be told, whatever the driver did
+            log.exception("printing %s failed", ticket)
+            ok, status, reason = False, PrinterStatus.OFFLINE, f"error: {type(exc).__name__}"
+        self.presence.set_presence(printer=PRESENCE[status])
+        kind = OutcomeKind.PRINTED if ok else OutcomeKind.PRINT_FAILED
+        code = "" if ok else reason
+        return Outcome(
+            kind,
+            p.service,
+            ticket=ticket,
+            ahead=ahead,
+            est_wait_s=est,
+            qr=qr,
+            code=code,
+            printer=status,
+        )
+
+    def _report_print(self, ticket: str, ok: bool, reason: str) -> None:
+        try:
+            self.commands.send(
+                "print_result", ticket=ticket, ok=ok, reason=reason[:200], timeout=3.0, retries=2
+            )
+        except (Offline, ReplyTimeout, Refused) as exc:
+            log.warning("print result for %s not delivered: %s", ticket, exc)
+
+    def _ticket_print(self, p: Pending, ticket: str, ahead: int, est: Any, qr: str | None):
+        spec = self.cfg.service(p.service)
+        hall = self.cfg.hall
+        return TicketPrint(
+            hall_name=pick(hall.name, hall.name_en, self.lang),
+            service_name=pick(spec.name, spec.name_en, self.lang),
+            ticket=ticket,
+            ahead=ahead,
+            est_wait_min=None if est is None else max(0, round(float(est) / 60)),
+            issued_at=self.clock(),
+            qr_data=qr,
+            footer=hall.ticket_footer or None,
+            lang="en" if self.lang == "en" else "zh",
+        )
+
+    def _qr(self, ticket: str) -> str | None:
+        template = self.cfg.hall.ticket_qr
+        if not template:
+            return None
+        return template.replace("{hall}", self.cfg.hall.id).replace("{ticket}", ticket)
+
+    # ------------------------------------------------------------ state changes (main thread)
+    def _store_service(self, st: Any) -> None:
+        self.state.services[st.service] = st
+        self.when_changed()
+
+    def _set_link(self, link: Link) -> None:
+        if self.state.link is not link:
+            self.state.link = link
+            self.when_changed()
+
+    def _set_printer(self, status: PrinterStatus, flag: str = "") -> None:
+        if flag:
+            setattr(self, flag, False)
+        if self.state.printer is not status:
+            self.state.printer = status
+            self.when_changed()
+
+
+def _can_read(printer: Any) -> bool:
+    transport = getattr(printer, "transport", None)
+    return bool(getattr(transport, "can_read", True))

@@ -1,0 +1,82 @@
+"""Every string the kiosk shows, Chinese first with an English twin (no I/O, no Kivy)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("请选择办理部门", "Choose a department"),
+    "choose_service": ("请选择办理事项", "Choose a service"),
+    "lang_button": ("English", "中文"),
+    "large_on": ("大字模式", "Large text"),
+    "large_off": ("标准字号", "Normal text"),
+    "back": ("返回", "Back"),
+    "home": ("返回首页", "Home"),
+    "priority_button": ("优先通道", "Priority lane"),
+    "appointment_button": ("预约签到", "Appointment check-in"),
+    "priority_title": ("请选择优先类别", "Choose your priority group"),
+    "priority_hint": ("工作人员可能查验相关证件", "Staff may ask to see a document"),
+    "priority_chosen": ("优先通道：{name}　请选择业务", "Priority: {name} — choose a service"),
+    "appointment_chosen": (
+        "预约 {code}：请选择预约的业务",
+        "Appointment {code}: choose its service",
+    ),
+    "cancel_priority": ("取消优先", "Cancel priority"),
+    "appointment_title": ("请输入预约码或扫码", "Type or scan your appointment code"),
+    "appointment_ok": ("确定", "OK"),
+    "appointment_clear": ("清除", "Clear"),
+    "appointment_bad": ("预约码应为 4-12 位数字或字母", "The code has 4-12 letters or digits"),
+    "waiting": ("等候 {n} 人", "{n} waiting"),
+    "waiting_unknown": ("等候人数更新中", "Queue loading"),
+    "est_wait": ("约 {m} 分钟", "about {m} min"),
+    "est_none": ("", ""),
+    "hall_closed": ("不在办公时间", "Outside opening hours"),
+    "daily_cap": ("今日号已取完", "No tickets left today"),
+    "service_closed": ("暂停取号（窗口未开放）", "Not available now (no open window)"),
+    "offline": ("系统连接中断，请稍候或到咨询台", "System offline: please wait or ask at the desk"),
+    "connecting": ("正在连接系统，请稍候", "Connecting, please wait"),
+    "printer_paper_out": (
+        "取号机缺纸，暂时无法取号，请到咨询台",
+        "The printer is out of paper: please ask at the desk",
+    ),
+    "printer_offline": (
+        "打印机故障，暂时无法取号，请到咨询台",
+        "The printer is not working: please ask at the desk",
+    ),
+    "printer_paper_low": ("打印纸即将用完", "Paper is running low"),
+    "issuing": ("正在取号，请稍候…", "Getting your ticket…"),
+    "your_number": ("您的号码", "Your number"),
+    "ahead": ("前面还有 {n} 人等候", "{n} people ahead of you"),
+    "wait_min": ("预计等待约 {m} 分钟", "Estimated wait: about {m} min"),
+    "take_ticket": ("请取走号票，留意叫号", "Please take your ticket and listen for your number"),
+    "scan_hint": ("扫码查看排队进度", "Scan to follow your place in line"),
+    "print_failed_title": ("号票未能打印", "Your ticket did NOT print"),
+    "print_failed": (
+        "号码 {ticket} 已作废，请不要使用。\n请到咨询台取号。",
+        "Number {ticket} is void: do not use it.\nPlease ask at the information desk.",
+    ),
+    "refused_title": ("暂时无法取号", "No ticket could be issued"),
+    "timeout_title": ("系统未响应", "The system did not answer"),
+    "timeout": (
+        "没有出票。请点“重试”，或到咨询台。",
+        "No ticket was issued. Tap Retry, or ask at the desk.",
+    ),
+    "retry": ("重试", "Retry"),
+    "done": ("完成", "Done"),
+    "unknown_service": ("此业务已停办", "This service is no longer offered"),
+    "other_refusal": ("请到咨询台", "Please ask at the information desk"),
+}
+
+
+def tr(key: str, lang: str, **fields: object) -> str:
+    """The text for ``key`` in ``lang`` ("zh" or "en"), with ``{fields}`` filled in."""
+    zh, en = TEXTS[key]
+    text = en if lang == "en" else zh
+    return text.format(**fields) if fields else text
+
+
+def pick(zh: str, en: str, lang: str) -> str:
+    """A config name in the right language: English falls back to Chinese when missing."""
+    return en if lang == "en" and en else zh

@@ -1,0 +1,64 @@
+"""Runs the real kiosk app (SDL offscreen) through one scenario; prints a JSON result line.
+
+Used by tests/ui/test_kiosk_ui.py and tests/integration/test_kiosk_live.py, one subprocess per
+scenario (Kivy does not start twice in one process). Taps are real touch events at widget
+coordinates; screenshots go to --shots. Usage:
+    kiosk_driver.py SCENARIO --config hall.toml --size 1280x800 --shots DIR [--live]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivyhome"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def parse() -> argparse.Namespace:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario")
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--device", default="kiosk1")
+    ap.add_argument("--size", default="1280x800")
+    ap.add_argument("--shots", default="")
+    ap.add_argument("--live", action="store_true", help="real Mosquitto + broker service")
+    return ap.parse_args()
+
+
+ARGS = parse()
+W, H = (int(v) for v in ARGS.size.split("x"))
+
+from kivy.config import Config  # noqa: E402
+
+Config.set("graphics", "width", str(W))
+Config.set("graphics", "height", str(H))
+Config.set("graphics", "resizable", "0")
+
+from kiosk_scenarios import SCENARIOS, Harness  # noqa: E402
+
+
+def main() -> int:
+    harness = Harness(ARGS, W, H)
+    result: dict = {"scenario": ARGS.scenario, "size": ARGS.size}
+    t0 = time.perf_counter()
+    try:
+        harness.start(SCENARIOS[ARGS.scenario], result)
+    except Exception:
+        result["error"] = traceback.format_exc()
+    result["elapsed_s"] = round(time.perf_counter() - t0, 3)
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+    return 0 if result.get("passed") and "error" not in result else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""The kiosk UI scenarios (see kiosk_scenarios.py for the harness)."""
+
+from __future__ import annotations
+
+from hardware.printer import PrinterStatus
+
+
+def zh_flow(h):
+    """Home -> department -> service -> printed ticket; a double tap still makes one ticket."""
+    yield h.ready
+    h.result["ready_s"] = round(h.elapsed(), 3)
+    yield h.shot("home_zh")
+    yield h.tap(h.tiles("home")[0])
+    h.check("services screen opened", h.app.root.current == "services")
+    yield h.shot("services_zh")
+    tile = h.tiles("services")[0]
+    h.tap(tile)
+    yield h.tap(tile)  # a second tap right after the first
+    yield h.on_ticket_result
+    yield 0.1
+    yield h.shot("ticket_zh")
+    issues = h.issues()
+    o = h.screen().outcome
+    h.check("exactly one issue command for a double tap", len(issues) == 1)
+    h.check("printed outcome", o.kind.value == "printed")
+    h.check("printer got the issued number", [t.ticket for t in h.printer.tickets] == [o.ticket])
+    h.check("number on screen", h.widget("number_label").text == o.ticket)
+    h.check("QR shown", h.screen().qr is not None)
+    yield 0.3
+    results = [s for s in h.service.sent if s["op"] == "print_result"]
+    h.check("print_result ok sent", results and results[-1]["ok"] is True)
+    h.result["ticket"] = o.ticket
+    yield h.tap(h.widget("done_button"))
+    h.check("done returns home", h.app.root.current == "home")
+
+
+def en_large(h):
+    """English with one tap, large text, the priority lane through to a ticket."""
+    yield h.ready
+    yield h.tap(h.header("lang_button"))
+    h.check("english", h.app.lang == "en")
+    yield h.shot("home_en")
+    yield h.tap(h.header("large_button"))
+    h.check("large text", h.app.large)
+    yield 0.1
+    yield h.shot("home_en_large")
+    yield h.tap(h.widget("priority_button"))
+    yield h.shot("priority_en_large")
+    yield h.tap(h.tiles_of("classes_grid")[0])
+    h.check("priority chosen", h.c.priority == "elderly")
+    yield h.shot("home_priority_en_large")
+    yield h.tap(h.tiles("home")[1])
+    yield h.shot("services_en_large")
+    yield h.tap(h.tiles("services")[0])
+    yield h.on_ticket_result
+    yield 0.1
+    yield h.shot("ticket_en_large")
+    h.check("issued with priority", h.issues()[-1]["priority"] == "elderly")
+    h.check("english ticket printed", h.printer.tickets[-1].lang == "en")
+    yield h.tap(h.header("lang_button"))
+    yield h.shot("ticket_zh_large")
+
+
+def appointment(h):
+    """Check in by typing a code on the keypad, then choose the service."""
+    yield h.ready
+    yield h.tap(h.widget("appointment_button"))
+    for key in ("1", "2"):
+        yield h.tap(h.key(key))
+    yield h.tap(h.widget("ok_button"))
+    h.check("short code refused with a message", h.screen().error_text != "")
+    yield h.shot("appointment_error_zh")
+    for key in ("3", "4", "5"):
+        yield h.tap(h.key(key))
+    yield h.shot("appointment_zh")
+    yield h.tap(h.widget("ok_button"))
+    h.check("checked in", h.c.appointment == "12345" and h.c.priority == "appointment")
+    yield h.shot("home_appointment_zh")
+    yield h.tap(h.tiles("home")[0])
+    yield h.tap(h.tiles("services")[1])
+    yield h.on_ticket_result
+    h.check("issued as appointment", h.issues()[-1]["priority"] == "appointment")
+    h.check("printed", h.screen().outcome.kind.value == "printed")
+
+
+def offline(h):
+    """Mosquitto gone: tiles disabled with the message, a tap does nothing; recovers."""
+    yield h.ready
+    h.service.mode = "offline"
+    h.c.on_disconnected()
+    yield 0.2
+    h.check("banner says the system is offline", "系统连接中断" in h.screen().banner_text)
+    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
+    yield h.shot("home_offline_zh")
+    yield h.tap(h.tiles("home")[0])
+    h.check("no department opened while offline", h.app.root.current == "home")
+    h.check("no ticket requested", h.issues() == [])
+    yield h.tap(h.header("lang_button"))
+    yield h.shot("home_offline_en")
+    yield h.tap(h.header("lang_button"))
+    h.service.mode = "ok"
+    h.c.on_connected()
+    yield h.ready
+    h.check("recovered: banner gone", h.screen().banner_text == "")
+    yield h.tap(h.tiles("home")[0])
+    yield h.tap(h.tiles("services")[0])
+    yield h.on_ticket_result
+    h.check("ticket after recovery", h.screen().outcome.kind.value == "printed")
+
+
+def timeout(h):
+    """The service does not answer: no number shown; the retry reuses the command id."""
+    yield h.ready
+    yield h.tap(h.tiles("home")[0])
+    h.service.mode = "timeout"
+    yield h.tap(h.tiles("services")[0])
+    yield h.on_ticket_result
+    yield 0.1
+    yield h.shot("ticket_timeout_zh")
+    h.check("no number shown", h.widget("number_label").text == "")
+    h.check("nothing printed", h.printer.tickets == [])
+    h.check("retry offered", h.screen().show_retry)
+    h.service.mode = "ok"
+    yield h.tap(h.widget("retry_button"))
+    yield h.on_ticket_result
+    ids = [s["id"] for s in h.issues()]
+    h.check("retry reused the command id", len(ids) == 2 and ids[0] == ids[1])
+    h.check("printed after retry", h.screen().outcome.kind.value == "printed")
+
+
+def paper_out(h):
+    """Printer out of paper: told before choosing; presence reports it; tiles disabled."""
+    yield h.ready
+    h.printer.status_value = PrinterStatus.PAPER_OUT
+    h.c.maintain()
+    yield lambda: h.c.state.printer is PrinterStatus.PAPER_OUT
+    yield 0.1
+    h.check("banner says paper out", "缺纸" in h.screen().banner_text)
+    h.check("presence printer=paper_out", h.presence.fields.get("printer") == "paper_out")
+    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
+    yield h.shot("home_paper_out_zh")
+    h.printer.status_value = PrinterStatus.OFFLINE
+    h.c.maintain()
+    yield lambda: h.c.state.printer is PrinterStatus.OFFLINE
+    yield h.tap(h.header("lang_button"))
+    yield h.shot("home_printer_offline_en")
+    h.check("presence printer=offline", h.presence.fields.get("printer") == "offline")
+    h.printer.status_value = PrinterStatus.PAPER_LOW
+    h.c.maintain()
+    yield h.ready
+    yield 0.1
+    yield h.shot("home_paper_low_en")
+    h.check("paper low is a warning, tiles still work", h.screen().banner_level == "warning")
+
+
+def print_failed(h):
+    """Issued but not printed: the screen says so plainly, the service is told ok=false."""
+    yield h.ready
+    yield h.tap(h.tiles("home")[1])
+    h.printer.fail_send = True
+    yield h.tap(h.tiles("services")[0])
+    yield h.on_ticket_result
+    yield 0.3
+    yield h.shot("ticket_print_failed_zh")
+    o = h.screen().outcome
+    h.check("print failed outcome", o.kind.value == "print_failed")
+    h.check("no big number shown as valid", h.widget("number_label").text == "")
+    h.check("void number named", o.ticket in h.widget("detail_label").text)
+    results = [s for s in h.service.sent if s["op"] == "print_result"]
+    h.check("print_result ok=false sent", results and results[-1]["ok"] is False)
+    yield h.tap(h.header("lang_button"))
+    yield h.shot("ticket_print_failed_en")
+
+
+def closed(h):
+    """Closed services greyed with the reason (no window / daily cap)."""
+    yield h.ready
+    for _ in range(3):
+        h.service.send("issue", service="bdc02", priority=None, confirm=False)
+    h.service.close_window("w1")
+    h.service.close_window("w3")
+    h.service.close_window("w2")
+    yield 0.2
+    yield h.shot("home_closed_zh")
+    tiles = h.tiles("home")
+    h.check("departments greyed when no service is open", not any(t.is_enabled for t in tiles))
+    h.check("reason shown", all(t.reason for t in tiles))
+    h.c.on_connected()  # reopen w2 through the engine
+    h.service.engine.run("open", __import__("time").time(), window="w2")
+    h.service.publish_states()
+    yield 0.2
+    yield h.tap(h.tiles("home")[1])
+    yield h.shot("services_closed_zh")
+    by_key = {t.key: t for t in h.tiles("services")}
+    h.check("daily cap greyed", not by_key["bdc02"].is_enabled and "取完" in by_key["bdc02"].reason)
+    h.check("open service still tappable", by_key["bdc01"].is_enabled)
+    yield h.tap(h.header("lang_button"))
+    yield h.shot("services_closed_en")
+
+
+def multitouch(h):
+    """Two fingers on two tiles at once: one ticket."""
+    from kivy.tests.common import UnitTestTouch
+
+    yield h.ready
+    yield h.tap(h.tiles("home")[1])
+    a, b = h.tiles("services")[:2]
+    touches = [UnitTestTouch(*w.to_window(*w.center)) for w in (a, b)]
+    for t in touches:
+        t.touch_down()
+    yield 0.06
+    for t in touches:
+        t.touch_up()
+    yield h.on_ticket_result
+    yield 0.2
+    h.check("one issue for two simultaneous touches", len(h.issues()) == 1)
+    h.check("one ticket printed", len(h.printer.tickets) == 1)
+
+
+def idle(h):
+    """Idle timeout: back home, session and language reset."""
+    h.app.idle_timeout_s = 1.0
+    yield h.ready
+    yield h.tap(h.header("lang_button"))
+    yield h.tap(h.widget("priority_button"))
+    yield lambda: h.app.root.current == "home"
+    h.check("idle returned home", True)
+    h.check("language reset", h.app.lang == "zh")
+
+
+SCENARIOS = {
+    f.__name__: f
+    for f in (
+        zh_flow,
+        en_large,
+        appointment,
+        offline,
+        timeout,
+        paper_out,
+        print_failed,
+        closed,
+        multitouch,
+        idle,
+    )
+}
+
+
+def big_hall(h):
+    """The example hall: 35 departments; the tiles scroll; screenshots zh and en."""
+    yield h.settled  # its opening hours may have the tiles greyed: that is fine here
+    yield h.shot("big_home_zh")
+    h.check("one tile per department", len(h.tiles("home")) == len(h.cfg.departments))
+    yield h.tap(h.header("lang_button"))
+    yield h.shot("big_home_en")
+    h.app.open_department(h.cfg.departments[0].id)  # a greyed tile (closed hours) takes no tap
+    yield 0.3
+    yield h.shot("big_services_en")
+    h.check("department services listed", len(h.tiles("services")) > 1)
+
+
+SCENARIOS["big_hall"] = big_hall

@@ -1,0 +1,183 @@
+"""Scenarios for kiosk_driver.py: generators that tap, wait, check and take screenshots.
+
+A scenario yields a number (seconds to wait) or a predicate (poll until true, 10 s at most).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+
+from hallq.config import load_config
+from hardware.fakes import FakePrinter
+from hardware.printer import PrinterStatus
+from kiosk.fakes import FakePresence, FakeService
+
+T0 = time.perf_counter()
+POLL_S, WAIT_MAX_S = 0.05, 12.0
+
+
+class Harness:
+    def __init__(self, args, w: int, h: int) -> None:
+        self.args, self.w, self.h = args, w, h
+        self.cfg = load_config(args.config)
+        self.printer = FakePrinter()
+        self.checks: list[tuple[str, bool]] = []
+        self.shots: list[str] = []
+        self.broker = None
+
+    # ------------------------------------------------------------ app
+    def start(self, scenario, result: dict) -> None:
+        self.result = result
+        self._steps = scenario(self)
+        Clock.schedule_once(lambda _dt: self._next(), 0.3)
+        if self.args.live:
+            self._run_live()
+        else:
+            self._run_fake()
+        result["checks"] = [{"what": w, "ok": ok} for w, ok in self.checks]
+        result["shots"] = self.shots
+        result["passed"] = (
+            bool(self.checks) and all(ok for _w, ok in self.checks) and "error" not in result
+        )
+
+    def _run_fake(self) -> None:
+        from kiosk.app import KioskApp, build_controller
+
+        self.service = FakeService(self.cfg)
+        self.presence = FakePresence()
+        device = self.cfg.device(self.args.device)
+        self.printer.open()
+        c = build_controller(self.cfg, device, self.service, self.printer, self.presence)
+        self.service.when_state = c.on_service_message
+        self.controller = c
+        Clock.schedule_once(lambda _dt: (c.on_connected(), self.service.publish_states()), 0)
+        KioskApp(c).run()
+
+    def _run_live(self) -> None:
+        import os
+
+        from broker.service import BrokerService
+        from kiosk import app as kiosk_app
+
+        os.environ["HALLQ_WINDOWED"] = "1"
+        self.broker = BrokerService(self.cfg)
+        self.broker.start()
+        self.broker_class = BrokerService
+        kiosk_app.run(self.cfg, self.args.device, printer=self.printer)
+        if self.broker is not None:
+            self.broker.stop()
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    @property
+    def c(self):
+        return self.app.controller
+
+    # ------------------------------------------------------------ stepping
+    def _next(self, started: float | None = None, pred=None) -> None:
+        try:
+            if pred is not None and not pred():
+                if time.perf_counter() - started > WAIT_MAX_S:
+                    self.check(f"timed out waiting for {pred.__doc__ or pred}", False)
+                    self.app.stop()
+                    return
+                Clock.schedule_once(lambda _dt: self._next(started, pred), POLL_S)
+                return
+            step = next(self._steps)
+        except StopIteration:
+            self.app.stop()
+            return
+        except Exception:
+            import traceback
+
+            self.result["error"] = traceback.format_exc()
+            self.app.stop()
+            return
+        if callable(step):
+            Clock.schedule_once(lambda _dt: self._next(time.perf_counter(), step), 0)
+        else:
+            Clock.schedule_once(lambda _dt: self._next(), step)
+
+    # ------------------------------------------------------------ helpers
+    def check(self, what: str, ok: bool) -> None:
+        self.checks.append((what, bool(ok)))
+
+    def screen(self):
+        return self.app.root.current_screen
+
+    def widget(self, wid: str, screen: str | None = None):
+        s = self.app.root.get_screen(screen) if screen else self.screen()
+        return s.ids[wid]
+
+    def tiles(self, screen: str | None = None):
+        return list(reversed(self.widget("tiles_grid", screen).children))
+
+    def tap(self, widget, hold: float = 0.12):
+        """A real touch at the widget's centre, after the layout has settled; returns the wait."""
+
+        def down(_dt: float) -> None:
+            touch = UnitTestTouch(*widget.to_window(*widget.center))
+            touch.touch_down()
+            Clock.schedule_once(lambda _dt: touch.touch_up(), hold)
+
+        Clock.schedule_once(down, 0.05)
+        return hold + 0.3  # a ScrollView replays a touch to its children after its timeout
+
+    def tiles_of(self, grid: str):
+        return list(reversed(self.widget(grid).children))
+
+    def key(self, text: str):
+        return next(k for k in self.widget("keypad_grid").children if k.text == text)
+
+    def header(self, wid: str):
+        return self.screen().ids.header_bar.ids[wid]
+
+    def shot(self, name: str):
+        if not self.args.shots:
+            return 0
+        out = Path(self.args.shots)
+        out.mkdir(parents=True, exist_ok=True)
+        base = out / f"{name}_{self.w}x{self.h}.png"
+        made = Window.screenshot(name=str(out / f"{name}_{self.w}x{self.h}_.png"))
+        if made:
+            shutil.move(made, base)
+            self.shots.append(str(base))
+        return 0.05
+
+    def settled(self) -> bool:
+        """home tiles laid out and drawn"""
+        tiles = self.tiles("home")
+        laid_out = bool(tiles) and list(tiles[0].size) != [100, 100]  # 100x100: not laid out yet
+        drawn = Clock.frames_displayed >= 3  # a touch before the first frames can be lost
+        return laid_out and drawn and self.c.state.link.value == "ok"
+
+    def ready(self) -> bool:
+        """home tiles enabled"""
+        tiles = self.tiles("home")
+        enabled = self.c.state.blocked is None and any(t.is_enabled for t in tiles)
+        return self.settled() and enabled
+
+    def on_ticket_result(self) -> bool:
+        """ticket screen shows a result"""
+        s = self.app.root.get_screen("ticket")
+        return self.app.root.current == "ticket" and s.outcome is not None
+
+    def issues(self) -> list[dict]:
+        return [s for s in getattr(self, "service", None).sent if s["op"] == "issue"]
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - T0
+
+
+from kiosk_flows import SCENARIOS  # noqa: E402
+
+__all__ = ["SCENARIOS", "Harness", "PrinterStatus"]

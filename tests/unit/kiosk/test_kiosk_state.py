@@ -1,0 +1,107 @@
+"""Tiles, reasons and texts: pure functions."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hardware.printer import PrinterStatus
+from kiosk import catalog
+from kiosk.state import (
+    KioskState,
+    Link,
+    ServiceState,
+    decode_service,
+    department_tile,
+    minutes,
+    printer_blocks,
+    service_tile,
+)
+from kiosk.texts import TEXTS, tr
+
+PAYLOAD = (
+    b'{"service":"rs01","name":"x","name_en":"y","department":"rs","prefix":"A","waiting":4,'
+    b'"priority_waiting":1,"est_wait_s":600,"oldest_waiting_at":null,"target_wait_s":1200,'
+    b'"windows_open":1,"issued_today":9,"daily_cap":null,"open":false,'
+    b'"closed_reason":"daily_cap","new_field":1}'
+)
+
+
+def test_decode_full_payload_ignores_new_fields():
+    s = decode_service(PAYLOAD)
+    assert (s.service, s.waiting, s.est_wait_s, s.open, s.closed_reason) == (
+        "rs01",
+        4,
+        600,
+        False,
+        "daily_cap",
+    )
+
+
+def test_closed_tile_shows_reason():
+    t = service_tile("rs01", "n", "e", decode_service(PAYLOAD), None)
+    assert not t.enabled and t.reason == "daily_cap" and t.waiting == 4
+    assert tr(t.reason, "zh") == "今日号已取完"
+
+
+def test_global_block_wins_and_unknown_state_is_tappable():
+    assert service_tile("a", "n", "e", None, "offline").reason == "offline"
+    t = service_tile("a", "n", "e", None, None)
+    assert t.enabled and t.waiting is None
+
+
+def test_printer_blocks():
+    assert printer_blocks(PrinterStatus.PAPER_OUT) == "printer_paper_out"
+    assert printer_blocks(PrinterStatus.COVER_OPEN) == "printer_offline"
+    assert printer_blocks(PrinterStatus.PAPER_LOW) is None
+    assert printer_blocks(PrinterStatus.UNKNOWN, can_read=False) is None
+    assert printer_blocks(PrinterStatus.UNKNOWN, can_read=True) == "printer_offline"
+
+
+def test_state_blocked_order():
+    s = KioskState(link=Link.OK, printer=PrinterStatus.ONLINE_OK)
+    assert s.blocked is None
+    s.printer = PrinterStatus.PAPER_OUT
+    assert s.blocked == "printer_paper_out"
+    s.link = Link.OFFLINE
+    assert s.blocked == "offline"
+
+
+reasons = st.sampled_from([None, "hall_closed", "daily_cap", "service_closed"])
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), reasons), min_size=1, max_size=6))
+def test_department_greyed_only_when_every_service_is(services):
+    tiles = [
+        service_tile(
+            f"s{i}",
+            "n",
+            "e",
+            ServiceState(
+                service=f"s{i}", waiting=w, open=r is None, closed_reason=r, est_wait_s=60.0 * w
+            ),
+            None,
+        )
+        for i, (w, r) in enumerate(services)
+    ]
+    d = department_tile("d", "n", "e", tiles)
+    assert d.enabled == any(t.enabled for t in tiles)
+    assert d.waiting == sum(w for w, _ in services)
+    if not d.enabled:
+        assert d.reason in ("hall_closed", "daily_cap", "service_closed")
+
+
+def test_minutes():
+    assert (minutes(None), minutes(0), minutes(20), minutes(600)) == (None, 0, 1, 10)
+
+
+def test_every_text_has_both_languages():
+    for key, (zh, en) in TEXTS.items():
+        assert bool(zh) == bool(en), key
+    assert tr("offline", "zh") == "系统连接中断，请稍候或到咨询台"
+
+
+def test_appointment_codes():
+    assert catalog.valid_code("A1234") and catalog.valid_code("12345678")
+    assert not catalog.valid_code("12") and not catalog.valid_code("12 34")
+    assert not catalog.valid_code("１２３４")  # full-width digits are not ASCII
