@@ -122,7 +122,8 @@ class DaySim:
         self.engine.apply_all(events)
         return events
 
-    def run(self) -> DayResult:
+    def run(self, until: float | None = None) -> DayResult:
+        """Simulate the day (or up to ``until``, leaving the engine mid-day for inspection)."""
         self.engine.apply_all(self.engine.tick(self.open_at - 60))
         self._plan()
         handlers = {
@@ -134,7 +135,7 @@ class DaySim:
             "resume": self._resume,
             "close": self._close,
         }
-        while self.heap:
+        while self.heap and (until is None or self.heap[0][0] < until):
             now, _, kind, arg = heapq.heappop(self.heap)
             handlers[kind](now, arg)
         self.result.records = list(self.records.values())
