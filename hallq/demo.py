@@ -18,9 +18,10 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from broker.service import BrokerService
-from hallq.client import CommandClient, CommandError, Refused
+from hallq.client import CommandClient, CommandError
 from hallq.config import HallConfig
 from hallq.localmqtt import LocalMosquitto, free_port, private_hall
 from hallq.mqtt import MqttLink
@@ -55,50 +56,6 @@ class Citizens(threading.Thread):
                 clients[0].send("issue", service=self.rng.choice(self.services), priority=priority)
             except CommandError as exc:
                 log.info("simulated citizen could not take a ticket: %s", exc)
-
-
-class Staff(threading.Thread):
-    """A simulated window: opens, calls, serves (accelerated), sometimes a no-show."""
-
-    def __init__(self, cfg: HallConfig, device: str, speed: float, stop: threading.Event):
-        super().__init__(name=f"staff-{device}", daemon=True)
-        self.cfg, self.device, self.speed, self.stop_event = cfg, device, speed, stop
-        self.rng = random.Random(device)
-
-    def run(self) -> None:
-        _, client = _connect(self.cfg, self.device)
-        try:
-            client.send("open", staff=f"S{self.device[-2:]}")
-        except CommandError as exc:
-            log.warning("%s could not open: %s", self.device, exc)
-            return
-        while not self.stop_event.is_set():
-            try:
-                client.send("call_next")
-            except Refused:
-                self.stop_event.wait(2)
-                continue
-            except CommandError:
-                self.stop_event.wait(2)
-                continue
-            self._serve(client)
-
-    def _serve(self, client: CommandClient) -> None:
-        if self.rng.random() < 0.05:
-            self.stop_event.wait(3)
-            self._quietly(client, "no_show")
-            return
-        self.stop_event.wait(1.5)
-        self._quietly(client, "start")
-        self.stop_event.wait(self.rng.expovariate(1 / (8 * 60 / self.speed)))
-        self._quietly(client, "finish")
-
-    @staticmethod
-    def _quietly(client: CommandClient, op: str) -> None:
-        try:
-            client.send(op)
-        except CommandError as exc:
-            log.info("%s refused: %s", op, exc)
 
 
 def _print_calls(cfg: HallConfig) -> MqttLink:
@@ -161,7 +118,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--dir", default="run", help="where the demo keeps its files")
     ap.add_argument("--windows", type=int, default=16, help="simulated staffed windows")
     ap.add_argument("--arrival-s", type=float, default=3.0, help="mean seconds between tickets")
-    ap.add_argument("--speed", type=float, default=30.0, help="service time speed-up")
+    ap.add_argument("--speed", type=float, default=30.0, help="time speed-up of the staff")
     ap.add_argument("--board-port", type=int, default=8080)
     ap.add_argument("--real-hours", action="store_true", help="keep the hall's opening hours")
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
@@ -188,12 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     mosquitto = LocalMosquitto(cfg, run_dir / "mosquitto").start()
     service = BrokerService(cfg)
     service.start()
-    port = args.board_port if _port_free(args.board_port) else free_port()
+    port = args.board_port if args.board_port and _port_free(args.board_port) else free_port()
     board = _board(cfg, run_dir, port)
     stop = threading.Event()
     staffed = _windows_for_demo(cfg, args.windows)
-    for device in staffed:
-        Staff(cfg, device, args.speed, stop).start()
+    people = _staff_and_raters(cfg, staffed, args.speed)
     time.sleep(1.0)
     served = sorted({c for d in staffed for c in _services_of(cfg, d)})
     Citizens(cfg, served, args.arrival_s, stop).start()
@@ -223,12 +179,29 @@ def main(argv: list[str] | None = None) -> int:
         print("\nstopping…", flush=True)
     finally:
         stop.set()
+        for person in people:
+            person.stop()
         for p in [*gui, board]:
             p.terminate()
         printer.stop()
         service.stop()
         mosquitto.stop()
     return 0
+
+
+def _staff_and_raters(cfg: HallConfig, counters: list[str], speed: float) -> list[Any]:
+    """Simulated staff (through the real counter controller) and evaluators at their windows."""
+    from counter.simulated import SimulatedCounter, SimulatedEvaluator
+
+    people: list[Any] = []
+    for device in counters:
+        people.append(SimulatedCounter(cfg, device, random.Random(device), speed))
+        evaluator = getattr(cfg.device(device), "evaluator", None)
+        if evaluator:
+            people.append(SimulatedEvaluator(cfg, evaluator, random.Random(evaluator), speed))
+    for person in people:
+        person.start()
+    return people
 
 
 def _services_of(cfg: HallConfig, device_id: str) -> list[str]:
