@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from .texts import pick
 log = logging.getLogger(__name__)
 ISSUE_TIMEOUT_S = 4.0
 PROBE_TIMEOUT_S = 2.0
+CONNECT_GRACE_S = 5.0  # "connecting" rather than "offline" while the first connection is made
 
 
 class Commands(Protocol):
@@ -87,6 +89,7 @@ class KioskController:
         self.pending: Pending | None = None
         self.is_busy = False
         self._probing = self._checking = False
+        self._started = time.monotonic()
         self.when_changed: Callable[[], None] = lambda: None
         self.when_outcome: Callable[[Outcome], None] = lambda o: None
 
@@ -133,7 +136,10 @@ class KioskController:
             link = Link.OK
         except Refused:
             link = Link.OK  # it answered: the service is alive
-        except (Offline, ReplyTimeout):
+        except Offline:
+            starting = time.monotonic() - self._started < CONNECT_GRACE_S
+            link = Link.CONNECTING if starting else Link.OFFLINE
+        except ReplyTimeout:
             link = Link.OFFLINE
         self.post(self._probed, link)
 

@@ -32,6 +32,7 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--size", default="1280x800")
     ap.add_argument("--shots", default="")
     ap.add_argument("--live", action="store_true", help="real Mosquitto + broker service")
+    ap.add_argument("--own-broker", action="store_true", help="run the broker service here")
     return ap.parse_args()
 
 

@@ -63,16 +63,31 @@ class Harness:
     def _run_live(self) -> None:
         import os
 
-        from broker.service import BrokerService
         from kiosk import app as kiosk_app
 
         os.environ["HALLQ_WINDOWED"] = "1"
+        if self.args.own_broker:
+            self.start_broker()
+        try:
+            kiosk_app.run(self.cfg, self.args.device, printer=self.printer)
+        finally:
+            self.stop_broker()
+
+    def start_broker(self) -> None:
+        """A broker service in this process (scenarios stop and restart it), windows open."""
+        from broker.service import BrokerService
+        from hallq.protocol import encode
+
         self.broker = BrokerService(self.cfg)
         self.broker.start()
-        self.broker_class = BrokerService
-        kiosk_app.run(self.cfg, self.args.device, printer=self.printer)
+        for d in self.cfg.devices:
+            if d.role == "counter":
+                self.broker.handle(d.id, encode({"id": f"open-{d.id}-{time.time()}", "op": "open"}))
+
+    def stop_broker(self) -> None:
         if self.broker is not None:
             self.broker.stop()
+            self.broker = None
 
     @property
     def app(self):
