@@ -570,7 +570,7 @@ def main() -> None:
     number = 0
     small = [d for d in DEPARTMENTS if d[4] == 1]
     for dept, _name, _en, floor, count, _s in DEPARTMENTS:
-        for k in range(count):
+        for _k in range(count):
             number += 1
             primary = services_by_dept[dept]
             win_lines += [
@@ -582,11 +582,11 @@ def main() -> None:
                 f'zone = "F{floor}"',
                 f"primary = [{', '.join(map(q, primary))}]",
             ]
-            if k == 0 and count > 1:
-                win_lines.append("# the first window of a department also helps its floor's")
             win_lines.append("")
     comp_services = [c for d in small for c in services_by_dept[d[0]]]
-    busy = [c for d in ("rs", "yb", "hz", "bdc", "sw", "gjj", "scjg") for c in services_by_dept[d]]
+    # 一窗受理: the general windows also take every multi-window department's work when it
+    # overflows (secondary), so no department's queue is left to itself.
+    busy = [c for d in DEPARTMENTS if d[4] > 1 for c in services_by_dept[d[0]]]
     for k in range(COMPREHENSIVE):
         number += 1
         floor = 1 if k < COMPREHENSIVE // 2 else 2

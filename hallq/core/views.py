@@ -36,7 +36,7 @@ def window_view(e: Engine, window_id: str) -> dict[str, Any]:
 
 def service_view(e: Engine, code: str, now: float) -> dict[str, Any]:
     spec = e.layout.services[code]
-    ahead, est = e.estimate(code)
+    ahead, est = e.estimate(code, now)
     waiting = e.waiting[code]
     oldest = min((t.issued_at for t in waiting), default=None)
     refusal = e.service_open_reason(code, now)
