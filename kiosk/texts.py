@@ -8,10 +8,10 @@ Lang = Literal["zh", "en"]
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("请选择办理部门", "Choose a department"),
-    "choose_service": ("请选择办理事项", "Choose a service"),
+    "choose_service": ("{dept}：请选择办理事项", "{dept}: choose a service"),
     "lang_button": ("English", "中文"),
     "large_on": ("大字模式", "Large text"),
-    "large_off": ("标准字号", "Normal text"),
+    "large_off": ("标准字号", "Small text"),
     "back": ("返回", "Back"),
     "home": ("返回首页", "Home"),
     "priority_button": ("优先通道", "Priority lane"),
@@ -32,6 +32,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "waiting_unknown": ("等候人数更新中", "Queue loading"),
     "est_wait": ("约 {m} 分钟", "about {m} min"),
     "est_none": ("", ""),
+    "paused": ("暂停取号", "Not available now"),
     "hall_closed": ("不在办公时间", "Outside opening hours"),
     "daily_cap": ("今日号已取完", "No tickets left today"),
     "service_closed": ("暂停取号（窗口未开放）", "Not available now (no open window)"),

@@ -12,6 +12,7 @@ from .texts import pick, tr
 
 BLUE = (0.08, 0.40, 0.75, 1)
 GREY = (0.78, 0.80, 0.82, 1)
+GLOBAL_REASONS = {"offline", "connecting", "printer_paper_out", "printer_offline"}
 
 
 class Tile(ButtonBehavior, BoxLayout):
@@ -28,7 +29,8 @@ class Tile(ButtonBehavior, BoxLayout):
         self.key = tile.key
         self.title = pick(tile.name, tile.name_en, lang)
         self.detail = tile_detail(tile, lang)
-        self.reason = tr(tile.reason, lang) if tile.reason else ""
+        short = "paused" if tile.reason in GLOBAL_REASONS else tile.reason  # the banner explains
+        self.reason = tr(short, lang) if short else ""
         self.is_enabled = tile.enabled
         self.color_bg = BLUE if tile.enabled else GREY
 

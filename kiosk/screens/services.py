@@ -6,6 +6,7 @@ from kivy.app import App
 from kivy.properties import StringProperty
 
 from kiosk import catalog
+from kiosk.texts import pick, tr
 from kiosk.widgets import Tile
 
 from .base import KioskScreen
@@ -25,7 +26,8 @@ class ServicesScreen(KioskScreen):
         self.banner_text, self.banner_level = banner(c, app.lang)
         self.session_text = session_line(c, app.lang)
         dept = next((d for d in c.cfg.departments if d.id == self.department), None)
-        self.title_text = "" if dept is None else (dept.name_en if app.lang == "en" else dept.name)
+        name = "" if dept is None else pick(dept.name, dept.name_en, app.lang)
+        self.title_text = tr("choose_service", app.lang, dept=name)
         tiles = catalog.service_tiles(c.cfg, c.state, self.department)
         grid = self.ids.tiles_grid
         if [w.key for w in reversed(grid.children)] != [t.key for t in tiles]:

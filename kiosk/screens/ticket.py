@@ -32,7 +32,8 @@ class TicketScreen(KioskScreen):
     def show(self, outcome: Outcome) -> None:
         self.outcome = outcome
         self.mode = outcome.kind.value
-        self.qr = qr_texture(outcome.qr) if outcome.qr and outcome.ticket else None
+        printed = outcome.kind is OutcomeKind.PRINTED
+        self.qr = qr_texture(outcome.qr) if printed and outcome.qr else None  # never for a void
         self.refresh()
         self.restart_idle()
 
