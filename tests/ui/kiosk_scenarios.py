@@ -19,13 +19,12 @@ from hardware.fakes import FakePrinter
 from hardware.printer import PrinterStatus
 from kiosk.fakes import FakePresence, FakeService
 
-T0 = time.perf_counter()
 POLL_S, WAIT_MAX_S = 0.05, 12.0
 
 
 class Harness:
-    def __init__(self, args, w: int, h: int) -> None:
-        self.args, self.w, self.h = args, w, h
+    def __init__(self, args, w: int, h: int, t_start: float) -> None:
+        self.args, self.w, self.h, self.t_start = args, w, h, t_start
         self.cfg = load_config(args.config)
         self.printer = FakePrinter()
         self.checks: list[tuple[str, bool]] = []
@@ -102,7 +101,8 @@ class Harness:
         try:
             if pred is not None and not pred():
                 if time.perf_counter() - started > WAIT_MAX_S:
-                    self.check(f"timed out waiting for {pred.__doc__ or pred}", False)
+                    where = self.app.root.current
+                    self.check(f"timed out waiting for {pred.__doc__ or pred} (on {where})", False)
                     self.app.stop()
                     return
                 Clock.schedule_once(lambda _dt: self._next(started, pred), POLL_S)
@@ -190,7 +190,7 @@ class Harness:
         return [s for s in getattr(self, "service", None).sent if s["op"] == "issue"]
 
     def elapsed(self) -> float:
-        return time.perf_counter() - T0
+        return time.perf_counter() - self.t_start
 
 
 from kiosk_flows import SCENARIOS  # noqa: E402
