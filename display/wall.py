@@ -22,8 +22,11 @@ from display.voice import AnnounceQueue
 
 KV = Path(__file__).with_name("wall.kv")
 WEEKDAYS = "一二三四五六日"
-TICKER_FPS = 30
-TICKER_SPEED_U = 12.0  # notice scroll speed, in u per second
+# Kivy redraws the whole window for any change, so every moving pixel costs a full frame:
+# the notice scrolls only when it is wider than the screen, at 20 frames a second, and the
+# clock shows minutes (one redraw a minute). See docs/display.md for the measured costs.
+TICKER_FPS = 20
+TICKER_SPEED_U = 10.0  # notice scroll speed, in u per second
 
 
 class CallRow(BoxLayout):
@@ -172,14 +175,18 @@ class WallController:
     def _tick(self, _dt: float) -> None:
         now = datetime.fromtimestamp(self.clock())
         wd = WEEKDAYS[now.weekday()]
-        self.screen.clock_text = now.strftime(f"%Y-%m-%d 星期{wd} %H:%M:%S")
+        self.screen.clock_text = now.strftime(f"%Y-%m-%d 星期{wd} %H:%M")  # same text: no redraw
         if self.screen.is_highlighted != self.model.view(self.clock()).is_highlighted:
             self.refresh()
 
     def _scroll(self, dt: float) -> None:
+        """Scroll a notice wider than the screen; centre (and leave still) one that fits."""
         box, label = self.screen.ids.notice_box, self.screen.ids.notice_label
         if not self.screen.notice:
             return
-        label.x -= TICKER_SPEED_U * self.screen.u * dt
-        if label.right < box.x:
+        if label.width <= box.width:
+            label.center_x = box.center_x
+            return
+        if label.x > box.right or label.right < box.x:
             label.x = box.right
+        label.x -= TICKER_SPEED_U * self.screen.u * dt

@@ -9,6 +9,7 @@ Prints one JSON object per line on stdout:
    "waiting"}                                 the screen was updated (main thread)
   {"event": "said", "ticket", "window", "recall", "start", "end"}   handed to the announcer
   {"event": "played", "wav", "start", "end"}  (--voice-dir) a rendered call WAV was played
+  {"event": "flipped", "ticket", "t"}        the frame showing a new call reached the screen
   {"event": "shot", "path"}                   a screenshot was written
 Reads commands on stdin: "shot <path>", "offline", "online", "publish <topic> <json>" (fake
 link only), "quit".
@@ -84,18 +85,38 @@ def watch_link(link: Any) -> None:
 
     def arrived(_topic: str, payload: bytes) -> None:
         ticket = json.loads(payload).get("ticket")
-        emit(event="arrived", ticket=ticket, frame=Clock.frames)
+        emit(event="arrived", ticket=ticket, frame=Clock.frames, t=time.monotonic())
 
     link.subscribe(link.topics.event("called"), arrived)
+
+
+def report_flips(pending: list[str]) -> None:
+    """After the frame that shows a new call is swapped to the screen, report it."""
+    from kivy.core.window import Window
+
+    flip = Window.flip
+
+    def flip_and_report() -> None:
+        flip()
+        while pending:
+            emit(event="flipped", ticket=pending.pop(0), t=time.monotonic())
+
+    Window.flip = flip_and_report
 
 
 def when_ready(app: Any, ctl: Any, link: Any) -> None:
     from kivy.clock import Clock
 
+    pending: list[str] = []
+    report_flips(pending)
+
     def shown(v: Any) -> None:
         ids = ctl.screen.ids
+        if v.latest and v.is_highlighted:
+            pending.append(v.latest.ticket)
         emit(
             event="shown",
+            t=time.monotonic(),
             frame=Clock.frames,
             latest=v.latest.ticket if v.latest else None,
             latest_label=ids.latest_ticket_label.text,
