@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import Any
+
+os.environ.setdefault("KIVY_NO_ARGS", "1")  # Kivy must not parse hallq's command line
 
 from hallq.config import HallConfig, KioskDevice
 
@@ -17,9 +18,6 @@ from .controller import KioskController
 from .kivy_app import KioskApp
 
 log = logging.getLogger(__name__)
-HERE = Path(__file__).parent
-SCREENS = ("home", "services", "priority", "appointment", "ticket")
-MAINTAIN_S = 3.0
 
 
 def run(cfg: HallConfig, device_id: str, *, printer=None, link=None, scanner=None) -> None:
@@ -36,7 +34,7 @@ def run(cfg: HallConfig, device_id: str, *, printer=None, link=None, scanner=Non
     scanner = scanner or _make_scanner(device)
     controller = build_controller(cfg, device, CommandClient(link), printer, link)
     wire_link(link, controller)
-    app = KioskApp(controller, scanner=scanner, fullscreen=os.environ.get("HALLQ_WINDOWED") != "1")
+    app = KioskApp(controller, scanner=scanner, fullscreen=_wants_fullscreen())
     _open_printer(printer)
     link.start()
     try:
@@ -61,6 +59,13 @@ def wire_link(link, controller: KioskController) -> None:
     link.subscribe(f"{link.topics.root}/state/service/+", controller.on_service_message)
     link.when_connected = controller.on_connected
     link.when_disconnected = controller.on_disconnected
+
+
+def _wants_fullscreen() -> bool:
+    """Full screen on the kiosk's own console (no desktop), a window on a desktop."""
+    if os.environ.get("HALLQ_FULLSCREEN") in ("0", "1"):
+        return os.environ["HALLQ_FULLSCREEN"] == "1"
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _make_scanner(device: KioskDevice):

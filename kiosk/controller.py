@@ -90,6 +90,8 @@ class KioskController:
         self.is_busy = False
         self._probing = self._checking = False
         self._started = time.monotonic()
+        self._mqtt_up = False
+        self._reported: str | None = None
         self.when_changed: Callable[[], None] = lambda: None
         self.when_outcome: Callable[[Outcome], None] = lambda o: None
 
@@ -103,10 +105,12 @@ class KioskController:
         self.post(self._store_service, st)
 
     def on_connected(self) -> None:
+        self._mqtt_up = True
         self.post(self._set_link, Link.CONNECTING)
         self.post(self.maintain)
 
     def on_disconnected(self) -> None:
+        self._mqtt_up = False
         self.post(self._set_link, Link.OFFLINE)
 
     # ------------------------------------------------------------ periodic (main thread)
@@ -115,9 +119,13 @@ class KioskController:
         if not self._checking:
             self._checking = True
             self.spawn(self._check_printer)
-        if self.state.link is not Link.OK and not self._probing:
+        if self.state.link is Link.OK or self._probing:
+            return
+        if self._mqtt_up:
             self._probing = True
             self.spawn(self._probe)
+        elif time.monotonic() - self._started > CONNECT_GRACE_S:
+            self._set_link(Link.OFFLINE)  # Mosquitto unreachable: no use sending a probe
 
     def _check_printer(self) -> None:
         try:
@@ -127,8 +135,14 @@ class KioskController:
         except Exception:  # a broken driver must not stop the kiosk; it shows as offline
             log.exception("printer status failed")
             status = PrinterStatus.OFFLINE
-        self.presence.set_presence(printer=PRESENCE[status])
+        self._report_printer(status)
         self.post(self._set_printer, status, "_checking")
+
+    def _report_printer(self, status: PrinterStatus) -> None:
+        """Presence ``printer`` field, published when it changes (the link re-sends it)."""
+        if PRESENCE[status] != self._reported:
+            self._reported = PRESENCE[status]
+            self.presence.set_presence(printer=self._reported)
 
     def _probe(self) -> None:
         try:
@@ -231,7 +245,7 @@ class KioskController:
         except Exception as exc:  # the citizen must be told, whatever the driver did
             log.exception("printing %s failed", ticket)
             ok, status, reason = False, PrinterStatus.OFFLINE, f"error: {type(exc).__name__}"
-        self.presence.set_presence(printer=PRESENCE[status])
+        self._report_printer(status)
         kind = OutcomeKind.PRINTED if ok else OutcomeKind.PRINT_FAILED
         code = "" if ok else reason
         return Outcome(

@@ -64,7 +64,7 @@ class Harness:
 
         from kiosk import app as kiosk_app
 
-        os.environ["HALLQ_WINDOWED"] = "1"
+        os.environ["HALLQ_FULLSCREEN"] = "0"
         if self.args.own_broker:
             self.start_broker()
         try:

@@ -173,3 +173,33 @@ def test_english_ticket(tmp_path):
     c.request_ticket("bdc01")
     t = printer.tickets[0]
     assert (t.lang, t.service_name, t.hall_name) == ("en", "Property transfer", "Test Service Hall")
+
+
+def test_mosquitto_unreachable_goes_offline_after_grace(tmp_path):
+    from kiosk_fakes import small_hall
+
+    from hardware.fakes import FakePrinter
+    from kiosk.controller import KioskController
+    from kiosk.fakes import FakePresence, FakeService
+
+    cfg = small_hall(tmp_path)
+    service = FakeService(cfg)
+    c = KioskController(
+        cfg, cfg.device("kiosk1"), service, FakePrinter(), FakePresence(), spawn=lambda fn: fn()
+    )
+    c.maintain()
+    assert c.state.link is Link.CONNECTING and c.state.blocked == "connecting"
+    c._started -= 60  # the connect grace is over and Mosquitto never answered
+    c.maintain()
+    assert c.state.link is Link.OFFLINE
+    assert service.sent == []  # no probe is sent into a dead connection
+
+
+def test_presence_published_only_on_change(tmp_path):
+    c, _s, printer, presence = kiosk(tmp_path)
+    for _ in range(3):
+        c.maintain()
+    printer.status_value = PrinterStatus.PAPER_OUT
+    c.maintain()
+    c.maintain()
+    assert presence.history == [{"printer": "ok"}, {"printer": "paper_out"}]
