@@ -42,19 +42,20 @@ def run(
 ) -> None:
     """Run the wall display until its window is closed.
 
-    ``window_size`` None means full screen; ``when_ready(app, controller)`` is called on the
-    main thread once the first frame is up (tests and benchmarks drive the screen from there).
+    ``window_size`` None means full screen, unless HALLQ_DISPLAY_WINDOW=WIDTHxHEIGHT asks for
+    a window (a demo beside the kiosk); ``when_ready(app, controller)`` is called on the main
+    thread once the first frame is up (tests and benchmarks drive the screen from there).
     """
     dev = cfg.device(device_id)
     if dev.role != "display":
         raise NotADisplay(f"device {device_id!r} is a {dev.role}, not a display")
-    _configure_kivy(window_size)
+    _configure_kivy(window_size or _size_from_env())
     _register_font(dev.font)
     if link is None:
         from hallq.mqtt import MqttLink
 
         link = MqttLink.from_config(cfg, device_id)
-    announcer = announcer if announcer is not None else make_announcer(dev.voice)
+    announcer = announcer if announcer is not None else make_announcer(cfg, dev.voice)
     boards = boards if boards is not None else make_boards(dev.boards)
     voice = AnnounceQueue(announcer) if announcer is not None else None
     model = DisplayModel(hall_info(cfg), zone=dev.zone, recent=dev.recent, stale_s=STALE_S)
@@ -92,13 +93,27 @@ def _register_font(path: str | None) -> None:
     LabelBase.register(DEFAULT_FONT, font)
 
 
-def make_announcer(voice_cfg: Any) -> Announcer | None:
+def _size_from_env() -> tuple[int, int] | None:
+    raw = os.environ.get("HALLQ_DISPLAY_WINDOW", "")
+    try:
+        w, h = (int(x) for x in raw.lower().split("x"))
+    except ValueError:
+        if raw:
+            log.warning("HALLQ_DISPLAY_WINDOW=%r is not WIDTHxHEIGHT; going full screen", raw)
+        return None
+    return w, h
+
+
+def make_announcer(cfg: Any, voice_cfg: Any) -> Announcer | None:
     """The zone's announcer from hardware.voice, or None for a silent display."""
     if voice_cfg is None or voice_cfg.engine == "none":
         return None
+    import msgspec
+
     from hardware import voice
 
-    return voice.Announcer(voice_cfg)  # type: ignore[no-any-return]
+    cache = str(cfg.resolve(voice_cfg.cache_dir))  # relative to hall.toml, not to the cwd
+    return voice.Announcer(msgspec.structs.replace(voice_cfg, cache_dir=cache))
 
 
 def make_boards(bindings: list[Any]) -> dict[str, WindowBoard]:
