@@ -170,8 +170,9 @@ def screenshot(path: str) -> None:
     # glReadPixels reads the back buffer, which after a flip holds an old frame: draw the
     # current state into it first, then read it.
     Window.dispatch("on_draw")
-    written = Window.screenshot(name=path)
-    emit(event="shot", path=written)
+    written = Window.screenshot(name=path)  # Kivy numbers it: x.png -> x0001.png
+    os.replace(written, path)  # the same name every run
+    emit(event="shot", path=path)
 
 
 def main(argv: list[str]) -> None:
