@@ -24,12 +24,11 @@ from hallq.config import HallConfig, KioskDevice
 from hardware.printer import PrinterStatus, PrintResult
 from hardware.ticket import TicketPrint
 
+from .issuing import TicketIssuer
 from .outcome import Outcome, OutcomeKind
 from .state import PRESENCE, KioskState, Link, decode_service
-from .texts import pick
 
 log = logging.getLogger(__name__)
-ISSUE_TIMEOUT_S = 4.0
 PROBE_TIMEOUT_S = 2.0
 CONNECT_GRACE_S = 5.0  # "connecting" rather than "offline" while the first connection is made
 
@@ -81,7 +80,8 @@ class KioskController:
     ) -> None:
         self.cfg, self.device = cfg, device
         self.commands, self.printer, self.presence = commands, printer, presence
-        self.post, self.spawn, self.clock = post, spawn, clock
+        self.post, self.spawn = post, spawn
+        self.issuer = TicketIssuer(cfg, commands, printer, clock)
         self.state = KioskState(printer_can_read=_can_read(printer))
         self.lang = device.lang
         self.priority: str | None = None
@@ -197,11 +197,11 @@ class KioskController:
         return True
 
     def _run(self, p: Pending) -> None:
-        outcome = self._issue(p)
+        outcome = self.issuer.issue(p.service, p.priority, p.cmd_id, self.lang)
+        if outcome.printer is not None:
+            self._report_printer(outcome.printer)
         self.post(self._finished, outcome)  # the citizen learns first, the service right after
-        if outcome.ticket is not None:
-            ok = outcome.kind is OutcomeKind.PRINTED
-            self._report_print(outcome.ticket, ok, "" if ok else outcome.code)
+        self.issuer.report(outcome)
 
     def _finished(self, outcome: Outcome) -> None:
         self.is_busy = False
@@ -213,80 +213,6 @@ class KioskController:
         if outcome.printer is not None:
             self._set_printer(outcome.printer)
         self.when_outcome(outcome)
-
-    # ------------------------------------------------------------ the issue flow (worker)
-    def _issue(self, p: Pending) -> Outcome:
-        try:
-            reply = self.commands.send(
-                "issue",
-                service=p.service,
-                priority=p.priority,
-                confirm=True,
-                cmd_id=p.cmd_id,
-                timeout=ISSUE_TIMEOUT_S,
-                retries=1,
-            )
-        except Offline:
-            return Outcome(OutcomeKind.OFFLINE, p.service)
-        except ReplyTimeout:
-            return Outcome(OutcomeKind.TIMEOUT, p.service)
-        except Refused as exc:
-            return Outcome(OutcomeKind.REFUSED, p.service, code=exc.code)
-        return self._print(p, reply)
-
-    def _print(self, p: Pending, reply: dict[str, Any]) -> Outcome:
-        ticket = str(reply["ticket"])
-        ahead = int(reply.get("ahead") or 0)
-        est = reply.get("est_wait_s")
-        qr = self._qr(ticket)
-        try:
-            result = self.printer.print_ticket(self._ticket_print(p, ticket, ahead, est, qr))
-            ok, status, reason = result.ok, result.status, result.outcome.value
-        except Exception as exc:  # the citizen must be told, whatever the driver did
-            log.exception("printing %s failed", ticket)
-            ok, status, reason = False, PrinterStatus.OFFLINE, f"error: {type(exc).__name__}"
-        self._report_printer(status)
-        kind = OutcomeKind.PRINTED if ok else OutcomeKind.PRINT_FAILED
-        code = "" if ok else reason
-        return Outcome(
-            kind,
-            p.service,
-            ticket=ticket,
-            ahead=ahead,
-            est_wait_s=est,
-            qr=qr,
-            code=code,
-            printer=status,
-        )
-
-    def _report_print(self, ticket: str, ok: bool, reason: str) -> None:
-        try:
-            self.commands.send(
-                "print_result", ticket=ticket, ok=ok, reason=reason[:200], timeout=3.0, retries=2
-            )
-        except (Offline, ReplyTimeout, Refused) as exc:
-            log.warning("print result for %s not delivered: %s", ticket, exc)
-
-    def _ticket_print(self, p: Pending, ticket: str, ahead: int, est: Any, qr: str | None):
-        spec = self.cfg.service(p.service)
-        hall = self.cfg.hall
-        return TicketPrint(
-            hall_name=pick(hall.name, hall.name_en, self.lang),
-            service_name=pick(spec.name, spec.name_en, self.lang),
-            ticket=ticket,
-            ahead=ahead,
-            est_wait_min=None if est is None else max(0, round(float(est) / 60)),
-            issued_at=self.clock(),
-            qr_data=qr,
-            footer=hall.ticket_footer or None,
-            lang="en" if self.lang == "en" else "zh",
-        )
-
-    def _qr(self, ticket: str) -> str | None:
-        template = self.cfg.hall.ticket_qr
-        if not template:
-            return None
-        return template.replace("{hall}", self.cfg.hall.id).replace("{ticket}", ticket)
 
     # ------------------------------------------------------------ state changes (main thread)
     def _store_service(self, st: Any) -> None:

@@ -39,6 +39,7 @@ class FakeService:
         self.cfg = cfg
         self.engine = Engine(cfg.layout())
         self.mode = "ok"  # "ok" | "offline" | "timeout"
+        self.delay_s = 0.0  # answer this late (to see the "getting your ticket" screen)
         self.sent: list[dict[str, Any]] = []
         self.when_state: Callable[[str, bytes], None] = lambda t, p: None
         self._answers: dict[str, dict[str, Any]] = {}
@@ -56,6 +57,7 @@ class FakeService:
         cmd_id: str | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
+        time.sleep(self.delay_s if op == "issue" else 0)
         with self._lock:
             self.sent.append({"op": op, "id": cmd_id, **fields})
             if self.mode == "offline":

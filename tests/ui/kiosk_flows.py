@@ -121,7 +121,12 @@ def timeout(h):
     h.check("nothing printed", h.printer.tickets == [])
     h.check("retry offered", h.screen().show_retry)
     h.service.mode = "ok"
+    h.service.delay_s = 1.5
     yield h.tap(h.widget("retry_button"))
+    yield lambda: h.app.root.current == "ticket" and h.screen().mode == "issuing"
+    yield 0.1
+    yield h.shot("ticket_issuing_zh")
+    h.check("no number while issuing", h.widget("number_label").text == "")
     yield h.on_ticket_result
     ids = [s["id"] for s in h.issues()]
     h.check("retry reused the command id", len(ids) == 2 and ids[0] == ids[1])
@@ -228,6 +233,26 @@ def idle(h):
     h.check("language reset", h.app.lang == "zh")
 
 
+def scan(h):
+    """A serial scanner read, then a keyboard-wedge scanner typing a code and Enter."""
+    from kivy.core.window import Window
+
+    yield h.ready
+    h.scanner.scan("ab1234")
+    yield 0.2
+    h.check("serial scan checked in", h.c.appointment == "AB1234")
+    h.check("back on home to choose the service", h.app.root.current == "home")
+    h.c.choose_priority(None)
+    yield h.tap(h.widget("appointment_button"))
+    for ch in "W9876":
+        Window.dispatch("on_textinput", ch)
+    yield 0.1
+    yield h.shot("appointment_typed_zh")
+    Window.dispatch("on_key_down", 13, 0, "", [])
+    yield 0.2
+    h.check("wedge scan checked in", h.c.appointment == "W9876")
+
+
 SCENARIOS = {
     f.__name__: f
     for f in (
@@ -241,6 +266,7 @@ SCENARIOS = {
         closed,
         multitouch,
         idle,
+        scan,
     )
 }
 
@@ -259,68 +285,3 @@ def big_hall(h):
 
 
 SCENARIOS["big_hall"] = big_hall
-
-
-def live_flow(h):
-    """Real Mosquitto + broker: tap through to a ticket; report what was issued and printed."""
-    import time
-
-    yield h.ready
-    h.result["ready_s"] = round(h.elapsed(), 3)
-    yield h.tap(h.tiles("home")[0])
-    marks: dict[str, float] = {}
-    shown = h.c.when_outcome
-    h.c.when_outcome = lambda o: (marks.setdefault("outcome", time.perf_counter()), shown(o))
-    tile = h.tiles("services")[0]
-    # a Kivy handler that returns a true value stops the event: this one returns None
-    tile.bind(on_release=lambda *_: marks.update(tap=time.perf_counter()))
-    yield h.tap(tile)
-    yield h.on_ticket_result
-    h.result["tap_to_printed_s"] = round(marks["outcome"] - marks["tap"], 4)
-    o = h.screen().outcome
-    h.result["ticket"] = o.ticket
-    h.result["printed"] = [t.ticket for t in h.printer.tickets]
-    h.check("printed", o.kind.value == "printed")
-    h.check("number on screen", h.widget("number_label").text == o.ticket)
-    yield 0.5  # let print_result reach the service
-    yield h.shot("live_ticket_zh")
-
-
-def live_outage(h):
-    """The broker service stops: a tap gives no ticket and the tiles go grey; it recovers."""
-    yield h.ready
-    h.stop_broker()
-    yield h.tap(h.tiles("home")[0])
-    yield h.tap(h.tiles("services")[0])
-    yield h.on_ticket_result
-    o = h.screen().outcome
-    h.check("no ticket while the service is down", o.ticket is None and h.printer.tickets == [])
-    h.check("told to retry or ask", o.kind.value == "timeout")
-    yield h.shot("live_timeout_zh")
-    yield h.tap(h.widget("done_button"))
-    yield lambda: h.screen().name == "home" and "系统连接中断" in h.screen().banner_text
-    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
-    yield h.shot("live_service_down_zh")
-    h.start_broker()
-    yield h.ready
-    h.check("recovered by itself", h.screen().banner_text == "")
-    yield h.tap(h.tiles("home")[0])
-    yield h.tap(h.tiles("services")[0])
-    yield h.on_ticket_result
-    o = h.screen().outcome
-    h.check("ticket after recovery", o.kind.value == "printed")
-    h.result["ticket"] = o.ticket
-    h.result["printed"] = [t.ticket for t in h.printer.tickets]
-
-
-def live_no_mosquitto(h):
-    """Mosquitto unreachable from the start: grey tiles, the plain message, no ticket."""
-    yield lambda: bool(h.tiles("home")) and "系统连接中断" in h.screen().banner_text
-    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
-    yield h.tap(h.tiles("home")[0])
-    h.check("nothing opens", h.app.root.current == "home")
-    h.check("nothing printed", h.printer.tickets == [])
-    yield h.shot("live_no_mosquitto_zh")
-
-
-SCENARIOS.update({f.__name__: f for f in (live_flow, live_outage, live_no_mosquitto)})

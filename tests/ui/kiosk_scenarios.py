@@ -18,6 +18,7 @@ from hallq.config import load_config
 from hardware.fakes import FakePrinter
 from hardware.printer import PrinterStatus
 from kiosk.fakes import FakePresence, FakeService
+from kiosk.scanner import FakeScanner
 
 POLL_S, WAIT_MAX_S = 0.05, 12.0
 
@@ -30,6 +31,7 @@ class Harness:
         self.checks: list[tuple[str, bool]] = []
         self.shots: list[str] = []
         self.broker = None
+        self.scanner = FakeScanner()
 
     # ------------------------------------------------------------ app
     def start(self, scenario, result: dict) -> None:
@@ -57,7 +59,7 @@ class Harness:
         self.service.when_state = c.on_service_message
         self.controller = c
         Clock.schedule_once(lambda _dt: (c.on_connected(), self.service.publish_states()), 0)
-        KioskApp(c).run()
+        KioskApp(c, scanner=self.scanner).run()
 
     def _run_live(self) -> None:
         import os
@@ -87,6 +89,7 @@ class Harness:
         if self.broker is not None:
             self.broker.stop()
             self.broker = None
+        self.scanner = FakeScanner()
 
     @property
     def app(self):
@@ -194,5 +197,8 @@ class Harness:
 
 
 from kiosk_flows import SCENARIOS  # noqa: E402
+from kiosk_live_flows import LIVE_SCENARIOS  # noqa: E402
+
+SCENARIOS.update(LIVE_SCENARIOS)
 
 __all__ = ["SCENARIOS", "Harness", "PrinterStatus"]

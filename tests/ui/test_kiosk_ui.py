@@ -29,6 +29,7 @@ ALL = [
     "closed",
     "multitouch",
     "idle",
+    "scan",
 ]
 OTHER_SIZES = [
     "zh_flow",

@@ -1,0 +1,117 @@
+"""One ticket request, start to end: ask the service, print, and tell the service how it went.
+
+Runs in a worker thread (it blocks on the network and the printer); returns an Outcome and
+never raises for a failure the citizen must be told about.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.config import HallConfig
+from hardware.printer import PrinterStatus
+from hardware.ticket import TicketPrint
+
+from .outcome import Outcome, OutcomeKind
+from .texts import pick
+
+log = logging.getLogger(__name__)
+ISSUE_TIMEOUT_S = 4.0  # per try; one resend with the same command id
+REPORT_TIMEOUT_S = 3.0
+
+
+class TicketIssuer:
+    """``issue`` (print-confirmed) + print + ``print_result``, with the kiosk's printer."""
+
+    def __init__(
+        self, cfg: HallConfig, commands: Any, printer: Any, clock: Callable[[], datetime]
+    ) -> None:
+        self.cfg, self.commands, self.printer, self.clock = cfg, commands, printer, clock
+
+    def issue(self, service: str, priority: str | None, cmd_id: str, lang: str) -> Outcome:
+        try:
+            reply = self.commands.send(
+                "issue",
+                service=service,
+                priority=priority,
+                confirm=True,
+                cmd_id=cmd_id,
+                timeout=ISSUE_TIMEOUT_S,
+                retries=1,
+            )
+        except Offline:
+            return Outcome(OutcomeKind.OFFLINE, service)
+        except ReplyTimeout:
+            return Outcome(OutcomeKind.TIMEOUT, service)
+        except Refused as exc:
+            return Outcome(OutcomeKind.REFUSED, service, code=exc.code)
+        return self._print(service, reply, lang)
+
+    def report(self, outcome: Outcome) -> None:
+        """Tell the service whether the issued ticket printed (ok=false cancels it)."""
+        if outcome.ticket is None:
+            return
+        ok = outcome.kind is OutcomeKind.PRINTED
+        try:
+            self.commands.send(
+                "print_result",
+                ticket=outcome.ticket,
+                ok=ok,
+                reason="" if ok else outcome.code[:200],
+                timeout=REPORT_TIMEOUT_S,
+                retries=2,
+            )
+        except (Offline, ReplyTimeout, Refused) as exc:
+            log.warning("print result for %s not delivered: %s", outcome.ticket, exc)
+
+    def _print(self, service: str, reply: dict[str, Any], lang: str) -> Outcome:
+        ticket = str(reply["ticket"])
+        ahead = int(reply.get("ahead") or 0)
+        est = reply.get("est_wait_s")
+        qr = self.qr(ticket)
+        t = self.ticket_print(service, ticket, ahead, est, qr, lang=lang)
+        try:
+            result = self.printer.print_ticket(t)
+            ok, status, reason = result.ok, result.status, result.outcome.value
+        except Exception as exc:  # the citizen must be told, whatever the driver did
+            log.exception("printing %s failed", ticket)
+            ok, status, reason = False, PrinterStatus.OFFLINE, f"error: {type(exc).__name__}"
+        kind = OutcomeKind.PRINTED if ok else OutcomeKind.PRINT_FAILED
+        return Outcome(
+            kind,
+            service,
+            ticket=ticket,
+            ahead=ahead,
+            est_wait_s=est,
+            qr=qr,
+            code="" if ok else reason,
+            printer=status,
+        )
+
+    def ticket_print(
+        self, service: str, ticket: str, ahead: int, est: Any, qr: str | None, *, lang: str
+    ) -> TicketPrint:
+        spec = self.cfg.service(service)
+        hall = self.cfg.hall
+        return TicketPrint(
+            hall_name=pick(hall.name, hall.name_en, lang),
+            service_name=pick(spec.name, spec.name_en, lang),
+            ticket=ticket,
+            ahead=ahead,
+            est_wait_min=None if est is None else max(0, round(float(est) / 60)),
+            issued_at=self.clock(),
+            qr_data=qr,
+            footer=hall.ticket_footer or None,
+            lang="en" if lang == "en" else "zh",
+        )
+
+    def qr(self, ticket: str) -> str | None:
+        """The ticket's QR content: ``hall.ticket_qr`` with {hall} and {ticket} filled in."""
+        template = self.cfg.hall.ticket_qr
+        if not template:
+            return None
+        return template.replace("{hall}", self.cfg.hall.id).replace("{ticket}", ticket)
