@@ -8,7 +8,8 @@ Rules decided here:
 - **Restore:** retained window states with a ``called_at`` rebuild the latest calls at once
   (after a power cut the board is not blank); they are shown, never announced.
 - **No stale announcements:** a call event older than ``stale_s`` (e.g. delivered on reconnect)
-  is shown but not announced. A recall is a new call: announced again and highlighted again.
+  is shown but not announced; "older" allows for a display clock that differs from the
+  broker's. A recall is a new call: announced again and highlighted again.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class DisplayModel:
         self.hall: HallState | None = None
         self.is_online = False
         self.highlight_until = 0.0
+        self.min_lag: float | None = None  # smallest (local now - event at) seen: clock skew
 
     # ------------------------------------------------------------ inputs
     def on_called(self, ev: CalledEvent, now: float) -> Announcement | None:
@@ -104,11 +106,11 @@ class DisplayModel:
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
         call = Call(ev.ticket, ev.window, name, service, ev.at, ev.recall)
-        is_fresh = now - ev.at <= self.stale_s
+        is_fresh = self._is_fresh(now - ev.at)
         if not self._add(call, replace_same_time=False):
             return None  # the same event delivered twice (QoS 1 redelivery)
         if is_fresh and self.calls[0] is call:
-            self.highlight_until = max(self.highlight_until, ev.at + self.highlight_s)
+            self.highlight_until = now + self.highlight_s
         return Announcement(ev.ticket, name, ev.recall) if is_fresh else None
 
     def on_window(self, w: WindowState) -> None:
@@ -168,6 +170,17 @@ class DisplayModel:
         return sorted(rows, key=lambda r: (-r.waiting, r.key))
 
     # ------------------------------------------------------------ internals
+    def _is_fresh(self, lag: float) -> bool:
+        """Stale = late by more than stale_s, measured against the quickest delivery seen.
+
+        The display's clock and the broker's may differ (a Pi without network time after a
+        power cut): the smallest lag seen so far estimates that difference, so a skewed clock
+        costs at most the first announcement, never all of them.
+        """
+        ref = min(0.0 if self.min_lag is None else self.min_lag, lag)
+        self.min_lag = lag if self.min_lag is None else min(self.min_lag, lag)
+        return lag - ref <= self.stale_s
+
     def _in_zone(self, window: str, zone: str | None) -> bool:
         if not self.zone:
             return True

@@ -179,3 +179,19 @@ def test_event_after_its_window_state_is_still_announced_and_highlighted() -> No
     assert m.on_called(ev("A001", "w01", T0), now=T0) == Announcement("A001", "1号窗口")
     v = m.view(T0 + 1)
     assert v.is_highlighted and v.latest is not None and v.recent == []
+
+
+def test_display_clock_ahead_of_broker_loses_at_most_the_first_announcement() -> None:
+    m = DisplayModel(info(), stale_s=30)
+    skew = 300.0  # the display's clock runs 5 minutes fast
+    assert m.on_called(ev("A001", "w01", T0), now=T0 + skew) is None
+    assert m.on_called(ev("A002", "w01", T0 + 5), now=T0 + 5 + skew) is not None
+    assert m.view(T0 + 6 + skew).is_highlighted
+    assert m.on_called(ev("A003", "w01", T0 + 10), now=T0 + 10 + skew + 120) is None  # late
+
+
+def test_display_clock_behind_broker_still_drops_late_events() -> None:
+    m = DisplayModel(info(), stale_s=30)
+    skew = -300.0
+    assert m.on_called(ev("A001", "w01", T0), now=T0 + skew) is not None
+    assert m.on_called(ev("A002", "w01", T0 + 5), now=T0 + 5 + skew + 120) is None
