@@ -123,15 +123,20 @@ def long_notice(cfg: object, tmp: Path) -> str:
     return str(out)
 
 
-def setup_hall(tmp: Path, calls: int) -> tuple[object, list[object], CommandClient]:
+def start_hall(tmp: Path) -> tuple[object, LocalMosquitto, subprocess.Popen[bytes]]:
     cfg = private_hall(ROOT / "examples" / "hall.toml", tmp, always_open=True)
     mosquitto = LocalMosquitto(cfg, tmp / "mosquitto").start()
     log = str(tmp / "broker.log")
     broker = subprocess.Popen(
         [sys.executable, "-m", "hallq.cli", "--log-file", log, "broker", "--config", cfg.source]
     )
-    counter_dev = next(d for d in cfg.devices if d.id == "counter01")
-    service = cfg.window(counter_dev.window).primary[0]
+    return cfg, mosquitto, broker
+
+
+def ready_counter(cfg: object, calls: int) -> CommandClient:
+    """counter01 open, with enough tickets waiting for its window's first service."""
+    counter_dev = next(d for d in cfg.devices if d.id == "counter01")  # type: ignore[attr-defined]
+    service = cfg.window(counter_dev.window).primary[0]  # type: ignore[attr-defined]
     kiosk, counter = CommandClient(connect(cfg, "kiosk1")), CommandClient(connect(cfg, "counter01"))
     for _ in range(100):  # wait for the broker service
         try:
@@ -141,7 +146,7 @@ def setup_hall(tmp: Path, calls: int) -> tuple[object, list[object], CommandClie
             time.sleep(0.2)
     for _ in range(calls + 1):
         kiosk.send("issue", service=service)
-    return cfg, [broker, mosquitto], counter
+    return counter
 
 
 def main() -> int:
@@ -151,8 +156,9 @@ def main() -> int:
     ap.add_argument("--size", default="1920x1080")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hallq-bench-display-"))
-    cfg, (broker, mosquitto), counter = setup_hall(tmp, args.calls)
+    cfg, mosquitto, broker = start_hall(tmp)
     try:
+        counter = ready_counter(cfg, args.calls)
         rtt = raw_round_trip(cfg, 200)
         with DisplayProc(cfg.source, "display-hall", args.size, tmp) as d:  # type: ignore[attr-defined]
             d.wait_for("shown", lambda e: not e["offline"])
@@ -165,9 +171,9 @@ def main() -> int:
             scroll_cpu, scroll_rss = cpu_and_rss(d.proc.pid, args.idle)
         bare_cpu, bare_rss = bare_kivy_idle(tmp, args.size, args.idle)
     finally:
-        broker.terminate()  # type: ignore[attr-defined]
-        broker.wait()  # type: ignore[attr-defined]
-        mosquitto.stop()  # type: ignore[attr-defined]
+        broker.terminate()
+        broker.wait()
+        mosquitto.stop()
     print(f"hallq display benchmark — {cfg.hall.name}, {args.size}, {args.calls} calls")  # type: ignore[attr-defined]
     print(f"  baseline MQTT request/reply  {fmt(rtt)}")
     print(f"  press -> event at display    {fmt(lat['to_process'])}")
