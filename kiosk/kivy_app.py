@@ -70,7 +70,8 @@ class KioskApp(App):
             (TicketScreen, "ticket"),
         ):
             sm.add_widget(cls(name=name))
-        self.controller.when_changed = self.refresh
+        # a burst of retained state (one message per service) re-renders once per frame
+        self.controller.when_changed = Clock.create_trigger(self.refresh)
         self.controller.when_outcome = self.show_outcome
         return sm
 
@@ -110,9 +111,9 @@ class KioskApp(App):
         small = f"\n[size={size}]" + " · ".join(names) + "[/size]" if names else ""
         return tr("priority_button", lang) + small
 
-    def refresh(self) -> None:
-        for screen in self.root.screens:
-            screen.refresh()
+    def refresh(self, *_a) -> None:
+        """Re-render the visible screen (others render when they are opened)."""
+        self.root.current_screen.refresh()
 
     def _resized(self, _w, size) -> None:
         w, h = size
