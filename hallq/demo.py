@@ -89,15 +89,27 @@ def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]
     procs = []
     kiosk = next((d.id for d in cfg.devices if d.role == "kiosk"), None)
     display = next((d.id for d in cfg.devices if d.role == "display"), None)
-    for role, device in (("kiosk", kiosk), ("display", display)):
+    # windows, not full screen, so the kiosk and the 720p wall display sit side by side
+    env = {**os.environ, "HALLQ_DISPLAY_WINDOW": "1280x720", "HALLQ_FULLSCREEN": "0"}
+    for (role, device), left in zip(
+        (("kiosk", kiosk), ("display", display)), (0, 640), strict=True
+    ):
         if device is None:
             continue
+        # Kivy reads KCFG_<section>_<key>: place the windows even without a window manager
+        env = {
+            **env,
+            "KCFG_GRAPHICS_POSITION": "custom",
+            "KCFG_GRAPHICS_LEFT": str(left),
+            "KCFG_GRAPHICS_TOP": "0" if role == "kiosk" else "360",
+        }
         out = open(log_dir / f"{role}.log", "ab")  # noqa: SIM115 - lives as long as the child
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", "hallq.cli", role, "--config", cfg.source, "--id", device],
                 stdout=out,
                 stderr=out,
+                env=env,
             )
         )
     return procs
