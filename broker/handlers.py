@@ -34,7 +34,12 @@ def _evaluate(e: Engine, c: p.Evaluate, dev: str, window: str | None, now: float
 
 HANDLERS: dict[str, Handler] = {
     "issue": lambda e, c, dev, w, now: e.decide_issue(
-        c.service, now, priority=c.priority, confirm=c.confirm, source=dev
+        c.service,
+        now,
+        priority=c.priority,
+        confirm=c.confirm,
+        source=dev,
+        appointment=c.appointment,
     ),
     "print_result": lambda e, c, dev, w, now: e.decide_print_result(
         c.ticket, c.ok, now, reason=c.reason

@@ -63,6 +63,7 @@ class Issue(_Cmd, kw_only=True, tag="issue"):
     service: Code
     priority: Code | None = None
     confirm: bool = False  # true: the kiosk will report the print result (print_result)
+    appointment: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9]{4,16}$")] | None = None
 
 
 class PrintResult(_Cmd, kw_only=True, tag="print_result"):

@@ -53,6 +53,7 @@ class Pending:
     service: str
     priority: str | None
     cmd_id: str
+    appointment: str | None = None
 
 
 def _thread(fn: Callable[[], None]) -> None:
@@ -167,10 +168,8 @@ class KioskController:
         self.when_changed()
 
     def check_in(self, code: str) -> None:
-        """An appointment code: the next ticket goes out with priority "appointment".
-
-        The ``issue`` op has no appointment field yet, so the code itself is not sent.
-        """
+        """An appointment code: the next ticket goes out with priority "appointment" and
+        the code in the ``issue`` op's ``appointment`` field."""
         self.priority, self.appointment = "appointment", code
         self.when_changed()
 
@@ -182,7 +181,7 @@ class KioskController:
         """One tap = one ticket: refused while a request runs or while tickets cannot print."""
         if self.is_busy or self.state.blocked is not None:
             return False
-        self.pending = Pending(service, self.priority, uuid.uuid4().hex[:16])
+        self.pending = Pending(service, self.priority, uuid.uuid4().hex[:16], self.appointment)
         return self._start(self.pending)
 
     def retry(self) -> bool:
@@ -197,7 +196,7 @@ class KioskController:
         return True
 
     def _run(self, p: Pending) -> None:
-        outcome = self.issuer.issue(p.service, p.priority, p.cmd_id, self.lang)
+        outcome = self.issuer.issue(p.service, p.priority, p.cmd_id, self.lang, p.appointment)
         if outcome.printer is not None:
             self._report_printer(outcome.printer)
         self.post(self._finished, outcome)  # the citizen learns first, the service right after

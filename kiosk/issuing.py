@@ -32,7 +32,15 @@ class TicketIssuer:
     ) -> None:
         self.cfg, self.commands, self.printer, self.clock = cfg, commands, printer, clock
 
-    def issue(self, service: str, priority: str | None, cmd_id: str, lang: str) -> Outcome:
+    def issue(
+        self,
+        service: str,
+        priority: str | None,
+        cmd_id: str,
+        lang: str,
+        appointment: str | None = None,
+    ) -> Outcome:
+        extra = {"appointment": appointment} if appointment else {}
         try:
             reply = self.commands.send(
                 "issue",
@@ -42,6 +50,7 @@ class TicketIssuer:
                 cmd_id=cmd_id,
                 timeout=ISSUE_TIMEOUT_S,
                 retries=1,
+                **extra,
             )
         except Offline:
             return Outcome(OutcomeKind.OFFLINE, service)

@@ -125,9 +125,11 @@ class Engine:
         self,
         service: str,
         now: float,
+        *,
         priority: str | None = None,
         confirm: bool = False,
         source: str = "",
+        appointment: str | None = None,
     ) -> list[Event]:
         spec = self.layout.services.get(service)
         if spec is None:
@@ -150,6 +152,8 @@ class Engine:
             "est_wait_s": None if est is None else round(est),
             "source": source,
         }
+        if appointment is not None:
+            data["appointment"] = appointment  # the booking code, kept for the day's report
         return [Event("ticket_issued", now, data)]
 
     def decide_print_result(

@@ -107,3 +107,21 @@ def test_state_is_rebuilt_from_the_store_after_a_restart(hall_cfg, service):
     r = send(again, "kiosk1", id="k9", op="issue", service="rs01")
     assert r["ticket"] == "A004"  # never a number issued twice in a day
     again.store.close()
+
+
+def test_an_appointment_code_is_kept_with_the_ticket(service):
+    send(service, "counter1", id="o", op="open")
+    r = send(
+        service,
+        "kiosk1",
+        id="a",
+        op="issue",
+        service="rs01",
+        priority="appointment",
+        appointment="BK2026",
+    )
+    assert r["ok"] and r["priority"] == "appointment"
+    issued = [e for e in service.store.events() if e.kind == "ticket_issued"]
+    assert issued[-1].data["appointment"] == "BK2026"
+    bad = send(service, "kiosk1", id="b", op="issue", service="rs01", appointment="x y")
+    assert bad["error"] == "bad_payload"

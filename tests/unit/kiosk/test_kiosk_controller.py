@@ -157,6 +157,7 @@ def test_priority_and_appointment_sent_once_then_cleared(tmp_path):
     c.request_ticket("rs02")
     c.request_ticket("rs02")
     assert [i["priority"] for i in issues(service)] == ["elderly", "appointment", None]
+    assert [i.get("appointment") for i in issues(service)] == [None, "A1234", None]
 
 
 def test_bad_state_payload_is_ignored(tmp_path):
