@@ -41,6 +41,19 @@ def connect(cfg, device: str) -> MqttLink:
     return link
 
 
+def wait_for_service(cfg) -> None:
+    """Until the broker service answers a status command (it starts as a child process)."""
+    probe = connect(cfg, "kiosk2")
+    client = CommandClient(probe)
+    for _ in range(100):
+        try:
+            client.send("status", timeout=0.5, retries=0)
+            break
+        except CommandError:
+            time.sleep(0.1)
+    probe.stop()
+
+
 def raw_round_trip(cfg, n: int) -> list[float]:
     """Ping-pong between two clients through Mosquitto: the floor under any command."""
     a, b = connect(cfg, "hallq"), connect(cfg, "hallq")
@@ -142,15 +155,7 @@ def main() -> int:
         ]
     )
     try:
-        probe = connect(cfg, "kiosk2")
-        client = CommandClient(probe)
-        for _ in range(100):
-            try:
-                client.send("status", timeout=0.5, retries=0)
-                break
-            except CommandError:
-                time.sleep(0.1)
-        probe.stop()
+        wait_for_service(cfg)
         print(
             f"hallq broker benchmark — {cfg.hall.name}: {len(cfg.services)} services, "
             f"{len(cfg.windows)} windows; Mosquitto on 127.0.0.1:{cfg.mqtt.port}"

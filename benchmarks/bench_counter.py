@@ -20,28 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_broker import connect, fmt, raw_round_trip
+from bench_broker import connect, fmt, raw_round_trip, wait_for_service
 
 from counter.controller import Action
 from counter.wiring import build_counter
-from hallq.client import CommandClient, CommandError
+from hallq.client import CommandClient
 from hallq.config import CounterDevice
 from hallq.localmqtt import LocalMosquitto, private_hall
 from hallq.protocol import decode_json
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def wait_for_service(cfg) -> None:  # type: ignore[no-untyped-def]
-    probe = connect(cfg, "kiosk2")
-    client = CommandClient(probe)
-    for _ in range(100):
-        try:
-            client.send("status", timeout=0.5, retries=0)
-            break
-        except CommandError:
-            time.sleep(0.1)
-    probe.stop()
 
 
 def start_counters(cfg):  # type: ignore[no-untyped-def]
