@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import write_test_hall  # noqa: E402
+from halls import write_test_hall  # noqa: E402
 
 from broker.service import BrokerService  # noqa: E402
 from hallq.client import CommandClient  # noqa: E402

@@ -14,29 +14,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from halls import write_test_hall
 
 from broker.service import BrokerService
 from hallq.client import CommandClient
 from hallq.config import HallConfig, load_config
-from hallq.localmqtt import LocalMosquitto, free_port
+from hallq.localmqtt import LocalMosquitto
 from hallq.mqtt import MqttLink
 
-DATA = Path(__file__).parent / "data"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-
-
-def write_test_hall(tmp: Path, port: int | None = None, template: Path | None = None) -> Path:
-    """Copy a test hall config into ``tmp`` with a free port and private paths filled in."""
-    text = (template or DATA / "hall.toml").read_text(encoding="utf-8")
-    text = (
-        text.replace("@PORT@", str(port or free_port()))
-        .replace("@CRED@", str(tmp / "mqtt" / "credentials"))
-        .replace("@STORE@", str(tmp / "hallq.db"))
-        .replace("@USERS@", str(tmp / "board-users.json"))
-    )
-    path = tmp / "hall.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

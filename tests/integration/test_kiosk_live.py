@@ -73,7 +73,7 @@ def test_service_outage_and_recovery(mosquitto, artifacts):
 
 
 def test_mosquitto_unreachable(tmp_path, artifacts):
-    from conftest import write_test_hall
+    from halls import write_test_hall
 
     cfg = load_config(write_test_hall(tmp_path, port=free_port()))
     drive("live_no_mosquitto", cfg.source, artifacts("kiosk"))
