@@ -10,6 +10,8 @@ from hallq.core.model import Event
 from hallq.core.views import hall_view, service_view, window_view
 from hallq.protocol import Topics
 
+from .advice import advice_payload
+
 log = logging.getLogger(__name__)
 WINDOW_KINDS = {
     "window_opened",
@@ -32,6 +34,14 @@ class Publisher:
         if changed and self.send(topic, payload, retain=True):
             self._last[topic] = payload
 
+    def publish_advice(self, now: float) -> None:
+        """Retained staffing advice; its "at" changes every time, so compare without it."""
+        payload = advice_payload(self.engine, now)
+        previous = self._last.get(self.topics.advice)
+        changed = previous is None or {**previous, "at": 0} != {**payload, "at": 0}
+        if changed and self.send(self.topics.advice, payload, retain=True):
+            self._last[self.topics.advice] = payload
+
     def publish_all(self, now: float, force: bool = False) -> None:
         """Every retained topic (on connect: force=True, since Mosquitto may have lost them)."""
         for w in self.engine.windows:
@@ -39,6 +49,9 @@ class Publisher:
         for code in self.engine.layout.services:
             self._retain(self.topics.service(code), service_view(self.engine, code, now), force)
         self._retain(self.topics.hall, hall_view(self.engine, now), force)
+        if force:
+            self._last.pop(self.topics.advice, None)
+        self.publish_advice(now)
 
     def after(self, events: list[Event], now: float) -> None:
         """Publish the consequences of freshly applied events."""

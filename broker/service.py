@@ -223,7 +223,7 @@ class BrokerService:
                 now = self.clock()
                 if now - last_refresh >= REFRESH_S:
                     with self._lock:
-                        self.publisher.publish_all(now)
+                        self.publisher.publish_all(now)  # includes the staffing advice
                     last_refresh = now
                 if now - last_prune >= 3600:
                     with self._lock:

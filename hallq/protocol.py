@@ -43,6 +43,11 @@ class Topics:
     def hall(self) -> str:
         return f"{self.root}/state/hall"
 
+    @property
+    def advice(self) -> str:
+        """Retained staffing advice (Erlang C), refreshed every minute."""
+        return f"{self.root}/state/advice"
+
     def event(self, name: str) -> str:
         return f"{self.root}/event/{name}"
 

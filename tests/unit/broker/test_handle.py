@@ -125,3 +125,21 @@ def test_an_appointment_code_is_kept_with_the_ticket(service):
     assert issued[-1].data["appointment"] == "BK2026"
     bad = send(service, "kiosk1", id="b", op="issue", service="rs01", appointment="x y")
     assert bad["error"] == "bad_payload"
+
+
+def test_staffing_advice_is_published_retained(hall_cfg):
+    sent = {}
+    s = BrokerService(hall_cfg)
+    s._send = lambda topic, payload, retain=False: sent.__setitem__(topic, payload) or True
+    s.publisher.send = s._send
+    s.load()
+    send(s, "counter1", id="o", op="open")
+    for i in range(12):
+        send(s, "kiosk1", id=f"k{i}", op="issue", service="rs01")
+    s.publisher.publish_all(s.clock(), force=True)
+    advice = sent["hallq/testhall/state/advice"]
+    need = next(n for n in advice["needs"] if "rs01" in n["services"])
+    assert need["department"] == "rs" and need["arrivals_per_h"] > 0
+    assert need["windows_needed"] >= 1 and need["windows_serving"] == 1
+    assert all(m["action"] in ("open", "help") and m["window_name"] for m in advice["moves"])
+    s.store.close()
