@@ -30,6 +30,7 @@ from hallq.mqtt import MqttLink
 
 from . import report
 from .actions import ActionLog, ActionRefused, perform
+from .advice import Names
 from .auth import COOKIE, Session, Sessions, Throttle, load_secret
 from .history import HistoryError, read_events, store_path
 from .hub import Hub
@@ -58,7 +59,8 @@ class Board:
         self.link = link_factory(cfg, device_id)
         self.client = CommandClient(self.link)
         roles = {d.id: d.role for d in cfg.devices}
-        self.hub = Hub(self.link, roles, {w.id: w.department for w in cfg.windows}, info=_info(cfg))
+        departments = {w.id: w.department for w in cfg.windows}
+        self.hub = Hub(self.link, roles, departments, info=_info(cfg), names=Names.from_config(cfg))
         self.store = store_path(cfg)
 
     def session(self, request: Request) -> Session | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from hallq.protocol import decode_json
 
+from .advice import AdviceError, Names, advice_view
 from .alerts import all_alerts
 from .state import BoardState, parse_topic
 
@@ -33,11 +34,14 @@ class Hub:
         link: Any,
         roles: dict[str, str],
         departments: dict[str, str],
+        *,
         clock: Callable[[], float] = time.time,
         info: dict[str, Any] | None = None,
+        names: Names | None = None,
     ) -> None:
         self.link, self.clock, self.departments = link, clock, departments
         self.info = info or {}  # static facts for the page: hall name, service names
+        self.names = names or Names()  # for the staffing advice's sentences
         self.root = link.topics.root
         self.state = BoardState(roles)
         self._lock = threading.Lock()
@@ -53,6 +57,7 @@ class Hub:
             t.window("+"),
             t.service("+"),
             t.hall,
+            t.advice,
             t.presence("+"),
             t.event("called"),
         ):
@@ -79,8 +84,12 @@ class Hub:
         except Exception:
             log.warning("unreadable payload on %s ignored", topic)
             return
-        with self._lock:
-            change = self.state.apply(where[0], where[1], body, self.clock())
+        try:
+            with self._lock:
+                change = self.state.apply(where[0], where[1], body, self.clock())
+        except AdviceError as exc:
+            log.warning("malformed staffing advice on %s ignored: %s", topic, exc)
+            return
         if change is not None:
             self.broadcast({"type": "change", **change})
 
@@ -93,12 +102,18 @@ class Hub:
             snap = json.loads(json.dumps(self.state.snapshot()))
         now = self.clock()
         snap["alerts"] = [a.to_dict() for a in all_alerts(snap, now, self.departments)]
+        snap["staffing"] = advice_view(snap["advice"], snap["windows"], self.names)
         mqtt = bool(self.link.is_connected)
         return {"type": "snapshot", "now": now, "mqtt": mqtt, "info": self.info, **snap}
 
     def alerts(self) -> dict[str, Any]:
         snap = self.snapshot()
-        return {"type": "alerts", "now": snap["now"], "alerts": snap["alerts"]}
+        return {
+            "type": "alerts",
+            "now": snap["now"],
+            "alerts": snap["alerts"],
+            "staffing": snap["staffing"],
+        }
 
     def attach(self) -> asyncio.Queue[dict[str, Any] | None]:
         q: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_SIZE)

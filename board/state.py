@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from .advice import clean
+
 WINDOW_FIELDS = (
     "window",
     "name",
@@ -86,8 +88,8 @@ def parse_topic(root: str, topic: str) -> tuple[str, str] | None:
     match parts:
         case ["state", ("window" | "service") as kind, key]:
             return kind, key
-        case ["state", "hall"]:
-            return "hall", ""
+        case ["state", ("hall" | "advice") as kind]:
+            return kind, ""
         case ["presence", device]:
             return "presence", device
         case ["event", "called"]:
@@ -105,6 +107,7 @@ class BoardState:
         self.devices: dict[str, dict[str, Any]] = {}
         self.hall: dict[str, Any] = {}
         self.calls: deque[dict[str, Any]] = deque(maxlen=recent)
+        self.advice: dict[str, Any] | None = None  # the broker's staffing advice
 
     def apply(self, kind: str, key: str, payload: Any, now: float) -> dict[str, Any] | None:
         """Take one message in; return the change to push to browsers (None: nothing changed)."""
@@ -136,6 +139,14 @@ class BoardState:
         self.hall = value
         return {"kind": "hall", "key": "", "data": value}
 
+    def _on_advice(self, _key: str, payload: Any, _now: float) -> dict[str, Any] | None:
+        """Raises AdviceError for a malformed payload (the state keeps the previous advice)."""
+        value = clean(payload) if payload else None
+        if value == self.advice:
+            return None
+        self.advice = value
+        return {"kind": "advice", "key": "", "data": value}
+
     def _on_presence(self, key: str, payload: Any, now: float) -> dict[str, Any] | None:
         if not payload:
             return self._put("devices", key, None)
@@ -161,4 +172,5 @@ class BoardState:
             "devices": self.devices,
             "hall": self.hall,
             "calls": list(self.calls),
+            "advice": self.advice,
         }

@@ -1,0 +1,157 @@
+"""The broker's staffing advice (retained ``state/advice``) for the board (pure, no I/O).
+
+:func:`clean` checks a payload against the protocol's shape and keeps only the known fields
+(a future field is dropped, as with the other state). :func:`advice_view` turns it into what
+the page shows: per department pool, names and whether it is short-staffed; per move, a plain
+sentence in Chinese and English and the manager command that carries it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import msgspec
+
+MAX_NAMED = 3  # services named in a sentence; the rest are counted ("等 5 项")
+Pair = tuple[str, str]  # (中文, English)
+
+
+class AdviceError(ValueError):
+    """The advice payload does not have the protocol's shape."""
+
+
+class _Need(msgspec.Struct):
+    department: str
+    services: list[str]
+    arrivals_per_h: float
+    mean_service_min: float
+    target_wait_min: float
+    windows_serving: float
+    windows_needed: int | None
+    predicted_wait_min: float | None
+
+
+class _Move(msgspec.Struct):
+    action: Literal["open", "help"]
+    window: str
+    window_name: str
+    services: list[str]
+    reason: str = ""
+
+
+class _Advice(msgspec.Struct):
+    at: float
+    needs: list[_Need]
+    moves: list[_Move]
+
+
+def clean(payload: Any) -> dict[str, Any]:
+    """The whitelisted advice, or AdviceError with the key path of what is wrong."""
+    try:
+        advice = msgspec.convert(payload, _Advice)
+    except msgspec.ValidationError as exc:
+        raise AdviceError(str(exc)) from exc
+    result: dict[str, Any] = msgspec.to_builtins(advice)
+    return result
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names from the hall config: id -> (中文, English)."""
+
+    departments: dict[str, Pair] = field(default_factory=dict)
+    services: dict[str, Pair] = field(default_factory=dict)
+    windows: dict[str, Pair] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> Names:
+        def pairs(items: list[Any], key: str) -> dict[str, Pair]:
+            return {getattr(i, key): (i.name, i.name_en or i.name) for i in items}
+
+        return cls(
+            pairs(cfg.departments, "id"), pairs(cfg.services, "code"), pairs(cfg.windows, "id")
+        )
+
+
+def is_short(need: dict[str, Any]) -> bool:
+    """Fewer windows serve the pool than it needs, or they cannot keep up at all."""
+    needed = need["windows_needed"]
+    return needed is None or need["predicted_wait_min"] is None or needed > need["windows_serving"]
+
+
+def _listing(codes: list[str], names: Names) -> Pair:
+    zh = [names.services.get(c, (c, c))[0] for c in codes]
+    en = [names.services.get(c, (c, c))[1] for c in codes]
+    more = len(codes) - MAX_NAMED
+    if more <= 0:
+        return "、".join(zh), ", ".join(en)
+    return (
+        "、".join(zh[:MAX_NAMED]) + f" 等 {len(codes)} 项",
+        ", ".join(en[:MAX_NAMED]) + f" and {more} more",
+    )
+
+
+def _pool(need: dict[str, Any], names: Names) -> dict[str, Any]:
+    dept = names.departments.get(need["department"], (need["department"],) * 2)
+    listed = _listing(need["services"], names)
+    return {
+        **need,
+        "name": dept[0],
+        "name_en": dept[1],
+        "services_zh": listed[0],
+        "services_en": listed[1],
+        "short": is_short(need),
+    }
+
+
+def _command(move: dict[str, Any], window: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The manager action that carries the move out; None when it is already done or the
+    window's current state is unknown (a help move must keep the window's own services)."""
+    w = move["window"]
+    if window is None:
+        return None
+    if move["action"] == "open":
+        return {"op": "open", "window": w} if window.get("status") == "closed" else None
+    current = dict(window.get("services") or {})
+    added = {c: "secondary" for c in move["services"] if c not in current}
+    return {"op": "set_services", "window": w, "services": {**current, **added}} if added else None
+
+
+def _sentence(move: dict[str, Any], names: Names) -> Pair:
+    wname = names.windows.get(move["window"], (move["window_name"], move["window_name"]))
+    zh, en = _listing(move["services"], names)
+    if move["action"] == "open":
+        return f"开放 {wname[0]} 办理 {zh}", f"Open {wname[1]} for {en}"
+    return (
+        f"让 {wname[0]} 协办 {zh}（设为次要业务）",
+        f"Let {wname[1]} help with {en} (as secondary services)",
+    )
+
+
+def _move(move: dict[str, Any], windows: dict[str, dict[str, Any]], names: Names) -> dict[str, Any]:
+    zh, en = _sentence(move, names)
+    command = _command(move, windows.get(move["window"]))
+    known = move["window"] in windows
+    return {
+        "action": move["action"],
+        "window": move["window"],
+        "zh": zh,
+        "en": en,
+        "reason": move["reason"],
+        "command": command,
+        "done": known and command is None,
+    }
+
+
+def advice_view(
+    advice: dict[str, Any] | None, windows: dict[str, dict[str, Any]], names: Names
+) -> dict[str, Any] | None:
+    """What the page's staffing panel shows (None before any advice came)."""
+    if advice is None:
+        return None
+    return {
+        "at": advice["at"],
+        "pools": [_pool(n, names) for n in advice["needs"]],
+        "moves": [_move(m, windows, names) for m in advice["moves"]],
+    }
