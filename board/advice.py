@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from hallq.core.staffing import MAX_WINDOWS
+
 MAX_NAMED = 3  # services named in a sentence; the rest are counted ("等 5 项")
 Pair = tuple[str, str]  # (中文, English)
 
@@ -129,8 +131,27 @@ def _sentence(move: dict[str, Any], names: Names) -> Pair:
     )
 
 
-def _move(move: dict[str, Any], windows: dict[str, dict[str, Any]], names: Names) -> dict[str, Any]:
+def _why(need: dict[str, Any] | None) -> Pair:
+    """The figures behind a move, from the pool it covers."""
+    if need is None:
+        return "", ""
+    rate, mean, has = need["arrivals_per_h"], need["mean_service_min"], need["windows_serving"]
+    needed = need["windows_needed"]
+    wanted = f"{needed}" if needed is not None else f"> {MAX_WINDOWS}"
+    return (
+        f"每小时 {rate:g} 人 × 平均 {mean:g} 分钟，需 {wanted} 个窗口，现有 {has:g} 个",
+        f"{rate:g}/h × {mean:g} min needs {wanted} windows, {has:g} serve it",
+    )
+
+
+def _move(
+    move: dict[str, Any],
+    windows: dict[str, dict[str, Any]],
+    names: Names,
+    need: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     zh, en = _sentence(move, names)
+    why = _why(need)
     command = _command(move, windows.get(move["window"]))
     known = move["window"] in windows
     return {
@@ -138,7 +159,8 @@ def _move(move: dict[str, Any], windows: dict[str, dict[str, Any]], names: Names
         "window": move["window"],
         "zh": zh,
         "en": en,
-        "reason": move["reason"],
+        "why_zh": why[0] or move["reason"],
+        "why_en": why[1] or move["reason"],
         "command": command,
         "done": known and command is None,
     }
@@ -150,8 +172,10 @@ def advice_view(
     """What the page's staffing panel shows (None before any advice came)."""
     if advice is None:
         return None
+    pools = {tuple(n["services"]): n for n in advice["needs"]}
+    moves = advice["moves"]
     return {
         "at": advice["at"],
         "pools": [_pool(n, names) for n in advice["needs"]],
-        "moves": [_move(m, windows, names) for m in advice["moves"]],
+        "moves": [_move(m, windows, names, pools.get(tuple(m["services"]))) for m in moves],
     }

@@ -100,6 +100,8 @@ def test_an_open_move_reads_as_a_sentence_and_opens_the_closed_window():
     assert m["zh"] == "开放 38号窗口 办理 税务登记、发票领用"
     assert m["en"] == "Open Window 38 for Tax registration, Invoices"
     assert m["command"] == {"op": "open", "window": "w38"} and not m["done"]
+    assert m["why_zh"] == "每小时 42 人 × 平均 9.5 分钟，需 8 个窗口，现有 4 个"
+    assert m["why_en"] == "42/h × 9.5 min needs 8 windows, 4 serve it"
     windows["w38"]["status"] = "open"  # someone opened it meanwhile
     (m,) = advice_view(advice(), windows, NAMES)["moves"]
     assert m["command"] is None and m["done"]
@@ -121,6 +123,7 @@ def test_no_command_for_a_window_the_board_has_not_seen_and_long_lists_are_count
     many = ("sw01", "sw02", "sw03", "sw04", "xx99")
     (m,) = advice_view(advice(moves=[move("help", "w12", many)]), {}, NAMES)["moves"]
     assert m["command"] is None and not m["done"]  # unknown services: nothing to keep
+    assert m["why_en"] == m["why_zh"] == move("help", "w12")["reason"]  # no pool: the broker's
     assert m["zh"] == "让 12号窗口 协办 税务登记、发票领用、纳税申报 等 5 项（设为次要业务）"
     assert m["en"].endswith("Tax returns and 2 more (as secondary services)")
     assert advice_view(None, {}, NAMES) is None
