@@ -1,6 +1,6 @@
 // The hall managers' live board: state from /api/stream (SSE), actions to /api/action.
 "use strict";
-const S = { windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {} };
+const S = { windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null };
 let skew = 0; // server clock minus ours, seconds
 let me = { user: null, csrf: null };
 let streamUp = false;
@@ -37,13 +37,14 @@ function connect() {
 }
 function handle(msg) {
   if (msg.type === "snapshot") {
-    for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info"]) S[k] = msg[k];
+    for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing"]) S[k] = msg[k];
     skew = msg.now - Date.now() / 1000;
     mqttUp = msg.mqtt;
   } else if (msg.type === "change") {
     applyChange(msg);
   } else if (msg.type === "alerts") {
     S.alerts = msg.alerts;
+    S.staffing = msg.staffing; // the advice as sentences, with commands for the current windows
     skew = msg.now - Date.now() / 1000;
   } else if (msg.type === "link") {
     mqttUp = msg.mqtt;
@@ -54,6 +55,7 @@ function handle(msg) {
 function applyChange(msg) {
   const kind = msg.kind;
   if (kind === "hall") { S.hall = msg.data; chartsSoon(); }
+  else if (kind === "advice") S.advice = msg.data; // its view follows in the next alerts message
   else if (kind === "call") S.calls = [msg.data, ...S.calls].slice(0, 12);
   else if (msg.data === null) delete S[kind][msg.key];
   else S[kind][msg.key] = msg.data;
@@ -77,6 +79,7 @@ function render() {
   renderSummary();
   renderAlerts();
   renderServices();
+  renderAdvice();
   renderWindows();
   renderDevices();
   const r = S.hall.priority_ratio;
@@ -121,6 +124,32 @@ function renderServices() {
       <td class="num ${estOver ? "warn" : ""}">${mins(s.est_wait_s)}</td>
       <td class="num">${esc(s.windows_open)}</td></tr>`;
   }).join("");
+}
+function num(v) {
+  return v == null ? "–" : String(Math.round(v * 10) / 10);
+}
+function renderAdvice() {
+  const v = S.staffing;
+  const pools = v ? v.pools : [];
+  const moves = v ? v.moves : [];
+  $("advice-at").textContent = v ? `${t("advice_at")} ${hhmm(v.at)}` : "";
+  $("advice-pools").classList.toggle("hidden", !pools.length);
+  $("advice-pools").tBodies[0].innerHTML = pools.map((p) => {
+    const wait = p.predicted_wait_min == null ? t("overloaded") : `${num(p.predicted_wait_min)} ${t("min")}`;
+    return `<tr class="pool${p.short ? " short" : ""}" data-department="${esc(p.department)}">
+      <td>${esc(LANG ? p.name_en : p.name)}<div class="small">${esc(LANG ? p.services_en : p.services_zh)}</div></td>
+      <td class="num">${num(p.arrivals_per_h)}</td>
+      <td class="num ${p.short ? "bad" : ""}">${num(p.windows_serving)} / ${p.windows_needed ?? "–"}</td>
+      <td class="num ${p.short ? "bad" : ""}">${wait} / ${num(p.target_wait_min)} ${t("min")}</td></tr>`;
+  }).join("");
+  $("advice-moves").innerHTML = moves.map((m, i) => {
+    const button = m.done ? `<span class="badge">${t("move_done")}</span>`
+      : m.command && me.user ? `<button type="button" class="apply" data-move="${i}">${t("do_it")}</button>` : "";
+    return `<li class="move ${esc(m.action)}" data-action="${esc(m.action)}" data-window="${esc(m.window)}">
+      <div><div class="sentence">${esc(LANG ? m.en : m.zh)}</div><div class="small">${esc(LANG ? m.why_en : m.why_zh)}</div></div>${button}</li>`;
+  }).join("");
+  const short = pools.some((p) => p.short);
+  $("advice-note").textContent = !v ? t("advice_wait") : moves.length ? "" : short ? t("no_moves") : t("no_advice");
 }
 function windowButtons(w) {
   if (!me.user) return "";
@@ -294,6 +323,10 @@ function wire() {
     if (!b) return;
     if (b.dataset.edit) editServices(b.dataset.edit);
     else act({ op: b.dataset.op, window: b.dataset.window });
+  };
+  $("advice-moves").onclick = (e) => {
+    const b = e.target.closest("button.apply");
+    if (b) act(S.staffing.moves[Number(b.dataset.move)].command);
   };
   $("alerts").onclick = (e) => {
     const b = e.target.closest("button.apply");

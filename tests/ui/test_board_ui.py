@@ -6,7 +6,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from board.server import BoardServer
+from board.testing import Browser
 from board.users import Users
+from broker import service as broker_service
 
 pytestmark = pytest.mark.ui
 PASSWORD = "manager-pass"
@@ -121,3 +123,52 @@ def test_the_page_survives_a_board_restart_and_a_mosquitto_restart(
         expect(page.locator('.window[data-window="w1"]')).to_have_attribute("data-status", "open")
     finally:
         again.stop()
+
+
+def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, device, artifacts):
+    """The real broker publishes state/advice (its refresh made quick for the test); the panel
+    shows the short-staffed pool and both kinds of move, buttons only for a manager."""
+    out = artifacts("board")
+    _c1, counter1 = device("counter1")
+    _c3, counter3 = device("counter3")
+    _k1, kiosk = device("kiosk1")
+    counter1.send("open", staff="zhang")
+    counter3.send("open", staff="zhao")
+    b = Browser(board.url)
+    assert b.login("wang", PASSWORD) == 200
+    assert b.act(op="set_services", window="w3", services={"bdc02": "primary"})[0] == 200
+    for _ in range(12):  # 72/h x 6 min on one window: rs needs many more
+        kiosk.send("issue", service="rs01")
+    page = open_board(chromium, board.url)
+    # the advice published when the broker connected (nobody yet) until its next refresh
+    expect(page.locator("#advice-note")).to_have_text("暂无调配建议：各部门人手充足")
+    broker_service.REFRESH_S, before = 0.5, broker_service.REFRESH_S
+    try:
+        rs = page.locator('#advice-pools tr.pool.short[data-department="rs"]')
+        expect(rs).to_contain_text("人社局")
+        expect(rs).to_contain_text("社保参保登记、养老保险待遇")
+        opening = page.locator('li.move[data-action="open"][data-window="w2"]')
+        helping = page.locator('li.move[data-action="help"][data-window="w3"]')
+        expect(opening).to_contain_text("开放 2号窗口 办理 社保参保登记、养老保险待遇")
+        expect(helping).to_contain_text(
+            "让 3号综合窗口 协办 社保参保登记、养老保险待遇（设为次要业务）"
+        )
+        expect(page.locator("#advice-moves button")).to_have_count(0)  # read-only viewer
+        page.screenshot(path=str(out / "advice-desktop.png"), full_page=True)
+        phone = open_board(chromium, board.url, 390, 844)
+        expect(phone.locator("li.move")).to_have_count(2)
+        phone.locator("#advice-panel").screenshot(path=str(out / "advice-phone-panel.png"))
+        phone.screenshot(path=str(out / "advice-phone.png"), full_page=True)
+        login(page)
+        helping.locator("button.apply").click()
+        expect(helping.locator(".badge")).to_have_text("已执行")
+        w3 = broker.service.engine.windows["w3"].services
+        assert (w3["bdc02"], w3["rs01"], w3["rs02"]) == ("primary", "secondary", "secondary")
+        page.screenshot(path=str(out / "advice-desktop-manager.png"), full_page=True)
+        opening.locator("button.apply").click()
+        expect(page.locator('.window[data-window="w2"]')).to_have_attribute("data-status", "open")
+        page.click("#lang-button")
+        expect(rs).to_contain_text("Human Resources")
+        page.locator("#advice-panel").screenshot(path=str(out / "advice-panel-en.png"))
+    finally:
+        broker_service.REFRESH_S = before
