@@ -10,6 +10,7 @@ from board import report
 from board.server import BoardServer
 from board.testing import Browser, next_matching, wait_until
 from board.users import Users
+from broker import service as broker_service
 
 PASSWORD = "manager-pass"
 
@@ -139,3 +140,32 @@ def test_reports_from_the_store_in_three_formats(board, broker, device, tmp_path
         )
         == 0
     )
+
+
+def test_the_brokers_staffing_advice_reaches_the_stream_and_its_move_works(board, broker, device):
+    b = Browser(board.url)
+    _c1, counter1 = device("counter1")
+    _k1, kiosk = device("kiosk1")
+    counter1.send("open", staff="zhang")
+    messages = b.stream()
+    assert next(messages)["type"] == "snapshot"
+    for _ in range(10):
+        kiosk.send("issue", service="rs02")
+    broker_service.REFRESH_S, before = 0.5, broker_service.REFRESH_S  # the next refresh, soon
+    try:
+        change = next_matching(messages, lambda m: m.get("kind") == "advice" and m["data"]["moves"])
+    finally:
+        broker_service.REFRESH_S = before
+    need = change["data"]["needs"][0]
+    assert need["department"] == "rs" and need["windows_serving"] == 1
+    staffing = wait_until(lambda: state(b)["staffing"], what="the advice view")
+    pool = staffing["pools"][0]
+    assert pool["short"] and pool["name"] == "人社局"
+    opening = next(m for m in staffing["moves"] if m["action"] == "open")
+    names = {"w2": "开放 2号窗口 办理 ", "w3": "开放 3号综合窗口 办理 "}  # closed, both take rs01
+    assert opening["zh"] == names[opening["window"]] + "社保参保登记、养老保险待遇"
+    assert opening["command"] == {"op": "open", "window": opening["window"]}
+    assert b.login("wang", PASSWORD) == 200
+    status, body = b.act(**opening["command"])
+    assert status == 200, body
+    assert broker.service.engine.windows[opening["window"]].status == "open"
