@@ -142,9 +142,9 @@ function renderAdvice() {
       <td class="num ${p.short ? "bad" : ""}">${num(p.windows_serving)} / ${p.windows_needed ?? "–"}</td>
       <td class="num ${p.short ? "bad" : ""}">${wait} / ${num(p.target_wait_min)} ${t("min")}</td></tr>`;
   }).join("");
-  $("advice-moves").innerHTML = moves.map((m, i) => {
+  $("advice-moves").innerHTML = moves.map((m) => {
     const button = m.done ? `<span class="badge">${t("move_done")}</span>`
-      : m.command && me.user ? `<button type="button" class="apply" data-move="${i}">${t("do_it")}</button>` : "";
+      : m.command && me.user ? `<button type="button" class="apply">${t("do_it")}</button>` : "";
     return `<li class="move ${esc(m.action)}" data-action="${esc(m.action)}" data-window="${esc(m.window)}">
       <div><div class="sentence">${esc(LANG ? m.en : m.zh)}</div><div class="small">${esc(LANG ? m.why_en : m.why_zh)}</div></div>${button}</li>`;
   }).join("");
@@ -325,8 +325,10 @@ function wire() {
     else act({ op: b.dataset.op, window: b.dataset.window });
   };
   $("advice-moves").onclick = (e) => {
-    const b = e.target.closest("button.apply");
-    if (b) act(S.staffing.moves[Number(b.dataset.move)].command);
+    const li = e.target.closest("button.apply") && e.target.closest("li.move");
+    if (!li || !S.staffing) return; // find the move again: the list may have been refreshed
+    const m = S.staffing.moves.find((x) => x.action === li.dataset.action && x.window === li.dataset.window);
+    if (m && m.command) act(m.command);
   };
   $("alerts").onclick = (e) => {
     const b = e.target.closest("button.apply");
