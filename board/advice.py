@@ -15,6 +15,7 @@ import msgspec
 
 from hallq.core.staffing import MAX_WINDOWS
 
+MAX_MOVES = 12  # moves shown; a big hall's morning can advise dozens (the rest are counted)
 MAX_NAMED = 3  # services named in a sentence; the rest are counted ("等 5 项")
 Pair = tuple[str, str]  # (中文, English)
 
@@ -173,9 +174,10 @@ def advice_view(
     if advice is None:
         return None
     pools = {tuple(n["services"]): n for n in advice["needs"]}
-    moves = advice["moves"]
+    moves = advice["moves"][:MAX_MOVES]
     return {
         "at": advice["at"],
+        "more_moves": len(advice["moves"]) - len(moves),
         "pools": [_pool(n, names) for n in advice["needs"]],
         "moves": [_move(m, windows, names, pools.get(tuple(m["services"]))) for m in moves],
     }

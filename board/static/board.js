@@ -149,7 +149,8 @@ function renderAdvice() {
       <div><div class="sentence">${esc(LANG ? m.en : m.zh)}</div><div class="small">${esc(LANG ? m.why_en : m.why_zh)}</div></div>${button}</li>`;
   }).join("");
   const short = pools.some((p) => p.short);
-  $("advice-note").textContent = !v ? t("advice_wait") : moves.length ? "" : short ? t("no_moves") : t("no_advice");
+  const more = v && v.more_moves ? `${t("more_moves")} ${v.more_moves}` : "";
+  $("advice-note").textContent = !v ? t("advice_wait") : moves.length ? more : short ? t("no_moves") : t("no_advice");
 }
 function windowButtons(w) {
   if (!me.user) return "";

@@ -37,6 +37,7 @@ const TEXTS = {
   advice_wait: ["等待服务端的调配建议…", "Waiting for the service's staffing advice…"],
   no_moves: ["人手不足，但没有可调配的窗口", "Short-staffed, but no window is free to move"],
   do_it: ["执行", "Apply"],
+  more_moves: ["其余建议条数：", "More moves not shown:"],
   move_done: ["已执行", "Done"],
   policy: ["优先策略", "Priority policy"],
   ratio: ["每叫普通号数后可叫一个优先号", "Normal calls per priority call"],

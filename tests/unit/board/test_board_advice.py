@@ -148,3 +148,9 @@ def test_the_hub_pushes_advice_and_ignores_a_malformed_payload(caplog):
     snap = hub.snapshot()
     assert snap["staffing"]["moves"][0]["zh"].startswith("开放 38号窗口")
     assert hub.alerts()["staffing"] == snap["staffing"]
+
+
+def test_a_long_list_of_moves_is_cut_and_the_rest_counted():
+    many = [move("open", "w38")] * 15
+    view = advice_view(advice(moves=many), {}, NAMES)
+    assert len(view["moves"]) == 12 and view["more_moves"] == 3
