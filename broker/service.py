@@ -132,6 +132,7 @@ class BrokerService:
         replied before the commit. If the commit fails, memory is rebuilt from the store
         and every command of the batch gets an "internal" error (none took effect)."""
         with self._lock:
+            started = time.perf_counter()
             self._tick()
             now = self.clock()
             replies: list[dict[str, Any]] = []
@@ -157,6 +158,11 @@ class BrokerService:
                 self.publisher.after(events, now)
             if any(r.get("op") == "status" for r in replies):
                 self.publisher.publish_all(now, force=True)
+            log.debug(
+                "batch of %d commands answered in %.1f ms",
+                len(batch),
+                (time.perf_counter() - started) * 1000,
+            )
             return replies
 
     def _one(
