@@ -44,6 +44,7 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
     def printed(ev: Event) -> None:
         t = e.tickets[ev.data["ticket"]]
         e.unconfirmed.pop(t.number, None)
+        t.print_assumed = bool(ev.data.get("assumed"))
         if t.state is TicketState.ISSUED:
             t.state = TicketState.WAITING
             e.waiting[t.service].append(t)

@@ -159,11 +159,18 @@ class Engine:
     def decide_print_result(
         self, ticket: str, ok: bool, now: float, reason: str = ""
     ) -> list[Event]:
+        """The kiosk's word on a print. A failure reported late (the kiosk was offline past
+        the confirm timeout, so the ticket went to the queue) still voids it while uncalled."""
         t = self.ticket(ticket)
-        if t.state is not TicketState.ISSUED:
+        late = t.print_assumed and t.state in (TicketState.WAITING, TicketState.HELD)
+        if t.state is not TicketState.ISSUED and not late:
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}, not awaiting print")
         if ok:
-            return [Event("ticket_printed", now, {"ticket": t.number, "assumed": False})]
+            return (
+                []
+                if late
+                else [Event("ticket_printed", now, {"ticket": t.number, "assumed": False})]
+            )
         return [Event("ticket_cancelled", now, {"ticket": t.number, "reason": reason or "print"})]
 
     def decide_cancel(self, ticket: str, now: float, reason: str = "") -> list[Event]:

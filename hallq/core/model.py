@@ -121,6 +121,7 @@ class Ticket:
     rating: int | None = None
     reason: str = ""
     source: str = ""
+    print_assumed: bool = False  # waiting because the kiosk never confirmed its print
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)

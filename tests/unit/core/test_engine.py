@@ -230,3 +230,19 @@ def test_manager_changes_window_services():
     with pytest.raises(QueueError) as err:
         e.run("set_services", NOW, window="w1", services={"Q": "primary"})
     assert err.value.code is ErrorCode.UNKNOWN_SERVICE
+
+
+def test_a_print_failure_reported_late_still_voids_the_uncalled_ticket():
+    e = open_engine("w1")
+    t = issue(e, "A", NOW, confirm=True)
+    other = issue(e, "A", NOW + 1, confirm=True)
+    later = NOW + ISSUE_CONFIRM_TIMEOUT_S + 5
+    e.run("open", later, window="w2")  # any command runs tick(): both unconfirmed -> waiting
+    assert e.tickets[t].state is TicketState.WAITING and e.tickets[t].print_assumed
+    e.run("print_result", later + 1, ticket=t, ok=False, reason="paper_out")
+    assert e.tickets[t].state is TicketState.CANCELLED
+    assert e.run("print_result", later + 2, ticket=other, ok=True) == []  # nothing to change
+    assert call(e, "w1", later + 3) == other
+    with pytest.raises(QueueError) as err:  # once called, too late to void
+        e.run("print_result", later + 4, ticket=other, ok=False)
+    assert err.value.code is ErrorCode.BAD_STATE
