@@ -143,3 +143,29 @@ def test_staffing_advice_is_published_retained(hall_cfg):
     assert need["windows_needed"] >= 1 and need["windows_serving"] == 1
     assert all(m["action"] in ("open", "help") and m["window_name"] for m in advice["moves"])
     s.store.close()
+
+
+def test_a_day_rollover_restarts_numbers_and_keeps_history(hall_cfg):
+    # 2026-11-27 16:00 in Shanghai; the business day starts at 03:00
+    clock = [1795766400.0]
+    s = BrokerService(hall_cfg, clock=lambda: clock[0])
+    s.load()
+    send(s, "counter1", id="o1", op="open", staff="s1")
+    assert send(s, "kiosk1", id="a", op="issue", service="rs01")["ticket"] == "A001"
+    assert send(s, "kiosk1", id="b", op="issue", service="rs01")["ticket"] == "A002"
+    day1 = s.engine.day
+    clock[0] += 12 * 3600  # 04:00 the next morning
+    s._tick()  # what the service's timer does every second
+    assert s.engine.day != day1
+    assert s.engine.windows["w1"].status == "closed"  # staff sign in again each morning
+    send(s, "counter1", id="o2", op="open", staff="s1")
+    assert send(s, "kiosk1", id="c", op="issue", service="rs01")["ticket"] == "A001"
+    assert [e.data["ticket"] for e in s.store.events(day=day1) if e.kind == "ticket_issued"] == [
+        "A001",
+        "A002",
+    ]
+    s.store.close()
+    again = BrokerService(hall_cfg, clock=lambda: clock[0])
+    again.load()  # the restart replays only the new day
+    assert sorted(again.engine.tickets) == ["A001"] and again.engine.day == s.engine.day
+    again.store.close()
