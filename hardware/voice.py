@@ -49,6 +49,7 @@ class Announcer:
         self._pending = 0
         self._idle = threading.Condition()
         self._worker: threading.Thread | None = None
+        self._last_error: str | None = None
 
     def open(self) -> None:
         if self._worker is None:
@@ -110,6 +111,11 @@ class Announcer:
         while (call := self._queue.get()) is not None:
             try:
                 self._speak(call)
+                self._last_error = None
+            except VoiceError as exc:  # no sound card, player missing: say so once, not per call
+                if str(exc) != self._last_error:
+                    log.warning("calls cannot be announced: %s", exc)
+                self._last_error = str(exc)
             except Exception:
                 log.exception("announcement of a call failed")
             finally:
