@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     printer = _print_calls(cfg)
     gui = [] if args.no_gui else _launch_gui(cfg, run_dir)
     print(f"  board (live queue board):  http://127.0.0.1:{port}/", flush=True)
+    print(f"  board manager login:       {_demo_manager(cfg, run_dir)}", flush=True)
     print(f"  log:                       {log_file}", flush=True)
     print(
         f"  MQTT:                      127.0.0.1:{cfg.mqtt.port} (credentials in "
@@ -214,6 +215,25 @@ def _staff_and_raters(cfg: HallConfig, counters: list[str], speed: float) -> lis
     for person in people:
         person.start()
     return people
+
+
+def _demo_manager(cfg: HallConfig, run_dir: Path) -> str:
+    """A manager account for the demo's board (made once; its password kept in run_dir)."""
+    import secrets
+
+    from board.users import Users
+
+    board = next((d for d in cfg.devices if d.role == "board"), None)
+    if board is None:
+        return "no board in this config"
+    users = Users(cfg.resolve(getattr(board, "users_file", "board-users.json")))
+    saved = run_dir / "manager-password.txt"
+    if "manager" not in users.load() or not saved.exists():
+        password = secrets.token_urlsafe(9)
+        users.add("manager", password)
+        saved.write_text(password + "\n", encoding="utf-8")
+        saved.chmod(0o600)
+    return f"manager / {saved.read_text(encoding='utf-8').strip()}  (saved in {saved})"
 
 
 def _services_of(cfg: HallConfig, device_id: str) -> list[str]:

@@ -44,6 +44,7 @@ def test_demo_runs_a_whole_hall_headless(tmp_path):
     assert proc.wait(timeout=60) == 0, "".join(lines)
     text = "".join(lines)
     assert board_url is not None and "running headless" in text
+    assert "board manager login:       manager / " in text
     assert "log:" in text and str(tmp_path / "run" / "hallq.log") in text
     assert "叫号" in text, text  # calls printed live
     store = EventStore(tmp_path / "run" / "hallq.db").open()
