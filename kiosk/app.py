@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")  # Kivy must not parse hallq's command line
@@ -16,12 +17,24 @@ from hallq.config import HallConfig, KioskDevice
 
 from .controller import KioskController
 from .kivy_app import KioskApp
+from .outbox import PrintOutbox, default_state_dir
 
 log = logging.getLogger(__name__)
 
 
-def run(cfg: HallConfig, device_id: str, *, printer=None, link=None, scanner=None) -> None:
-    """Run the kiosk full screen until the window closes."""
+def run(
+    cfg: HallConfig,
+    device_id: str,
+    *,
+    printer=None,
+    link=None,
+    scanner=None,
+    state_dir: str | Path | None = None,
+) -> None:
+    """Run the kiosk full screen until the window closes.
+
+    ``state_dir`` keeps undelivered print results across restarts (default
+    ``$XDG_STATE_HOME/hallq/<device>`` or ``~/.local/state/hallq/<device>``)."""
     device = cfg.device(device_id)
     if not isinstance(device, KioskDevice):
         raise ValueError(f"device {device_id!r} is a {device.role}, not a kiosk")
@@ -32,7 +45,9 @@ def run(cfg: HallConfig, device_id: str, *, printer=None, link=None, scanner=Non
     link = link or MqttLink.from_config(cfg, device_id)
     printer = printer or make_printer(device.printer)
     scanner = scanner or _make_scanner(device)
-    controller = build_controller(cfg, device, CommandClient(link), printer, link)
+    commands = CommandClient(link)
+    outbox = PrintOutbox.open(commands, Path(state_dir or default_state_dir(device_id)))
+    controller = build_controller(cfg, device, commands, printer, link, outbox=outbox)
     wire_link(link, controller)
     app = KioskApp(controller, scanner=scanner, fullscreen=_wants_fullscreen())
     _open_printer(printer)
@@ -44,14 +59,14 @@ def run(cfg: HallConfig, device_id: str, *, printer=None, link=None, scanner=Non
         _close(printer)
 
 
-def build_controller(cfg, device, commands, printer, presence) -> KioskController:
-    """The controller with Kivy's main-thread hop as its ``post``."""
+def build_controller(cfg, device, commands, printer, presence, *, outbox=None) -> KioskController:
+    """The controller with Kivy's main-thread hop as its ``post`` (outbox None: in memory)."""
     from kivy.clock import Clock
 
     def post(fn, *args: Any) -> None:
         Clock.schedule_once(lambda _dt: fn(*args))
 
-    return KioskController(cfg, device, commands, printer, presence, post=post)
+    return KioskController(cfg, device, commands, printer, presence, post=post, outbox=outbox)
 
 
 def wire_link(link, controller: KioskController) -> None:

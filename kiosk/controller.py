@@ -3,7 +3,8 @@
 No Kivy here. Blocking work (a command round trip, a printer status query, a print) runs through
 ``spawn`` (a worker thread in the app, inline in unit tests); every change of :class:`KioskState`
 is handed back through ``post`` (``Clock.schedule_once`` in the app), so only the main thread
-touches state and widgets.
+touches state and widgets. Print results wait in a :class:`PrintOutbox` until the service takes
+them; it is flushed after each result, on every (re)connect, and while the service answers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hardware.printer import PrinterStatus, PrintResult
 from hardware.ticket import TicketPrint
 
 from .issuing import TicketIssuer
+from .outbox import PrintOutbox
 from .outcome import Outcome, OutcomeKind
 from .state import PRESENCE, KioskState, Link, decode_service
 
@@ -78,11 +80,13 @@ class KioskController:
         post: Callable[..., None] = _now,
         spawn: Callable[[Callable[[], None]], None] = _thread,
         clock: Callable[[], datetime] = datetime.now,
+        outbox: PrintOutbox | None = None,
     ) -> None:
         self.cfg, self.device = cfg, device
         self.commands, self.printer, self.presence = commands, printer, presence
         self.post, self.spawn = post, spawn
-        self.issuer = TicketIssuer(cfg, commands, printer, clock)
+        self.outbox = outbox if outbox is not None else PrintOutbox(commands)  # memory only
+        self.issuer = TicketIssuer(cfg, commands, printer, clock, self.outbox)
         self.state = KioskState(printer_can_read=_can_read(printer))
         self.lang = device.lang
         self.priority: str | None = None
@@ -109,6 +113,7 @@ class KioskController:
         self._mqtt_up = True
         self.post(self._set_link, Link.CONNECTING)
         self.post(self.maintain)
+        self.spawn(self._flush)  # print results left over from the outage or a restart
 
     def on_disconnected(self) -> None:
         self._mqtt_up = False
@@ -120,6 +125,8 @@ class KioskController:
         if not self._checking:
             self._checking = True
             self.spawn(self._check_printer)
+        if self.state.link is Link.OK and self.outbox.pending:
+            self.spawn(self._flush)  # the service is back: what it could not take before
         if self.state.link is Link.OK or self._probing:
             return
         if self._mqtt_up:
@@ -127,6 +134,10 @@ class KioskController:
             self.spawn(self._probe)
         elif time.monotonic() - self._started > CONNECT_GRACE_S:
             self._set_link(Link.OFFLINE)  # Mosquitto unreachable: no use sending a probe
+
+    def _flush(self) -> None:
+        """Worker thread: send waiting print results; skipped if a flush is running."""
+        self.outbox.flush(wait=False)
 
     def _check_printer(self) -> None:
         try:

@@ -1,5 +1,8 @@
 """One ticket request, start to end: ask the service, print, and tell the service how it went.
 
+The print result goes through the kiosk's :class:`~kiosk.outbox.PrintOutbox`, so a result the
+service cannot take right now is kept (on disk) and delivered later, never dropped.
+
 Runs in a worker thread (it blocks on the network and the printer); returns an Outcome and
 never raises for a failure the citizen must be told about.
 """
@@ -16,21 +19,27 @@ from hallq.config import HallConfig
 from hardware.printer import PrinterStatus
 from hardware.ticket import TicketPrint
 
+from .outbox import PrintOutbox
 from .outcome import Outcome, OutcomeKind
 from .texts import pick
 
 log = logging.getLogger(__name__)
 ISSUE_TIMEOUT_S = 4.0  # per try; one resend with the same command id
-REPORT_TIMEOUT_S = 3.0
 
 
 class TicketIssuer:
     """``issue`` (print-confirmed) + print + ``print_result``, with the kiosk's printer."""
 
     def __init__(
-        self, cfg: HallConfig, commands: Any, printer: Any, clock: Callable[[], datetime]
+        self,
+        cfg: HallConfig,
+        commands: Any,
+        printer: Any,
+        clock: Callable[[], datetime],
+        outbox: PrintOutbox | None = None,
     ) -> None:
         self.cfg, self.commands, self.printer, self.clock = cfg, commands, printer, clock
+        self.outbox = outbox if outbox is not None else PrintOutbox(commands)
 
     def issue(
         self,
@@ -61,21 +70,15 @@ class TicketIssuer:
         return self._print(service, reply, lang)
 
     def report(self, outcome: Outcome) -> None:
-        """Tell the service whether the issued ticket printed (ok=false cancels it)."""
+        """Tell the service whether the issued ticket printed (ok=false cancels it).
+
+        The result is kept in the outbox first and sent with every result still waiting
+        before it; what cannot be delivered now goes out on the next flush."""
         if outcome.ticket is None:
             return
         ok = outcome.kind is OutcomeKind.PRINTED
-        try:
-            self.commands.send(
-                "print_result",
-                ticket=outcome.ticket,
-                ok=ok,
-                reason="" if ok else outcome.code[:200],
-                timeout=REPORT_TIMEOUT_S,
-                retries=2,
-            )
-        except (Offline, ReplyTimeout, Refused) as exc:
-            log.warning("print result for %s not delivered: %s", outcome.ticket, exc)
+        self.outbox.add(outcome.ticket, ok, "" if ok else outcome.code)
+        self.outbox.flush()
 
     def _print(self, service: str, reply: dict[str, Any], lang: str) -> Outcome:
         ticket = str(reply["ticket"])

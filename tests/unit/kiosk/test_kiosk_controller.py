@@ -39,10 +39,12 @@ def test_ticket_printed_is_the_ticket_issued(tmp_path):
     assert t.service_name == "社保参保登记" and t.hall_name == "测试政务服务中心"
     (issue,) = issues(service)
     assert issue["confirm"] is True and issue["priority"] is None
-    result = [s for s in service.sent if s["op"] == "print_result"]
-    assert result == [
-        {"op": "print_result", "id": None, "ticket": "A001", "ok": True, "reason": ""}
-    ]
+    (result,) = [s for s in service.sent if s["op"] == "print_result"]
+    assert result == {"op": "print_result", "ticket": "A001", "ok": True, "reason": ""} | {
+        "id": result["id"]
+    }
+    assert result["id"] and result["id"] != issue["id"]  # its own command id
+    assert c.outbox.pending == []
     assert service.engine.tickets["A001"].state.value != "issued"
 
 
