@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -154,35 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(cfg.windows)} windows; files in {run_dir}",
         flush=True,
     )
-    mosquitto = LocalMosquitto(cfg, run_dir / "mosquitto").start()
-    service = BrokerService(cfg)
-    service.start()
-    port = args.board_port if args.board_port and _port_free(args.board_port) else free_port()
-    board = _board(cfg, run_dir, port)
-    stop = threading.Event()
-    staffed = _windows_for_demo(cfg, args.windows)
-    people = _staff_and_raters(cfg, staffed, args.speed)
-    time.sleep(1.0)
-    served = sorted({c for d in staffed for c in _services_of(cfg, d)})
-    Citizens(cfg, served, args.arrival_s, stop).start()
-    printer = _print_calls(cfg)
-    gui = [] if args.no_gui else _launch_gui(cfg, run_dir)
-    print(f"  board (live queue board):  http://127.0.0.1:{port}/", flush=True)
-    print(f"  board manager login:       {_demo_manager(cfg, run_dir)}", flush=True)
-    print(f"  log:                       {log_file}", flush=True)
-    print(
-        f"  MQTT:                      127.0.0.1:{cfg.mqtt.port} (credentials in "
-        f"{cfg.mqtt.credentials_dir})",
-        flush=True,
-    )
-    print(
-        "  kiosk and wall display windows opened"
-        if gui
-        else "  no screen: running headless (kiosk/display windows need a desktop)",
-        flush=True,
-    )
-    print(f"  {len(staffed)} simulated windows are calling; Ctrl-C stops the hall", flush=True)
+    undo: list[Callable[[], object]] = []  # whatever started is stopped, even on an error
     try:
+        port, gui, staffed = _start(cfg, args, run_dir, undo)
+        _say_where(cfg, run_dir, port, log_file=log_file, gui=gui, staffed=staffed)
         if args.seconds:
             time.sleep(args.seconds)
         else:
@@ -191,15 +167,52 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
     finally:
-        stop.set()
-        for person in people:
-            person.stop()
-        for p in [*gui, board]:
-            p.terminate()
-        printer.stop()
-        service.stop()
-        mosquitto.stop()
+        for step in reversed(undo):
+            step()
     return 0
+
+
+def _start(
+    cfg: HallConfig, args: argparse.Namespace, run_dir: Path, undo: list[Callable[[], object]]
+) -> tuple[int, list[subprocess.Popen[bytes]], list[str]]:
+    mosquitto = LocalMosquitto(cfg, run_dir / "mosquitto")
+    undo.append(mosquitto.stop)
+    mosquitto.start()
+    service = BrokerService(cfg)
+    undo.append(service.stop)
+    service.start()
+    port = args.board_port if args.board_port and _port_free(args.board_port) else free_port()
+    board = _board(cfg, run_dir, port)
+    undo.append(board.terminate)
+    stop = threading.Event()
+    undo.append(stop.set)
+    staffed = _windows_for_demo(cfg, args.windows)
+    for person in _staff_and_raters(cfg, staffed, args.speed):
+        undo.append(person.stop)
+    time.sleep(1.0)
+    served = sorted({c for d in staffed for c in _services_of(cfg, d)})
+    Citizens(cfg, served, args.arrival_s, stop).start()
+    undo.append(_print_calls(cfg).stop)
+    gui = [] if args.no_gui else _launch_gui(cfg, run_dir)
+    undo += [p.terminate for p in gui]
+    return port, gui, staffed
+
+
+def _say_where(
+    cfg: HallConfig, run_dir: Path, port: int, *, log_file: Path, gui: list[Any], staffed: list[str]
+) -> None:
+    lines = [
+        f"  board (live queue board):  http://127.0.0.1:{port}/",
+        f"  board manager login:       {_demo_manager(cfg, run_dir)}",
+        f"  log:                       {log_file}",
+        f"  MQTT:                      127.0.0.1:{cfg.mqtt.port} (credentials in "
+        f"{cfg.mqtt.credentials_dir})",
+        "  kiosk and wall display windows opened"
+        if gui
+        else "  no screen: running headless (kiosk/display windows need a desktop)",
+        f"  {len(staffed)} simulated windows are calling; Ctrl-C stops the hall",
+    ]
+    print("\n".join(lines), flush=True)
 
 
 def _staff_and_raters(cfg: HallConfig, counters: list[str], speed: float) -> list[Any]:

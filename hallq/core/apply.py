@@ -13,12 +13,19 @@ if TYPE_CHECKING:
 Applier = Callable[[Event], None]
 
 
-def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small closure per kind
-    def day_started(ev: Event) -> None:
+class _Appliers:
+    """One small method per event kind; each changes the engine by exactly that fact."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.e = engine
+
+    def day_started(self, ev: Event) -> None:
+        e = self.e
         e.day = ev.data["day"]
         e._reset_day()
 
-    def issued(ev: Event) -> None:
+    def issued(self, ev: Event) -> None:
+        e = self.e
         d = ev.data
         t = Ticket(
             number=d["ticket"],
@@ -41,7 +48,8 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
         else:
             e.unconfirmed[t.number] = t
 
-    def printed(ev: Event) -> None:
+    def printed(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         e.unconfirmed.pop(t.number, None)
         t.print_assumed = bool(ev.data.get("assumed"))
@@ -49,14 +57,16 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
             t.state = TicketState.WAITING
             e.waiting[t.service].append(t)
 
-    def cancelled(ev: Event) -> None:
+    def cancelled(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         e.unqueue(t)
         e.unconfirmed.pop(t.number, None)
         t.state = TicketState.CANCELLED
         t.reason = ev.data.get("reason", "")
 
-    def called(ev: Event) -> None:
+    def called(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         w = e.windows[ev.data["window"]]
         e.unqueue(t)
@@ -71,14 +81,17 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
         w.ticket = t.number
         w.normal_since_priority = 0 if t.front else w.normal_since_priority + 1
 
-    def recalled(ev: Event) -> None:
+    def recalled(self, ev: Event) -> None:
+        e = self.e
         e.tickets[ev.data["ticket"]].calls += 1
 
-    def started(ev: Event) -> None:
+    def started(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         t.state, t.started_at = TicketState.SERVING, ev.at
 
-    def finished(ev: Event) -> None:
+    def finished(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         t.state, t.finished_at = TicketState.DONE, ev.at
         begun = t.started_at if t.started_at is not None else t.called_at
@@ -88,72 +101,86 @@ def appliers(e: Engine) -> dict[str, Applier]:  # noqa: PLR0915 - one small clos
         if t.window is not None:
             e.windows[t.window].served += 1
 
-    def no_show(ev: Event) -> None:
+    def no_show(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         t.state, t.finished_at = TicketState.NO_SHOW, ev.at
         e.leave_window(t)
 
-    def held(ev: Event) -> None:
+    def held(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         t.state = TicketState.HELD
         e.leave_window(t)
 
-    def transferred(ev: Event) -> None:
+    def transferred(self, ev: Event) -> None:
+        e = self.e
         t = e.tickets[ev.data["ticket"]]
         e.leave_window(t)
         t.service, t.state, t.window = ev.data["to"], TicketState.WAITING, None
         t.transfers += 1
         e.waiting[t.service].append(t)
 
-    def rated(ev: Event) -> None:
+    def rated(self, ev: Event) -> None:
+        e = self.e
         t: Ticket = e.tickets[ev.data["ticket"]]
         t.rating = ev.data["score"]
         w = e.windows[ev.data["window"]]
         w.rating_sum += t.rating
         w.rating_count += 1
 
-    def opened(ev: Event) -> None:
+    def opened(self, ev: Event) -> None:
+        e = self.e
         w = e.windows[ev.data["window"]]
         w.status, w.staff, w.since, w.pause_reason = WindowStatus.OPEN, ev.data["staff"], ev.at, ""
 
-    def closed(ev: Event) -> None:
+    def closed(self, ev: Event) -> None:
+        e = self.e
         w = e.windows[ev.data["window"]]
         w.status, w.staff, w.since = WindowStatus.CLOSED, None, ev.at
 
-    def paused(ev: Event) -> None:
+    def paused(self, ev: Event) -> None:
+        e = self.e
         w = e.windows[ev.data["window"]]
         w.status, w.since, w.pause_reason = WindowStatus.PAUSED, ev.at, ev.data["reason"]
 
-    def resumed(ev: Event) -> None:
+    def resumed(self, ev: Event) -> None:
+        e = self.e
         w = e.windows[ev.data["window"]]
         w.status, w.since, w.pause_reason = WindowStatus.OPEN, ev.at, ""
 
-    def services_set(ev: Event) -> None:
+    def services_set(self, ev: Event) -> None:
+        e = self.e
         w = e.windows[ev.data["window"]]
         w.services = {code: Tier(tier) for code, tier in ev.data["services"].items()}
 
-    def ratio_set(ev: Event) -> None:
+    def ratio_set(self, ev: Event) -> None:
+        e = self.e
         e.priority_ratio = ev.data["ratio"]
 
+
+def appliers(e: Engine) -> dict[str, Applier]:
+    """Event kind -> the method that applies it to ``e``."""
+    a = _Appliers(e)
     return {
-        "day_started": day_started,
-        "ticket_issued": issued,
-        "ticket_printed": printed,
-        "ticket_cancelled": cancelled,
-        "ticket_called": called,
-        "ticket_recalled": recalled,
-        "ticket_started": started,
-        "ticket_finished": finished,
-        "ticket_no_show": no_show,
-        "ticket_held": held,
-        "ticket_transferred": transferred,
-        "ticket_rated": rated,
-        "window_opened": opened,
-        "window_closed": closed,
-        "window_paused": paused,
-        "window_resumed": resumed,
-        "window_services_set": services_set,
-        "priority_ratio_set": ratio_set,
+        "day_started": a.day_started,
+        "ticket_issued": a.issued,
+        "ticket_printed": a.printed,
+        "ticket_cancelled": a.cancelled,
+        "ticket_called": a.called,
+        "ticket_recalled": a.recalled,
+        "ticket_started": a.started,
+        "ticket_finished": a.finished,
+        "ticket_no_show": a.no_show,
+        "ticket_held": a.held,
+        "ticket_transferred": a.transferred,
+        "ticket_rated": a.rated,
+        "window_opened": a.opened,
+        "window_closed": a.closed,
+        "window_paused": a.paused,
+        "window_resumed": a.resumed,
+        "window_services_set": a.services_set,
+        "priority_ratio_set": a.ratio_set,
     }
 
 
