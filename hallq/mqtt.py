@@ -69,7 +69,10 @@ class MqttLink:
 
     @classmethod
     def from_config(cls, cfg: Any, device: str) -> MqttLink:
-        """Build from a HallConfig (duck-typed to keep this module free of config imports)."""
+        """Build from a HallConfig (duck-typed to keep this module free of config imports).
+
+        TLS: ``mqtt.tls.ca_file`` verifies Mosquitto; ``cert_file``/``key_file`` are this
+        device's own client certificate (mutual TLS). The server_* files are Mosquitto's."""
         m = cfg.mqtt
         tls = m.tls
         return cls(
@@ -146,7 +149,7 @@ class MqttLink:
         """Publish a JSON payload (or raw bytes). False, and nothing queued, while offline."""
         data = payload if isinstance(payload, bytes) else encode(payload)
         if len(data) > MAX_PUBLISH:
-            raise MessageTooLarge(f"{topic}: {len(data)} B > {MAX_PUBLISH} B")
+            raise MessageTooLarge(f"{self.device}: {topic}: {len(data)} B > {MAX_PUBLISH} B")
         c = self._client
         if c is None or not self.is_connected:
             log.warning("offline: not publishing to %s", topic)
