@@ -17,7 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from hallq.config import HallConfig
+from hallq.config import ConfigError, HallConfig, Tls
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's own default for its "$7$" hashes
 
@@ -91,15 +91,32 @@ def conf_text(cfg: HallConfig, files: MosquittoFiles, *, bind: str, run_as: str 
     if run_as:
         lines.insert(1, f"user {run_as}")
     if m.tls is not None:
-        lines += [f"cafile {cfg.resolve(m.tls.ca_file)}"]
-        if m.tls.cert_file and m.tls.key_file:
-            lines += [
-                f"certfile {cfg.resolve(m.tls.cert_file)}",
-                f"keyfile {cfg.resolve(m.tls.key_file)}",
-            ]
+        lines += tls_lines(cfg, m.tls)  # listener options: they must follow its line
     if m.websockets_port:
         lines += [f"listener {m.websockets_port} {bind}", "protocol websockets"]
     return "\n".join(lines) + "\n"
+
+
+def tls_lines(cfg: HallConfig, tls: Tls) -> list[str]:
+    """Mosquitto's side of ``[mqtt.tls]``: its own certificate and key (server_*), the CA,
+    and client certificates demanded only with require_client_cert. A client's cert_file /
+    key_file are never Mosquitto's."""
+    if not (tls.server_cert_file and tls.server_key_file):
+        raise ConfigError(
+            cfg.source,
+            [
+                "mqtt.tls: Mosquitto's TLS listener needs server_cert_file and server_key_file "
+                "(cert_file/key_file are a client's own certificate, for mutual TLS)"
+            ],
+        )
+    lines = [
+        f"cafile {cfg.resolve(tls.ca_file)}",
+        f"certfile {cfg.resolve(tls.server_cert_file)}",
+        f"keyfile {cfg.resolve(tls.server_key_file)}",
+    ]
+    if tls.require_client_cert:
+        lines.append("require_certificate true")
+    return lines
 
 
 def write_mosquitto_config(
@@ -113,15 +130,16 @@ def write_mosquitto_config(
     """Write all files into ``out_dir``; returns their paths."""
     out = Path(out_dir).resolve()
     cred = out / "credentials"
-    cred.mkdir(parents=True, exist_ok=True)
-    os.chmod(cred, 0o700)
     files = MosquittoFiles(
         out / "mosquitto.conf", out / "passwd", out / "acl", cred, out / "mosquitto.log"
     )
+    conf = conf_text(cfg, files, bind=bind, run_as=run_as)  # a config error writes nothing
+    cred.mkdir(parents=True, exist_ok=True)
+    os.chmod(cred, 0o700)
     entries = [f"{d.id}:{hash_password(_password(cred, d.id, rotate))}" for d in cfg.devices]
     files.passwords.write_text("\n".join(entries) + "\n")
     files.acl.write_text(acl_text(cfg))
-    files.conf.write_text(conf_text(cfg, files, bind=bind, run_as=run_as))
+    files.conf.write_text(conf)
     files.log.touch()
     _let_mosquitto_read(out, files)
     return files

@@ -177,9 +177,28 @@ Device = (
 
 
 class Tls(_Strict, kw_only=True):
+    """MQTT over TLS. Two sides, kept apart:
+
+    - clients (every device and the service): ``ca_file`` verifies Mosquitto's certificate;
+      ``cert_file``/``key_file`` are this machine's own *client* certificate, sent only for
+      mutual TLS (``require_client_cert``). Relative paths: from the hall.toml's folder.
+    - Mosquitto: ``server_cert_file``/``server_key_file`` are read only by ``hallq
+      mqtt-config`` (they stay on the server); with ``require_client_cert`` Mosquitto also
+      checks each client's certificate against ``ca_file``.
+    """
+
     ca_file: str
     cert_file: str | None = None
     key_file: str | None = None
+    server_cert_file: str | None = None
+    server_key_file: str | None = None
+    require_client_cert: bool = False
+
+    def __post_init__(self) -> None:
+        if self.key_file and not self.cert_file:
+            raise ValueError("key_file needs cert_file (the client certificate)")
+        if bool(self.server_cert_file) != bool(self.server_key_file):
+            raise ValueError("server_cert_file and server_key_file go together")
 
 
 class Mqtt(_Strict, kw_only=True):

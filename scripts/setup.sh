@@ -10,7 +10,7 @@ profile="${1:-run}"
 
 run_pkgs=(mosquitto mosquitto-clients xvfb xauth libgl1 libegl1 libgl1-mesa-dri libmtdev1
           fonts-wqy-microhei espeak-ng sox alsa-utils python3-venv)
-test_pkgs=(socat chromium imagemagick)
+test_pkgs=(socat chromium imagemagick openssl)
 pkgs=("${run_pkgs[@]}")
 [ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")
 
