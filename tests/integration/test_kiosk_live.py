@@ -24,6 +24,7 @@ pytestmark = pytest.mark.ui
 
 def drive(scenario: str, cfg_path: str, shots: Path, *extra: str) -> dict:
     env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1"}
+    env["XDG_STATE_HOME"] = str(Path(cfg_path).parent / "state")  # the print-result outbox
     cmd = [
         sys.executable,
         str(DRIVER),
