@@ -109,10 +109,10 @@ def tls_lines(cfg: HallConfig, tls: Tls) -> list[str]:
                 "(cert_file/key_file are a client's own certificate, for mutual TLS)"
             ],
         )
-    lines = [
-        f"cafile {cfg.resolve(tls.ca_file)}",
-        f"certfile {cfg.resolve(tls.server_cert_file)}",
-        f"keyfile {cfg.resolve(tls.server_key_file)}",
+    lines = [  # absolute: Mosquitto runs from another folder (systemd: /)
+        f"cafile {cfg.resolve(tls.ca_file).resolve()}",
+        f"certfile {cfg.resolve(tls.server_cert_file).resolve()}",
+        f"keyfile {cfg.resolve(tls.server_key_file).resolve()}",
     ]
     if tls.require_client_cert:
         lines.append("require_certificate true")

@@ -111,6 +111,15 @@ def test_mosquitto_conf_puts_the_server_files_after_the_tls_listener(tmp_path, c
     ]
 
 
+def test_relative_tls_paths_are_written_absolute(tmp_path, certs, monkeypatch):
+    (tmp_path / "tls").symlink_to(certs)
+    tls_config(tmp_path, certs, ca_file="tls/ca.crt", server_cert_file="tls/server.crt")
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config("hall.toml")  # as in `hallq mqtt-config --config hall.toml`
+    conf = write_mosquitto_config(cfg, "m").conf.read_text()
+    assert f"cafile {certs / 'ca.crt'}\ncertfile {certs / 'server.crt'}\n" in conf
+
+
 def test_a_websockets_listener_stays_plain_and_follows_the_tls_options(tmp_path, certs):
     cfg = tls_config(tmp_path, certs, require_client_cert=True)
     with_ws = replace(cfg, mqtt=replace(cfg.mqtt, websockets_port=9001))
