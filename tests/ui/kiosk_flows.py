@@ -26,7 +26,7 @@ def zh_flow(h):
     h.check("printer got the issued number", [t.ticket for t in h.printer.tickets] == [o.ticket])
     h.check("number on screen", h.widget("number_label").text == o.ticket)
     h.check("QR shown", h.screen().qr is not None)
-    yield 0.3
+    yield lambda: any(s["op"] == "print_result" for s in h.service.sent)
     results = [s for s in h.service.sent if s["op"] == "print_result"]
     h.check("print_result ok sent", results and results[-1]["ok"] is True)
     h.result["ticket"] = o.ticket
@@ -88,7 +88,7 @@ def offline(h):
     yield h.ready
     h.service.mode = "offline"
     h.c.on_disconnected()
-    yield 0.2
+    yield lambda: "系统连接中断" in h.screen().banner_text
     h.check("banner says the system is offline", "系统连接中断" in h.screen().banner_text)
     h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
     yield h.shot("home_offline_zh")
@@ -139,7 +139,7 @@ def paper_out(h):
     h.printer.status_value = PrinterStatus.PAPER_OUT
     h.c.maintain()
     yield lambda: h.c.state.printer is PrinterStatus.PAPER_OUT
-    yield 0.1
+    yield lambda: "缺纸" in h.screen().banner_text
     h.check("banner says paper out", "缺纸" in h.screen().banner_text)
     h.check("presence printer=paper_out", h.presence.fields.get("printer") == "paper_out")
     h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
@@ -217,7 +217,8 @@ def multitouch(h):
     for t in touches:
         t.touch_up()
     yield h.on_ticket_result
-    yield 0.2
+    yield lambda: len(h.printer.tickets) >= 1
+    yield 0.3  # time for a second ticket, which must not come
     h.check("one issue for two simultaneous touches", len(h.issues()) == 1)
     h.check("one ticket printed", len(h.printer.tickets) == 1)
 
@@ -239,7 +240,7 @@ def scan(h):
 
     yield h.ready
     h.scanner.scan("ab1234")
-    yield 0.2
+    yield lambda: h.c.appointment == "AB1234"
     h.check("serial scan checked in", h.c.appointment == "AB1234")
     h.check("back on home to choose the service", h.app.root.current == "home")
     h.c.choose_priority(None)
@@ -249,7 +250,7 @@ def scan(h):
     yield 0.1
     yield h.shot("appointment_typed_zh")
     Window.dispatch("on_key_down", 13, 0, "", [])
-    yield 0.2
+    yield lambda: h.c.appointment == "W9876"
     h.check("wedge scan checked in", h.c.appointment == "W9876")
 
 
