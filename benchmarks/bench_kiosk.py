@@ -33,7 +33,12 @@ from hallq.config import load_config  # noqa: E402
 from hallq.localmqtt import LocalMosquitto  # noqa: E402
 from hallq.mqtt import MqttLink  # noqa: E402
 
-ENV = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1"}
+ENV = {
+    **os.environ,
+    "SDL_VIDEODRIVER": "offscreen",
+    "KIVY_NO_ARGS": "1",
+    "XDG_STATE_HOME": tempfile.mkdtemp(prefix="hallq-bench-state-"),
+}
 BARE_KIVY = """
 import os, time, tempfile
 t0 = time.perf_counter()
