@@ -91,7 +91,12 @@ def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]
     kiosk = next((d.id for d in cfg.devices if d.role == "kiosk"), None)
     display = next((d.id for d in cfg.devices if d.role == "display"), None)
     # windows, not full screen, so the kiosk and the 720p wall display sit side by side
-    env = {**os.environ, "HALLQ_DISPLAY_WINDOW": "1280x720", "HALLQ_FULLSCREEN": "0"}
+    env = {
+        **os.environ,
+        "HALLQ_DISPLAY_WINDOW": "1280x720",
+        "HALLQ_FULLSCREEN": "0",
+        "XDG_STATE_HOME": str(log_dir / "state"),
+    }  # the kiosk's print-result outbox
     for (role, device), left in zip(
         (("kiosk", kiosk), ("display", display)), (0, 640), strict=True
     ):
