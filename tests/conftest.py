@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from gpiozero import Device
+from gpiozero.pins.mock import MockFactory, MockPWMPin
 from halls import write_test_hall
 
 from broker.service import BrokerService
@@ -90,6 +92,18 @@ def device(
     finally:
         for link in links:
             link.stop()
+
+
+@pytest.fixture
+def mock_pins() -> Iterator[MockFactory]:
+    """gpiozero's mock pin factory (PWM-capable) as the default; the real one restored after."""
+    old = Device.pin_factory
+    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
+    try:
+        yield Device.pin_factory
+    finally:
+        Device.pin_factory.reset()
+        Device.pin_factory = old
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
+from gpiozero.pins.mock import MockFactory
 
 from counter.app import run_keypad
 from counter.controller import Action
@@ -36,14 +35,8 @@ def wait_for(cond: Callable[[], bool], what: str, timeout: float = 10.0) -> None
 
 
 @pytest.fixture
-def pins() -> Iterator[MockFactory]:
-    old = Device.pin_factory
-    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
-    try:
-        yield Device.pin_factory
-    finally:
-        Device.pin_factory.reset()
-        Device.pin_factory = old
+def pins(mock_pins: MockFactory) -> MockFactory:
+    return mock_pins  # tests/conftest.py swaps the pin factory and restores it
 
 
 def open_hall_and_issue(device, n: int) -> list[str]:  # type: ignore[no-untyped-def]

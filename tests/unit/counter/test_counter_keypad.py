@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import msgspec
 import pytest
 from counter_fakes import FakeClock, FakeSender
 from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
+from gpiozero.pins.mock import MockFactory
 
 from counter.controller import CounterController
 from counter.keypad_front import KeypadFront
@@ -19,14 +17,8 @@ CFG = KeypadConfig(buzzer=12, hold_s=0.05, debounce_ms=50, blink_s=0.05)
 
 
 @pytest.fixture
-def factory() -> Iterator[MockFactory]:
-    old = Device.pin_factory
-    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
-    try:
-        yield Device.pin_factory
-    finally:
-        Device.pin_factory.reset()
-        Device.pin_factory = old
+def factory(mock_pins: MockFactory) -> MockFactory:
+    return mock_pins  # tests/conftest.py swaps the pin factory and restores it
 
 
 class Board:

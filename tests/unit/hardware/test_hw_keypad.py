@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
+from gpiozero.pins.mock import MockFactory
 
 from hardware.config import EvaluatorConfig, KeypadConfig
 from hardware.evaluator import Evaluator
@@ -25,14 +23,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def factory() -> Iterator[MockFactory]:
-    old = Device.pin_factory
-    Device.pin_factory = MockFactory(pin_class=MockPWMPin)
-    try:
-        yield Device.pin_factory
-    finally:
-        Device.pin_factory.reset()
-        Device.pin_factory = old
+def factory(mock_pins: MockFactory) -> MockFactory:
+    return mock_pins  # tests/conftest.py swaps the pin factory and restores it
 
 
 def record(pad: Keypad) -> list[str]:
