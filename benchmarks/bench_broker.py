@@ -120,7 +120,7 @@ def throughput(cfg, seconds: float, pairs: int) -> float:
                 cc.send("call_next")
                 done[i] += 1
             except CommandError:
-                pass
+                time.sleep(0.05)  # refused or offline: do not spin
         kiosk.stop()
         counter.stop()
 

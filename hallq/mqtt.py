@@ -13,6 +13,7 @@ retained state a process owns is republished by its ``when_connected`` callback 
 from __future__ import annotations
 
 import logging
+import secrets
 import socket
 import ssl
 import threading
@@ -99,7 +100,9 @@ class MqttLink:
         """Connect in the background; reconnects by itself until stop()."""
         c = paho.Client(
             CallbackAPIVersion.VERSION2,
-            client_id=f"{self.device}-{int(time.time() * 1000) % 10**8}",
+            # unique per connection: two links of one device (two terminals at a window, a
+            # restart overlapping the old session) must not keep taking over each other
+            client_id=f"{self.device}-{secrets.token_hex(4)}",
             protocol=paho.MQTTv311,
             clean_session=True,
         )

@@ -4,6 +4,7 @@ import json
 import queue
 import time
 
+from hallq.client import CommandClient
 from hallq.mqtt import MqttLink
 from hallq.protocol import Topics
 
@@ -115,3 +116,29 @@ def test_offline_publish_is_refused_not_queued(mosquitto, device):
         time.sleep(0.05)
     assert not link.is_connected
     assert link.publish(link.topics.cmd("counter1"), {"id": "x", "op": "call_next"}) is False
+
+
+def test_two_terminals_of_one_device_do_not_take_over_each_other(broker, mosquitto, device):
+    """Same device id twice at once (two screens at one window, started together): both stay
+    connected, and a call-next from each calls one citizen each, never the same one twice."""
+    links = [MqttLink.from_config(mosquitto.cfg, "counter1") for _ in range(2)]
+    clients = [CommandClient(link) for link in links]
+    drops: list[int] = []
+    for i, link in enumerate(links):
+        link.when_disconnected = lambda i=i: drops.append(i)
+    for link in links:  # in the same millisecond
+        link.start()
+    try:
+        assert all(link.wait_for_connection(10) for link in links)
+        _, kc = device("kiosk1")
+        clients[0].send("open")
+        kc.send("issue", service="rs01")
+        kc.send("issue", service="rs01")
+        time.sleep(1.5)
+        assert drops == [] and all(link.is_connected for link in links)
+        a = clients[0].send("call_next")["ticket"]
+        b = clients[1].send("call_next")["ticket"]
+        assert (a, b) == ("A001", "A002")
+    finally:
+        for link in links:
+            link.stop()

@@ -33,3 +33,18 @@ def test_topics_are_the_public_contract():
     assert t.event("called") == "hallq/xxcity/event/called"
     assert t.presence("kiosk1") == "hallq/xxcity/presence/kiosk1"
     assert t.device_of("hallq/xxcity/cmd/counter05") == "counter05"
+
+
+def test_two_links_of_one_device_get_distinct_client_ids(monkeypatch):
+    """Mosquitto disconnects the older of two sessions with one client id; links started in
+    the same millisecond (threads, two terminals booting together) used to collide."""
+    monkeypatch.setattr("time.time", lambda: 1795820000.123)
+    links = [link(), link()]
+    try:
+        for each in links:
+            each.start()  # connects in the background to a closed port: fine for this
+        ids = [each._client._client_id for each in links]
+        assert ids[0] != ids[1] and all(i.startswith(b"kiosk1-") for i in ids)
+    finally:
+        for each in links:
+            each.stop()
