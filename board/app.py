@@ -35,6 +35,8 @@ from .auth import COOKIE, Session, Sessions, Throttle, load_secret
 from .history import HistoryError, read_events, store_path
 from .hub import Hub
 from .stats import day_report
+from .ticket_routes import ROUTES as TICKET_ROUTES
+from .ticket_source import TicketSource
 from .users import Users
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class Board:
         departments = {w.id: w.department for w in cfg.windows}
         self.hub = Hub(self.link, roles, departments, info=_info(cfg), names=Names.from_config(cfg))
         self.store = store_path(cfg)
+        self.tickets = TicketSource(layout, self.store)  # the citizens' /q/ pages
 
     def session(self, request: Request) -> Session | None:
         return self.sessions.read(request.cookies.get(COOKIE))
@@ -242,6 +245,7 @@ def create_app(
         Route("/api/logout", logout, methods=["POST"]),
         Route("/api/action", action, methods=["POST"]),
         Route("/report", report_page),
+        *TICKET_ROUTES,
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
