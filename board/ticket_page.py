@@ -125,13 +125,13 @@ def _state(state: str, label: str, detail: str) -> str:
 
 def _waiting(s: dict[str, Any], t: dict[str, str], _window: str) -> str:
     ahead = t["ahead_approx" if s["approx"] else "ahead"].format(ahead=s["ahead"])
-    lines = [f'<p class="big">{ahead}</p>']
     if s["est_wait_min"] is None:
-        lines.append(f'<p class="hint">{t["no_wait"]}</p>')
+        lines = [f'<p class="big">{ahead}</p>', f'<p class="hint">{t["no_wait"]}</p>']
     elif s["ahead"] == 0:
-        lines.append(f'<p class="big">{t["next"]}</p>')
+        lines = [f'<p class="big">{t["next"]}</p>']
     else:
-        lines.append(f'<p class="big">{t["wait"].format(minutes=s["est_wait_min"])}</p>')
+        wait = t["wait"].format(minutes=s["est_wait_min"])
+        lines = [f'<p class="big">{ahead}</p>', f'<p class="big">{wait}</p>']
     if s["priority_waiting"]:
         lines.append(f'<p class="hint">{t["priority"].format(count=s["priority_waiting"])}</p>')
     lines.append(f'<p class="hint">{t["stay"]}</p>')
@@ -196,7 +196,7 @@ color:#fff;background:#1d4f91;margin-bottom:12px}}
 .go{{background:#fff3bf;border:4px solid #d9480f;border-radius:16px;padding:16px 8px;
 margin:8px 0 12px}}
 .go span{{display:block;font-size:26px}}
-.go strong{{display:block;font-size:56px;line-height:1.15;color:#c92a2a;word-break:keep-all}}
+.go strong{{display:block;font-size:56px;line-height:1.15;color:#c92a2a;overflow-wrap:anywhere}}
 .updated{{font-size:15px;color:#6c757d;margin-top:28px}}
 </style>
 </head>
