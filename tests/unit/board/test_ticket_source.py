@@ -1,0 +1,57 @@
+"""The ticket pages' engine: rebuilt from the broker's store read-only, kept for 2 s."""
+
+import hashlib
+
+from halls import write_test_hall
+
+from board.history import store_path
+from board.ticket_source import TicketSource
+from broker.store import EventStore
+from hallq.config import load_config
+from hallq.core.engine import Engine
+
+NOW = 1_800_000_000.0
+
+
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def recorded_hall(tmp_path):
+    cfg = load_config(write_test_hall(tmp_path))
+    engine, store = Engine(cfg.layout()), EventStore(store_path(cfg)).open()
+    for op, args in [("open", {"window": "w1"}), ("issue", {"service": "rs01"})]:
+        store.append(engine.run(op, NOW, **args), engine.day)
+    return cfg, store
+
+
+def test_one_replay_per_two_seconds_and_the_store_untouched(tmp_path):
+    cfg, store = recorded_hall(tmp_path)
+    clock = Clock()
+    source = TicketSource(cfg.layout(), store.path, monotonic=clock)
+    assert source.status("A001", NOW + 1)["state"] == "waiting"
+    engine = Engine(cfg.layout())
+    engine.apply_all(store.replay_events())
+    store.append(engine.run("call_next", NOW + 2, window="w1"), engine.day)
+    clock.t = 1.9
+    assert source.status("a001", NOW + 3)["state"] == "waiting"  # still the cached replay
+    assert source.replays == 1
+    clock.t = 2.0
+    assert source.status("A001", NOW + 4)["state"] == "called"
+    assert source.replays == 2
+    store.close()
+    before = hashlib.sha256(store.path.read_bytes()).hexdigest()
+    clock.t = 10
+    assert source.status("A001", NOW + 5)["state"] == "called"
+    assert hashlib.sha256(store.path.read_bytes()).hexdigest() == before  # reading wrote nothing
+
+
+def test_malformed_numbers_are_none_and_a_missing_store_is_an_empty_day(tmp_path):
+    cfg = load_config(write_test_hall(tmp_path))
+    source = TicketSource(cfg.layout(), tmp_path / "no-such.db")
+    assert source.status("Z001", NOW) is None
+    assert source.status("A001", NOW) == {"ticket": "A001", "state": "unknown"}
