@@ -147,7 +147,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     run_dir = Path(args.dir).resolve()
-    cfg = private_hall(args.config, run_dir, always_open=not args.real_hours)
+    # the board's port is chosen first: the tickets' QR codes open its /q/ page
+    free = args.board_port and _port_free(args.board_port)
+    args.board_port = args.board_port if free else free_port()
+    qr = f"http://127.0.0.1:{args.board_port}/q/{{hall}}/{{ticket}}"
+    cfg = private_hall(args.config, run_dir, always_open=not args.real_hours, ticket_qr=qr)
     log_file = run_dir / "hallq.log"
     logging.basicConfig(
         filename=log_file,
@@ -186,7 +190,7 @@ def _start(
     service = BrokerService(cfg)
     undo.append(service.stop)
     service.start()
-    port = args.board_port if args.board_port and _port_free(args.board_port) else free_port()
+    port = args.board_port  # chosen in main(), before the config the kiosks read
     board = _board(cfg, run_dir, port)
     undo.append(board.terminate)
     stop = threading.Event()

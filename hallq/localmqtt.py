@@ -106,11 +106,17 @@ class LocalMosquitto:
 
 
 def private_hall(
-    src: str | Path, out_dir: str | Path, *, port: int | None = None, always_open: bool = False
+    src: str | Path,
+    out_dir: str | Path,
+    *,
+    port: int | None = None,
+    always_open: bool = False,
+    ticket_qr: str | None = None,
 ) -> HallConfig:
     """A copy of a hall config for one machine: its own Mosquitto port, credentials, store
     and board users under ``out_dir`` (the demo and benchmarks); written as out_dir/hall.toml.
-    ``always_open`` lifts opening hours, so a demo at night still takes tickets."""
+    ``always_open`` lifts opening hours, so a demo at night still takes tickets; ``ticket_qr``
+    replaces the tickets' QR template (the demo points it at its own board's /q/ page)."""
     import tomllib
 
     import tomli_w
@@ -139,6 +145,8 @@ def private_hall(
             closes="24:00",
             weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         )
+    if ticket_qr is not None:
+        raw["hall"]["ticket_qr"] = ticket_qr
     path = out / "hall.toml"
     path.write_text(tomli_w.dumps(raw), encoding="utf-8")
     return load_config(path)
