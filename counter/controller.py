@@ -17,10 +17,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
+
+import msgspec
 
 from hallq.client import Offline, Refused, ReplyTimeout
 
@@ -85,25 +86,16 @@ class Result(NamedTuple):
     reply: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CounterView:
-    """Everything a front end draws; rebuilt after every change."""
+class CounterView(WindowState, kw_only=True, frozen=True):
+    """Everything a front end draws: the window's retained state plus what this terminal knows.
 
-    window: str
-    name: str = ""
+    Rebuilt after every change. ``waiting`` counts all of the window's services,
+    ``waiting_primary`` only those it serves as primary.
+    """
+
     online: bool = False
-    status: str = "closed"
-    staff: str | None = None
-    pause_reason: str = ""
-    ticket: str | None = None
-    ticket_state: str | None = None
-    service: str | None = None
-    called_at: float | None = None
-    served_today: int = 0
-    rating_avg: float | None = None
-    waiting: int = 0  # for all services of this window
+    waiting: int = 0
     waiting_primary: int = 0
-    services: tuple[str, ...] = ()
     busy: bool = False
     note: Note | None = None
 
@@ -183,31 +175,19 @@ class CounterController:
     # ------------------------------------------------------------------ output
     def view(self) -> CounterView:
         with self._lock:
-            s, services = self._state, self._services
-            codes = tuple(s.services)
+            tiers = self._state.services
             return CounterView(
-                window=self.window,
-                name=s.name,
+                **msgspec.structs.asdict(self._state),
                 online=self._online,
-                status=s.status,
-                staff=s.staff,
-                pause_reason=s.pause_reason,
-                ticket=s.ticket,
-                ticket_state=s.ticket_state,
-                service=s.service,
-                called_at=s.called_at,
-                served_today=s.served_today,
-                rating_avg=s.rating_avg,
-                waiting=sum(services[c].waiting for c in codes if c in services),
-                waiting_primary=sum(
-                    services[c].waiting
-                    for c, tier in s.services.items()
-                    if tier == "primary" and c in services
-                ),
-                services=codes,
+                waiting=self._waiting(tiers),
+                waiting_primary=self._waiting(c for c, tier in tiers.items() if tier == "primary"),
                 busy=self._inflight.locked(),
                 note=self._note,
             )
+
+    def _waiting(self, codes: Iterable[str]) -> int:
+        """How many wait for ``codes`` (services whose state has not arrived count 0)."""
+        return sum(self._services[c].waiting for c in codes if c in self._services)
 
     # ---------------------------------------------------------------- helpers
     def _resolve(self, action: Action) -> Action:

@@ -116,7 +116,7 @@ def test_view_sums_waiting_for_this_windows_services_only() -> None:
         c.on_service_state(service_state(code, n))
     v = c.view()
     assert (v.waiting, v.waiting_primary) == (9, 5)
-    assert v.services == ("rs01", "rs02", "bdc01")
+    assert v.services == {"rs01": "primary", "rs02": "primary", "bdc01": "secondary"}
 
 
 def test_led_follows_state_and_connection() -> None:
