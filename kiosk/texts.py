@@ -31,7 +31,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "waiting": ("等候 {n} 人", "{n} waiting"),
     "waiting_unknown": ("等候人数更新中", "Queue loading"),
     "est_wait": ("约 {m} 分钟", "about {m} min"),
-    "est_none": ("", ""),
     "paused": ("暂停取号", "Not available now"),
     "hall_closed": ("不在办公时间", "Outside opening hours"),
     "daily_cap": ("今日号已取完", "No tickets left today"),

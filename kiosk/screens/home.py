@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import StringProperty
 
+from hardware.printer import PrinterStatus
 from kiosk import catalog
 from kiosk.texts import pick, tr
 from kiosk.widgets import Tile
@@ -40,7 +41,7 @@ def banner(c, lang: str) -> tuple[str, str]:
     """The message above the tiles: why nothing works (red), or a printer warning (amber)."""
     if c.state.blocked:
         return tr(c.state.blocked, lang), "error"
-    if c.state.printer.value == "paper_low":
+    if c.state.printer is PrinterStatus.PAPER_LOW:
         return tr("printer_paper_low", lang), "warning"
     return "", "error"
 
