@@ -179,15 +179,17 @@ class TicketPrinter:
             return PrinterStatus.OFFLINE
         if not self.transport.can_read:
             return PrinterStatus.UNKNOWN
-        try:
-            replies = [self._query(n) for n in (1, 2, 4)]
-        except PrinterError as exc:
-            log.warning("printer status query failed: %s", exc)
-            return PrinterStatus.OFFLINE
-        if None in replies:
-            return PrinterStatus.OFFLINE
-        online, offline, paper = (r for r in replies if r is not None)
-        return status_from_replies(online, offline, paper)
+        replies: list[int] = []
+        for n in (1, 2, 4):  # a silent printer costs one timeout, not three
+            try:
+                reply = self._query(n)
+            except PrinterError as exc:
+                log.warning("printer status query failed: %s", exc)
+                return PrinterStatus.OFFLINE
+            if reply is None:
+                return PrinterStatus.OFFLINE
+            replies.append(reply)
+        return status_from_replies(*replies)
 
     def _query(self, n: int) -> int | None:
         """One DLE EOT n round trip; None when nothing came back in time."""

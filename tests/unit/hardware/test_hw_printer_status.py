@@ -14,6 +14,7 @@ from hardware.printer import (
     PrintOutcome,
     PrintResult,
     TicketPrint,
+    TicketPrinter,
     status_from_replies,
 )
 
@@ -68,3 +69,31 @@ def test_configs_have_working_defaults_and_reject_unknown_keys() -> None:
         msgspec.convert({"paper_mm": 76}, PrinterConfig)
     voice = msgspec.json.decode(b'{"repeat": 3, "cache_dir": "/tmp/v"}', type=VoiceConfig)
     assert voice.repeat == 3 and voice.voice == "cmn-latn-pinyin"
+
+
+class SilentTransport:
+    """Reads nothing back, like a printer that is switched off; records what was written."""
+
+    can_read = True
+
+    def __init__(self) -> None:
+        self.written: list[bytes] = []
+
+    def open(self) -> None: ...
+    def close(self) -> None: ...
+    def discard_input(self) -> None: ...
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+    def read(self, n: int, timeout: float) -> bytes:
+        return b""
+
+
+def test_silent_printer_is_offline_after_one_unanswered_query() -> None:
+    transport = SilentTransport()
+    printer = TicketPrinter(PrinterConfig(type="serial"), transport)
+    printer.open()
+    result = printer.print_ticket(TICKET)
+    assert result.outcome is PrintOutcome.NOT_READY and result.status is PrinterStatus.OFFLINE
+    assert transport.written == [b"\x10\x04\x01"]  # no DLE EOT 2 / 4 waits, no ticket bytes
