@@ -138,7 +138,7 @@ async def hourly(request: Request) -> Response:
     if not report.DAY.match(day):
         return _error("day must be YYYY-MM-DD", 400)
     try:
-        events = await run_in_threadpool(read_events, board.store or Path("-"), day)
+        events = await run_in_threadpool(read_events, board.store, day)
     except HistoryError as exc:
         log.info("no hourly history: %s", exc)
         events = []

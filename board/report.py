@@ -15,7 +15,7 @@ from typing import Any
 
 from hallq.errors import HallqError
 
-from .history import HistoryError, read_events, store_path
+from .history import read_events, store_path
 from .stats import DayReport, Row, day_report, percentile
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -141,10 +141,7 @@ def build(cfg: Any, day: str, fmt: str, store: Path | None = None) -> bytes:
     """The report file's bytes; raises HistoryError when the history cannot be read."""
     from . import report_render
 
-    path = store or store_path(cfg)
-    if path is None:
-        raise HistoryError("the hall config has no broker device, so no event store")
-    r = named_report(cfg, read_events(path, day), day)
+    r = named_report(cfg, read_events(store or store_path(cfg), day), day)
     render = {
         "csv": report_render.to_csv,
         "xlsx": report_render.to_xlsx,

@@ -56,7 +56,7 @@ class TicketSource:
         engine = Engine(self.layout)
         self.replays += 1
         try:
-            engine.apply_all(read_replay(self.store or Path("-")))
+            engine.apply_all(read_replay(self.store))
         except HistoryError as exc:
             log.warning("ticket pages: %s", exc)
         engine.apply_all(engine.tick(now))  # a new business day the broker has not begun yet

@@ -2,9 +2,10 @@
 
 import hashlib
 
+import pytest
 from halls import write_test_hall
 
-from board.history import store_path
+from board.history import HistoryError, read_events, read_replay, store_path
 from board.ticket_source import TicketSource
 from broker.store import EventStore
 from hallq.config import load_config
@@ -55,3 +56,17 @@ def test_malformed_numbers_are_none_and_a_missing_store_is_an_empty_day(tmp_path
     source = TicketSource(cfg.layout(), tmp_path / "no-such.db")
     assert source.status("Z001", NOW) is None
     assert source.status("A001", NOW) == {"ticket": "A001", "state": "unknown"}
+
+
+def test_the_board_reads_what_the_broker_replays_and_names_a_missing_store(tmp_path):
+    cfg, store = recorded_hall(tmp_path)
+    engine = Engine(cfg.layout())
+    engine.apply_all(store.replay_events())
+    for op, args in [("open", {"window": "w1"}), ("issue", {"service": "rs01"})]:
+        store.append(engine.run(op, NOW + 86_400, **args), engine.day)  # the next day
+    replay = read_replay(store.path)
+    assert replay == list(store.replay_events()) and len(replay) < store.count()  # day 1 left out
+    assert read_events(store.path, engine.day) == list(store.events(day=engine.day))
+    for path, message in [(None, "no broker device"), (tmp_path / "x.db", "no event store")]:
+        with pytest.raises(HistoryError, match=message):
+            read_replay(path)
