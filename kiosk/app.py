@@ -15,7 +15,7 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")  # Kivy must not parse hallq's comman
 
 from hallq.config import HallConfig, KioskDevice
 
-from .controller import KioskController
+from .controller import KioskController, wire_link
 from .kivy_app import KioskApp
 from .outbox import PrintOutbox, default_state_dir
 
@@ -67,13 +67,6 @@ def build_controller(cfg, device, commands, printer, presence, *, outbox=None) -
         Clock.schedule_once(lambda _dt: fn(*args))
 
     return KioskController(cfg, device, commands, printer, presence, post=post, outbox=outbox)
-
-
-def wire_link(link, controller: KioskController) -> None:
-    """Subscribe to the retained service state and follow the connection."""
-    link.subscribe(f"{link.topics.root}/state/service/+", controller.on_service_message)
-    link.when_connected = controller.on_connected
-    link.when_disconnected = controller.on_disconnected
 
 
 def _wants_fullscreen() -> bool:

@@ -245,3 +245,10 @@ class KioskController:
 def _can_read(printer: Any) -> bool:
     transport = getattr(printer, "transport", None)
     return bool(getattr(transport, "can_read", True))
+
+
+def wire_link(link: Any, controller: KioskController) -> None:
+    """Subscribe to the retained service state and follow the connection (no Kivy needed)."""
+    link.subscribe(link.topics.service("+"), controller.on_service_message)
+    link.when_connected = controller.on_connected
+    link.when_disconnected = controller.on_disconnected

@@ -22,7 +22,7 @@ from hallq.client import CommandClient
 from hallq.mqtt import MqttLink
 from hardware.fakes import FakePrinter
 from kiosk import outbox as outbox_module
-from kiosk.controller import KioskController
+from kiosk.controller import KioskController, wire_link
 from kiosk.outbox import FILE_NAME, PrintOutbox
 from kiosk.outcome import OutcomeKind
 
@@ -61,9 +61,7 @@ class Kiosk:
         self.c = KioskController(cfg, device, commands, printer, self.link, outbox=box)
         self.outcomes: list = []
         self.c.when_outcome = self.outcomes.append
-        self.link.subscribe(f"{self.link.topics.root}/state/service/+", self.c.on_service_message)
-        self.link.when_connected = self.c.on_connected
-        self.link.when_disconnected = self.c.on_disconnected
+        wire_link(self.link, self.c)
         self._stop = threading.Event()
         printer.open()
         self.link.start()
