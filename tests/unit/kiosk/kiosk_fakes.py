@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from halls import write_test_hall
+
 from hallq.config import HallConfig, load_config
 from hardware.fakes import FakePrinter
 from kiosk.controller import KioskController
 from kiosk.fakes import FakePresence, FakeService
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "hall.toml"
-
 
 def small_hall(tmp: Path) -> HallConfig:
-    text = DATA.read_text(encoding="utf-8")
-    for key, value in (
-        ("@PORT@", "1883"),
-        ("@CRED@", str(tmp)),
-        ("@STORE@", "x.db"),
-        ("@USERS@", "u.json"),
-    ):
-        text = text.replace(key, value)
-    path = tmp / "hall.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
+    """The test hall (tests/data/hall.toml) in ``tmp``; nothing connects to its port."""
+    return load_config(write_test_hall(tmp, port=1883))
 
 
 class Deferred:
