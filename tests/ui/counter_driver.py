@@ -1,9 +1,10 @@
 """Drive the counter screen like a staff member (run in its own process: Kivy once per process).
 
 usage: counter_driver.py CONFIG DEVICE_ID OUT_DIR
-Prints one JSON line: {"ok": bool, "steps": [...], "notes": [...], "error": str}.
+Prints one JSON line: {"ok": bool, "steps": [...], "shots": [...], "notes": [...], "error": str}.
 Touches go through Kivy's UnitTestTouch at the widget's window position; keys through
-Window.dispatch("on_key_down"). Screenshots go to OUT_DIR as counter_<step>0001.png.
+Window.dispatch("on_key_down"). Screenshots go to OUT_DIR as counter_<step>.png (replaced each
+run) and are listed in the result's "shots".
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ def touch(widget) -> None:  # type: ignore[no-untyped-def]
 def key(code: int) -> None:
     Window.dispatch("on_key_down", code, 0, None, [])
     Window.dispatch("on_key_up", code, 0)
+
+
+def screenshot(path: str) -> str:
+    """Kivy numbers a shot (x.png -> x0001.png, x0002.png...): keep one fresh file per name."""
+    os.replace(Window.screenshot(name=path), path)
+    return path
 
 
 def script(app: App, out: str, log: list[str]) -> Iterator[Wait | str]:
@@ -100,7 +107,7 @@ def main() -> None:
     cfg = load_config(cfg_path)
     link, controller = build_counter(cfg, device_id)
     app = make_app(cfg, controller)
-    result: dict[str, object] = {"ok": False, "steps": [], "notes": [], "error": ""}
+    result: dict[str, object] = {"ok": False, "steps": [], "shots": [], "notes": [], "error": ""}
     notes: list[str] = []
 
     def runner(_dt: float) -> None:
@@ -119,7 +126,7 @@ def main() -> None:
                 item = next(steps)
                 result["steps"].append(item if isinstance(item, str) else "wait")
                 if isinstance(item, str):
-                    Window.screenshot(name=os.path.join(out, f"counter_{item}.png"))
+                    result["shots"].append(screenshot(os.path.join(out, f"counter_{item}.png")))
                     state["cond"] = None
                 else:
                     state["cond"], state["deadline"] = item, time.monotonic() + 15
