@@ -62,15 +62,29 @@ def text_columns(text: str) -> int:
 
 
 def wrap_columns(text: str, columns: int) -> list[str]:
-    """Split text into pieces that each fit in `columns` printer columns."""
+    """Split text into pieces that each fit in `columns` printer columns.
+
+    Chinese breaks between any two characters; a Latin word is moved whole to the next line
+    (the space stays at the end of the line before), unless it alone is wider than a line.
+    """
     pieces: list[str] = []
     current, used = "", 0
     for char in text:
         width = text_columns(char)
         if used + width > columns and current:
-            pieces.append(current)
-            current, used = "", 0
+            head, current = _split_before_word(current) if char != " " else (current, "")
+            pieces.append(head)
+            used = text_columns(current)
         current += char
         used += width
     pieces.append(current)
     return pieces
+
+
+def _split_before_word(piece: str) -> tuple[str, str]:
+    """(line, carried-over word): break after the last space if what follows is one Latin word."""
+    cut = piece.rfind(" ") + 1
+    word = piece[cut:]
+    if cut <= 1 or text_columns(word) != len(word):
+        return piece, ""
+    return piece[:cut], word

@@ -14,6 +14,7 @@ from hardware.errors import DecodeError
 from hardware.escpos_codec import Layout, encode_ticket, number_scale, qr_image
 from hardware.escpos_decode import QrCode, Raster, TextLine, decode
 from hardware.printer import PrintOutcome, TicketPrint, make_printer
+from hardware.ticket import wrap_columns
 from hardware.ticket_render import render_png
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "hardware"
@@ -170,3 +171,17 @@ def test_any_text_survives_encode_decode(hall: str, service: str, footer: str, q
     assert service in joined
     assert footer in joined
     assert decoded.qr_payloads == [qr]
+
+
+def test_english_wraps_between_words_chinese_anywhere() -> None:
+    assert wrap_columns("If you miss your call, take a new ticket.", 32) == [
+        "If you miss your call, take a ",
+        "new ticket.",
+    ]
+    assert wrap_columns("Municipal Government Service Center", 16) == [
+        "Municipal ",
+        "Government ",
+        "Service Center",
+    ]
+    assert wrap_columns("Supercalifragilistic", 8) == ["Supercal", "ifragili", "stic"]
+    assert wrap_columns("不动产登记 抵押权首次登记", 10) == ["不动产登记", " 抵押权首", "次登记"]
