@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,7 @@ from typing import Any, Protocol
 
 import msgspec
 
-from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig, KioskDevice
 from hardware.printer import PrinterStatus, PrintResult
 from hardware.ticket import TicketPrint
@@ -192,7 +191,7 @@ class KioskController:
         """One tap = one ticket: refused while a request runs or while tickets cannot print."""
         if self.is_busy or self.state.blocked is not None:
             return False
-        self.pending = Pending(service, self.priority, uuid.uuid4().hex[:16], self.appointment)
+        self.pending = Pending(service, self.priority, CommandClient.new_id(), self.appointment)
         return self._start(self.pending)
 
     def retry(self) -> bool:

@@ -17,7 +17,7 @@ from hallq.config import HallConfig
 from hallq.core.engine import Engine
 from hallq.core.errors import QueueError
 from hallq.core.views import service_view
-from hallq.protocol import encode
+from hallq.protocol import Topics, encode
 
 ISSUE_KEYS = ("ticket", "service", "seq", "priority", "ahead", "est_wait_s")
 
@@ -83,10 +83,10 @@ class FakeService:
         return {"ok": True, **{k: data[k] for k in ISSUE_KEYS if k in data}}
 
     def publish_states(self) -> None:
-        now = time.time()
+        now, topics = time.time(), Topics(self.cfg.hall.id)
         for s in self.cfg.services:
             payload = encode(service_view(self.engine, s.code, now))
-            self.when_state(f"hallq/{self.cfg.hall.id}/state/service/{s.code}", payload)
+            self.when_state(topics.service(s.code), payload)
 
     def close_window(self, window_id: str) -> None:
         self.engine.run("close", time.time(), window=window_id)

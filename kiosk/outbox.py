@@ -15,14 +15,13 @@ import logging
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
 
-from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
 
 log = logging.getLogger(__name__)
 FILE_NAME = "print_results.json"
@@ -66,7 +65,7 @@ class PrintOutbox:
         commands: Commands,
         path: Path | None = None,
         *,
-        new_id: Callable[[], str] = lambda: uuid.uuid4().hex[:16],
+        new_id: Callable[[], str] = CommandClient.new_id,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.commands, self.path, self.new_id, self.clock = commands, path, new_id, clock
