@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import msgspec
 
 from display.boards import BoardLine, WindowBoardDriver, board_line
+from display.fakes import RecordingAnnouncer
 from display.messages import WindowState
 from display.model import Announcement
 from display.voice import AnnounceQueue
 from hardware.board import BoardCommand, FakeWindowBoard
 from hardware.config import BoardConfig
 from hardware.errors import BoardError
-
-
-class RecordingAnnouncer:
-    """Takes a little time per call and notes any overlap."""
-
-    def __init__(self) -> None:
-        self.said: list[tuple[str, str, bool]] = []
-        self.busy = threading.Lock()
-        self.overlaps = 0
-
-    def announce(self, ticket: str, window_name: str, recall: bool = False) -> None:
-        if not self.busy.acquire(blocking=False):
-            self.overlaps += 1
-            return
-        try:
-            time.sleep(0.002)
-            self.said.append((ticket, window_name, recall))
-        finally:
-            self.busy.release()
 
 
 class Board:
@@ -47,7 +28,7 @@ class Board:
 
 
 def test_burst_from_many_threads_is_said_in_arrival_order_without_overlap() -> None:
-    ann = RecordingAnnouncer()
+    ann = RecordingAnnouncer(busy_s=0.002)  # long enough for an overlap to show
     q = AnnounceQueue(ann)
     q.start()
     order: list[tuple[str, str, bool]] = []
