@@ -9,8 +9,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from hardware.escpos_codec import qr_image
+from hardware.escpos_codec import FONT_A_DOTS, qr_image
 from hardware.escpos_decode import Cut, Decoded, Feed, Item, QrCode, Raster, TextLine
+from hardware.ticket import text_columns
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 BASE_DOTS = 24  # font A is 12x24 dots, a CJK character 24x24
@@ -56,11 +57,12 @@ def _block(item: Item, dots: int, font: ImageFont.FreeTypeFont) -> Image.Image:
 
 def _text(line: TextLine, dots: int, font: ImageFont.FreeTypeFont) -> Image.Image:
     text = line.text or " "
-    width = max(1, int(font.getlength(text)))
-    img = Image.new("L", (width, BASE_DOTS + LINE_SPACING), 255)
+    img = Image.new("L", (max(1, int(font.getlength(text))), BASE_DOTS + LINE_SPACING), 255)
     draw = ImageDraw.Draw(img)
     draw.text((0, 0), text, font=font, fill=0, stroke_width=1 if line.bold else 0, stroke_fill=0)
-    scaled = img.resize((width * line.width, img.height * line.height), Image.Resampling.NEAREST)
+    # the printer's cells, not the font's advance: 12 dots a column (a CJK character takes two)
+    cells = text_columns(text) * FONT_A_DOTS * line.width
+    scaled = img.resize((cells, img.height * line.height), Image.Resampling.NEAREST)
     if scaled.width > dots:
         scaled = scaled.crop((0, 0, dots, scaled.height))
     return scaled

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import ImageOps
 
 from hardware.config import PrinterConfig
 from hardware.errors import DecodeError
 from hardware.escpos_codec import Layout, encode_ticket, number_scale, qr_image
-from hardware.escpos_decode import QrCode, Raster, TextLine, decode
+from hardware.escpos_decode import Decoded, QrCode, Raster, TextLine, decode
 from hardware.printer import PrintOutcome, TicketPrint, make_printer
 from hardware.ticket import wrap_columns
-from hardware.ticket_render import render_png
+from hardware.ticket_render import render, render_png
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "hardware"
 ISSUED = datetime(2026, 11, 5, 9, 30, 5)
@@ -185,3 +186,11 @@ def test_english_wraps_between_words_chinese_anywhere() -> None:
     ]
     assert wrap_columns("Supercalifragilistic", 8) == ["Supercal", "ifragili", "stic"]
     assert wrap_columns("不动产登记 抵押权首次登记", 10) == ["不动产登记", " 抵押权首", "次登记"]
+
+
+def test_render_uses_the_printers_12_dot_columns_not_the_fonts_advance() -> None:
+    rule = render(Decoded([TextLine("-" * 32)]), dots=384)
+    left, _, right, _ = ImageOps.invert(rule).getbbox() or (0, 0, 0, 0)
+    assert right - left > 360  # 32 columns x 12 dots fill the 58 mm paper
+    number = render(Decoded([TextLine("B0127", 1, 6, 6, True)]), dots=384)
+    assert number.getpixel((number.width - 17, number.height // 2)) == 255  # 360 dots: no crop
