@@ -12,11 +12,9 @@ from display.boards import WindowBoardDriver
 from display.errors import NotADisplay
 from display.fakes import FakeLink
 from display.messages import CalledEvent, ServiceState, WindowState
-from hallq.config import load_config
+from hallq.config import HallConfig
 from hardware.board import FakeWindowBoard
 from hardware.config import VoiceConfig
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 class Controller:
@@ -87,11 +85,6 @@ def test_announcer_cache_is_relative_to_the_config(tmp_path: Path) -> None:
     assert make_announcer(Cfg(), VoiceConfig(engine="none")) is None
 
 
-def test_run_refuses_a_device_that_is_not_a_display(tmp_path: Path) -> None:
-    text = (DATA / "hall.toml").read_text(encoding="utf-8")
-    text = text.replace("@PORT@", "1883").replace("@CRED@", str(tmp_path))
-    text = text.replace("@STORE@", str(tmp_path / "db")).replace("@USERS@", str(tmp_path / "u"))
-    (tmp_path / "hall.toml").write_text(text, encoding="utf-8")
-    cfg = load_config(tmp_path / "hall.toml")
+def test_run_refuses_a_device_that_is_not_a_display(hall_cfg: HallConfig) -> None:
     with pytest.raises(NotADisplay, match="kiosk1"):
-        run(cfg, "kiosk1", link=FakeLink())
+        run(hall_cfg, "kiosk1", link=FakeLink())
