@@ -124,9 +124,7 @@ class TicketPrinter:
     @property
     def is_ready(self) -> bool:
         """True when a ticket would be sent now (queries the printer where it can)."""
-        status = self.status()
-        unreadable_ok = status is PrinterStatus.UNKNOWN and not self.transport.can_read
-        return self._open and (status in READY_STATES or unreadable_ok)
+        return self._may_send(self.status())  # status() is OFFLINE while not open
 
     def status(self) -> PrinterStatus:
         """Ask the printer (DLE EOT 1, 2, 4, each waiting at most status_timeout_s)."""
@@ -142,11 +140,6 @@ class TicketPrinter:
             data = self.encode(t)
         except EncodeError as exc:
             return PrintResult(PrintOutcome.ENCODE_FAILED, PrinterStatus.UNKNOWN, 0, str(exc))
-        with self._lock:
-            return self._send_checked(data)
-
-    def print_raw(self, data: bytes) -> PrintResult:
-        """Send pre-encoded ESC/POS bytes with the same checks as print_ticket()."""
         with self._lock:
             return self._send_checked(data)
 
