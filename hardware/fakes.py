@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from hardware.board import FakeWindowBoard
 from hardware.config import PrinterConfig
-from hardware.escpos_codec import Layout, encode_ticket
-from hardware.printer import READY_STATES, PrinterStatus, PrintOutcome, PrintResult
+from hardware.escpos_codec import encode_ticket
+from hardware.printer import (
+    READY_STATES,
+    PrinterStatus,
+    PrintOutcome,
+    PrintResult,
+    layout_for,
+)
 from hardware.ticket import TicketPrint
 from hardware.voice import Call
 
@@ -17,7 +23,7 @@ class FakePrinter:
 
     def __init__(self, cfg: PrinterConfig | None = None) -> None:
         self.cfg = cfg or PrinterConfig(type="dummy")
-        self.layout = Layout(self.cfg.paper_mm, self.cfg.encoding, self.cfg.cutter, self.cfg.qr)
+        self.layout = layout_for(self.cfg)
         self.status_value = PrinterStatus.ONLINE_OK
         self.fail_send = False
         self.tickets: list[TicketPrint] = []

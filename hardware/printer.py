@@ -91,13 +91,18 @@ def status_from_replies(online: int, offline: int, paper: int) -> PrinterStatus:
     return PrinterStatus.ONLINE_OK
 
 
+def layout_for(cfg: PrinterConfig) -> Layout:
+    """The encoder's layout for a printer config (shared with the FakePrinter)."""
+    return Layout(cfg.paper_mm, cfg.encoding, cfg.cutter, cfg.qr)
+
+
 class TicketPrinter:
     """A thermal ticket printer on any transport; thread safe."""
 
     def __init__(self, cfg: PrinterConfig, transport: Transport | None = None) -> None:
         self.cfg = cfg
         self.transport = transport if transport is not None else make_transport(cfg)
-        self.layout = Layout(cfg.paper_mm, cfg.encoding, cfg.cutter, cfg.qr)
+        self.layout = layout_for(cfg)
         self._lock = threading.Lock()
         self._open = False
 
