@@ -42,6 +42,14 @@ def chatter(pin: object, clock: FakeClock, end_low: bool) -> None:
         clock.now += 0.001
 
 
+def tap(pin: object, clock: FakeClock) -> None:
+    """One clean press and release, each edge 0.1 s after the previous one."""
+    pin.drive_low()  # type: ignore[attr-defined]
+    clock.now += 0.1
+    pin.drive_high()  # type: ignore[attr-defined]
+    clock.now += 0.1
+
+
 def test_constructor_touches_no_pins(factory: MockFactory) -> None:
     Keypad(CFG)
     Evaluator(EvaluatorConfig())
@@ -55,11 +63,7 @@ def test_each_key_fires_its_callback_once(factory: MockFactory) -> None:
     pad.open()
     try:
         for name in ("call_next", "recall", "finish", "transfer", "pause"):
-            pin = factory.pin(getattr(CFG, name))
-            pin.drive_low()
-            clock.now += 0.1
-            pin.drive_high()
-            clock.now += 0.1
+            tap(factory.pin(getattr(CFG, name)), clock)
     finally:
         pad.close()
     assert calls == ["call_next", "recall", "finish", "transfer", "pause"]
@@ -157,11 +161,8 @@ def test_callback_error_is_logged_and_keypad_keeps_working(
     pad.open()
     pin = factory.pin(CFG.finish)
     try:
-        for _ in range(2):
-            pin.drive_low()
-            clock.now += 0.1
-            pin.drive_high()
-            clock.now += 0.1
+        tap(pin, clock)
+        tap(pin, clock)
     finally:
         pad.close()
     assert seen == [1, 1]
@@ -180,10 +181,7 @@ def test_evaluator_one_rating_per_ask(factory: MockFactory) -> None:
     buttons = [factory.pin(p) for p in EVAL.button_pins]
     leds = [factory.pin(p) for p in EVAL.led_pins]
     try:
-        buttons[0].drive_low()  # nobody asked: ignored
-        clock.now += 0.1
-        buttons[0].drive_high()
-        clock.now += 0.1
+        tap(buttons[0], clock)  # nobody asked: ignored
         ev.ask()
         assert [led.state for led in leds] == [1] * 5
         chatter(buttons[1], clock, end_low=True)  # 满意, bouncing
