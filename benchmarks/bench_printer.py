@@ -15,7 +15,7 @@ from datetime import datetime
 from hardware.escpos_codec import EscPosWriter, Layout, encode_ticket, raster_bytes
 from hardware.escpos_decode import Cut, Feed, decode
 from hardware.ticket import TicketPrint
-from hardware.ticket_render import render
+from hardware.ticket_render import MARGIN, render
 
 TICKET = TicketPrint(
     hall_name="某某市政务服务中心",
@@ -37,7 +37,7 @@ def image_mode(layout: Layout) -> bytes:
     decoded.items = [i for i in decoded.items if not isinstance(i, Feed | Cut)]
     picture = render(decoded, layout.dots)
     mono = picture.convert("L").point(lambda v: 255 if v > 128 else 0).convert("1")
-    mono = mono.crop((16, 0, 16 + layout.dots, mono.height))
+    mono = mono.crop((MARGIN, 0, MARGIN + layout.dots, mono.height))
     w = EscPosWriter(layout.encoding).init()
     return w.raw(raster_bytes(mono)).cut(layout.cutter).getvalue()
 
