@@ -96,3 +96,9 @@ class BoardServer:
         if self._thread is not None:
             self._thread.join(10)
         self.sock.close()
+
+    def __enter__(self) -> BoardServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

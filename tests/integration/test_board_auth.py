@@ -17,11 +17,8 @@ def served(hall_cfg):
     link = FakeLink(hall_cfg.hall.id)
     link.answer = lambda cmd: {"id": cmd["id"], "ok": True}
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
-    server = BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link).start()
-    try:
+    with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
         yield server, link
-    finally:
-        server.stop()
 
 
 def commands(link):

@@ -18,11 +18,8 @@ PASSWORD = "manager-pass"
 @pytest.fixture
 def board(broker, mosquitto):
     Users(mosquitto.cfg.resolve("board-users.json")).add("wang", PASSWORD)
-    server = BoardServer(mosquitto.cfg).start()
-    try:
+    with BoardServer(mosquitto.cfg) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def state(b):

@@ -8,11 +8,8 @@ from board.testing import Browser, wait_until
 
 @pytest.fixture
 def board(broker, mosquitto):
-    server = BoardServer(mosquitto.cfg).start()
-    try:
+    with BoardServer(mosquitto.cfg) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_the_page_follows_a_ticket_from_waiting_to_called(board, device):

@@ -27,11 +27,8 @@ def phone():
 
 @pytest.fixture
 def board(broker, mosquitto):
-    server = BoardServer(mosquitto.cfg).start()
-    try:
+    with BoardServer(mosquitto.cfg) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_waiting_then_called_on_a_phone(phone, board, device, artifacts):

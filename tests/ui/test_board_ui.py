@@ -38,11 +38,8 @@ def chromium():
 @pytest.fixture
 def board(broker, mosquitto):
     Users(mosquitto.cfg.resolve("board-users.json")).add("wang", PASSWORD)
-    server = BoardServer(mosquitto.cfg).start()
-    try:
+    with BoardServer(mosquitto.cfg) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def open_board(chromium, url, width=1920, height=1080):
@@ -111,8 +108,7 @@ def test_the_page_survives_a_board_restart_and_a_mosquitto_restart(
     port = board.port
     board.stop()
     expect(page.locator("#link-status")).to_have_attribute("data-state", "lost")
-    again = BoardServer(mosquitto.cfg, port=port).start()
-    try:
+    with BoardServer(mosquitto.cfg, port=port):
         expect(page.locator("#link-status")).to_have_attribute("data-state", "live")
         mosquitto.kill()
         expect(page.locator("#link-status")).to_have_attribute("data-state", "mqtt_down")
@@ -121,8 +117,6 @@ def test_the_page_survives_a_board_restart_and_a_mosquitto_restart(
         assert counter1.link.wait_for_connection(15)  # the counter's own link is back too
         counter1.send("open", staff="zhao", timeout=5, retries=3)
         expect(page.locator('.window[data-window="w1"]')).to_have_attribute("data-status", "open")
-    finally:
-        again.stop()
 
 
 def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, device, artifacts):
