@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from display.boards import WindowBoard, WindowBoardDriver
 from display.errors import BadMessage, FontMissing, NotADisplay
-from display.messages import CalledEvent, HallState, ServiceState, WindowState, decode
+from display.messages import CalledEvent, ServiceState, WindowState, decode
 from display.model import DisplayModel, hall_info
 from display.voice import AnnounceQueue, Announcer
 
@@ -146,6 +146,5 @@ def subscribe(link: Any, hop: Callable[..., None], ctl: Any, driver: WindowBoard
     link.subscribe(t.window("+"), handler(WindowState, ctl.on_window))
     link.subscribe(t.window("+"), driver.on_message)
     link.subscribe(t.service("+"), handler(ServiceState, ctl.on_service))
-    link.subscribe(t.hall, handler(HallState, ctl.on_hall))
     link.when_connected = lambda: hop(partial(ctl.set_online, True))
     link.when_disconnected = lambda: hop(partial(ctl.set_online, False))

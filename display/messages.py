@@ -1,4 +1,4 @@
-"""Typed decoding of what a wall display reads: event/called and the retained state payloads.
+"""Typed decoding of what a wall display reads: event/called and the retained window/service state.
 
 These are *tolerant readers*: unknown keys are ignored (not rejected as for inbound commands)
 because the broker adds fields to state over time and an old display on the wall must keep
@@ -50,16 +50,6 @@ class ServiceState(msgspec.Struct, kw_only=True, frozen=True):
     department: str = ""
     waiting: int = 0
     est_wait_s: float | None = None
-
-
-class HallState(msgspec.Struct, kw_only=True, frozen=True):
-    """Retained state/hall."""
-
-    day: str = ""
-    issued: int = 0
-    waiting: int = 0
-    serving: int = 0
-    done: int = 0
 
 
 def decode(payload: bytes, kind: type[Any]) -> Any:

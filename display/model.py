@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from display.messages import CalledEvent, HallState, ServiceState, WindowState
+from display.messages import CalledEvent, ServiceState, WindowState
 
 ACTIVE_TICKET = {"called", "serving"}
 
@@ -93,7 +93,6 @@ class DisplayModel:
         self.stale_s, self.highlight_s = stale_s, highlight_s
         self.calls: list[Call] = []  # newest first
         self.services: dict[str, ServiceState] = {}
-        self.hall: HallState | None = None
         self.is_online = False
         self.highlight_until = 0.0
         self.min_lag: float | None = None  # smallest (local now - event at) seen: clock skew
@@ -126,9 +125,6 @@ class DisplayModel:
 
     def on_service(self, s: ServiceState) -> None:
         self.services[s.service] = s
-
-    def on_hall(self, h: HallState) -> None:
-        self.hall = h
 
     def set_online(self, is_online: bool) -> None:
         self.is_online = is_online

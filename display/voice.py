@@ -60,10 +60,6 @@ class AnnounceQueue:
             self._idle.clear()
         self._q.put(a)
 
-    @property
-    def pending(self) -> int:
-        return self._unsaid
-
     def wait_for_idle(self, timeout: float) -> bool:
         """Block until every queued announcement has been said (tests, shutdown)."""
         return self._idle.wait(timeout)

@@ -16,7 +16,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from display.messages import CalledEvent, HallState, ServiceState, WindowState
+from display.messages import CalledEvent, ServiceState, WindowState
 from display.model import DisplayModel, View
 from display.voice import AnnounceQueue
 
@@ -121,9 +121,6 @@ class WallController:
     def on_service(self, s: ServiceState) -> None:
         self.model.on_service(s)
         self.refresh()
-
-    def on_hall(self, h: HallState) -> None:
-        self.model.on_hall(h)
 
     def set_online(self, is_online: bool) -> None:
         self.model.set_online(is_online)

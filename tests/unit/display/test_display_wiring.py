@@ -30,9 +30,6 @@ class Controller:
     def on_service(self, s: ServiceState) -> None:
         self.got.append(s)
 
-    def on_hall(self, h: object) -> None:
-        self.got.append(h)
-
     def set_online(self, is_online: bool) -> None:
         self.got.append(("online", is_online))
 
