@@ -59,6 +59,7 @@ class BrokerService:
         self.presence: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()
         self._stop = threading.Event()
+        self._republish = threading.Event()
         self._ticker: threading.Thread | None = None
         self._worker: threading.Thread | None = None
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
@@ -81,7 +82,9 @@ class BrokerService:
             self.link = MqttLink.from_config(self.cfg, self.device_id)
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
         self.link.subscribe(self.topics.presence("+"), self._on_presence)
-        self.link.when_connected = lambda: self.publisher.publish_all(self.clock(), force=True)
+        # paho's thread must not read the engine while the worker changes it: the tick
+        # loop republishes everything (under the lock) within a second of a (re)connect
+        self.link.when_connected = self._republish.set
         self.link.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="broker-tick", daemon=True)
         self._ticker.start()
@@ -144,9 +147,10 @@ class BrokerService:
                 events += new_events
                 if key is not None:
                     answered[key] = reply
+            commands = [(dev, cid, r) for (dev, cid), r in answered.items()]
             try:
-                commands = [(dev, cid, r) for (dev, cid), r in answered.items()]
-                self.store.append(events, self.engine.day, commands=commands, at=now)
+                if events or commands:  # replays and undecodable payloads write nothing
+                    self.store.append(events, self.engine.day, commands=commands, at=now)
             except StoreError:
                 log.exception("store write failed: rebuilding state from the store")
                 self._rebuild()
@@ -227,9 +231,11 @@ class BrokerService:
             try:
                 self._tick()
                 now = self.clock()
-                if now - last_refresh >= REFRESH_S:
+                forced = self._republish.is_set()
+                if forced or now - last_refresh >= REFRESH_S:
+                    self._republish.clear()
                     with self._lock:
-                        self.publisher.publish_all(now)  # includes the staffing advice
+                        self.publisher.publish_all(now, force=forced)  # + staffing advice
                     last_refresh = now
                 if now - last_prune >= 3600:
                     with self._lock:

@@ -163,9 +163,6 @@ class EventStore:
             yield Event(kind, at, json.loads(data))
         yield from self.events(since_seq=start - 1 if start else 0)
 
-    def days(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT day FROM events ORDER BY day")]
-
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 

@@ -173,7 +173,6 @@ Command = (
     | SetPriorityRatio
     | Status
 )
-OPS = {c.__struct_config__.tag: c for c in Command.__args__}  # type: ignore[attr-defined]
 
 
 class Role(StrEnum):

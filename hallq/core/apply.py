@@ -93,7 +93,7 @@ class _Appliers:
     def finished(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
-        t.state, t.finished_at = TicketState.DONE, ev.at
+        t.state = TicketState.DONE
         begun = t.started_at if t.started_at is not None else t.called_at
         if begun is not None:
             e.durations[t.service].append(ev.at - begun)
@@ -104,7 +104,7 @@ class _Appliers:
     def no_show(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
-        t.state, t.finished_at = TicketState.NO_SHOW, ev.at
+        t.state = TicketState.NO_SHOW
         e.leave_window(t)
 
     def held(self, ev: Event) -> None:

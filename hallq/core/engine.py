@@ -11,11 +11,11 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .apply import appliers
 from .clock import HallClock
 from .errors import ErrorCode, QueueError
 from .estimate import estimate_wait
 from .model import (
-    ACTIVE_STATES,
     Event,
     Layout,
     PriorityPolicy,
@@ -43,7 +43,7 @@ class Engine:
         self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
         self.day = ""
         self._reset_day()
-        self._appliers: dict[str, Callable[[Event], None]] = _appliers(self)
+        self._appliers: dict[str, Callable[[Event], None]] = appliers(self)
 
     def _reset_day(self) -> None:
         self.tickets: dict[str, Ticket] = {}
@@ -326,12 +326,3 @@ class Engine:
     def unqueue(self, t: Ticket) -> None:
         if t.state is TicketState.WAITING:
             self.waiting[t.service].remove(t)
-
-    def is_active(self, t: Ticket) -> bool:
-        return t.state in ACTIVE_STATES
-
-
-def _appliers(engine: Engine) -> dict[str, Callable[[Event], None]]:
-    from .apply import appliers
-
-    return appliers(engine)

@@ -21,7 +21,6 @@ class TicketState(StrEnum):
 
 
 ACTIVE_STATES = frozenset({TicketState.CALLED, TicketState.SERVING})
-QUEUED_STATES = frozenset({TicketState.ISSUED, TicketState.WAITING})
 
 
 class WindowStatus(StrEnum):
@@ -115,7 +114,6 @@ class Ticket:
     window: str | None = None
     called_at: float | None = None
     started_at: float | None = None
-    finished_at: float | None = None
     calls: int = 0
     transfers: int = 0
     rating: int | None = None

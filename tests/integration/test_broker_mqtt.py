@@ -142,3 +142,21 @@ def test_two_terminals_of_one_device_do_not_take_over_each_other(broker, mosquit
     finally:
         for link in links:
             link.stop()
+
+
+def test_state_is_republished_after_mosquitto_restarts(broker, mosquitto, device):
+    """Mosquitto keeps no retained messages across a restart (persistence off): the service
+    must publish the whole state again once it has reconnected."""
+    _, cc = device("counter1")
+    cc.send("open", staff="s1")
+    mosquitto.kill()
+    mosquitto.start()
+    link = broker.service.link
+    deadline = time.monotonic() + 20
+    while not link.is_connected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert link.is_connected
+    led, _ = device("led1")
+    windows = collect(led, Topics("testhall").window("w1"))
+    _, w = next_msg(windows, timeout=10)
+    assert w["status"] == "open" and w["staff"] == "s1"

@@ -1,10 +1,13 @@
 """The service's command path without MQTT: validation, roles, idempotency, durability."""
 
 import json
+from typing import get_args
 
 import pytest
 
+from broker.handlers import HANDLERS
 from broker.service import BrokerService
+from hallq import protocol
 
 
 @pytest.fixture
@@ -169,3 +172,10 @@ def test_a_day_rollover_restarts_numbers_and_keeps_history(hall_cfg):
     again.load()  # the restart replays only the new day
     assert sorted(again.engine.tickets) == ["A001"] and again.engine.day == s.engine.day
     again.store.close()
+
+
+def test_every_op_has_a_handler_and_roles_name_only_real_ops():
+    ops = {c.__struct_config__.tag for c in get_args(protocol.Command)}
+    assert set(HANDLERS) == ops
+    assert set().union(*protocol.ALLOWED.values()) <= ops
+    assert "evaluate" not in protocol.ALLOWED[protocol.Role.COUNTER]  # 好差评: staff never rate
