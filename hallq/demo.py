@@ -48,22 +48,23 @@ class Citizens(threading.Thread):
         self.rng = random.Random(7)
 
     def run(self) -> None:
-        kiosks = [d.id for d in self.cfg.devices if d.role == "kiosk"]
-        clients = [_connect(self.cfg, k)[1] for k in kiosks[:1]] or []
+        # the last kiosk: the first one is the kiosk window on a desktop, with its own
+        # presence (printer status) that a second link of the same id would overwrite
+        kiosk = [d.id for d in self.cfg.devices if d.role == "kiosk"][-1]
+        _, client = _connect(self.cfg, kiosk)
         classes = [p.id for p in self.cfg.priority_classes if p.policy == "front"]
         while not self.stop_event.wait(self.rng.expovariate(1 / self.rate_s)):
             priority = self.rng.choice(classes) if classes and self.rng.random() < 0.1 else None
             try:
-                clients[0].send("issue", service=self.rng.choice(self.services), priority=priority)
+                client.send("issue", service=self.rng.choice(self.services), priority=priority)
             except CommandError as exc:
                 log.info("simulated citizen could not take a ticket: %s", exc)
 
 
 def _print_calls(cfg: HallConfig) -> MqttLink:
     """The hall's activity, live in the terminal (what the wall display shows)."""
-    led = next((d.id for d in cfg.devices if d.role == "led"), None)
-    display = next(d.id for d in cfg.devices if d.role == "display")
-    link = MqttLink.from_config(cfg, led or display)
+    readers = [d.id for d in cfg.devices if d.role in ("led", "display")]
+    link = MqttLink.from_config(cfg, readers[-1])  # not the display window's own id (first)
 
     def show(_topic: str, payload: bytes) -> None:
         ev = json.loads(payload)
@@ -167,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     undo: list[Callable[[], object]] = []  # whatever started is stopped, even on an error
     try:
         port, gui, staffed = _start(cfg, args, run_dir, undo)
+        _wait_listening(port, timeout=20)  # the URL printed next must answer
         _say_where(cfg, run_dir, port, log_file=log_file, gui=gui, staffed=staffed)
         if args.seconds:
             time.sleep(args.seconds)
@@ -261,6 +263,19 @@ def _demo_manager(cfg: HallConfig, run_dir: Path) -> str:
 def _services_of(cfg: HallConfig, device_id: str) -> list[str]:
     window = cfg.window(getattr(cfg.device(device_id), "window", ""))
     return list(window.primary)
+
+
+def _wait_listening(port: int, timeout: float) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    log.warning("the board is not listening on %s after %.0f s", port, timeout)
 
 
 def _port_free(port: int) -> bool:
