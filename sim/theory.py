@@ -25,8 +25,9 @@ def mmc_layout(windows: int, mean_service_s: float, per_window: bool = False) ->
     return Layout("theory", services, wins, hours=OpeningHours(0, 24 * 60), day_start_min=0)
 
 
-def poisson_load(arrivals_per_day: float, services: int = 1) -> DayLoad:
-    """Poisson arrivals all day, exponential service, split evenly over ``services``."""
+def poisson_load(arrivals_per_day: float) -> DayLoad:
+    """Poisson arrivals all day, exponential service, split evenly over department "d"'s
+    services (:func:`sim.load.service_weights`)."""
     return DayLoad(
         date="2026-11-30",
         tickets=arrivals_per_day,
