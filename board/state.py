@@ -73,7 +73,6 @@ CALL_FIELDS = (
     "recall",
     "at",
 )
-SECTIONS = {"window": "windows", "service": "services", "presence": "devices"}
 
 
 def pick(payload: Any, fields: tuple[str, ...]) -> dict[str, Any]:
