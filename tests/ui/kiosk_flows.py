@@ -70,17 +70,28 @@ def appointment(h):
     yield h.tap(h.widget("ok_button"))
     h.check("short code refused with a message", h.screen().error_text != "")
     yield h.shot("appointment_error_zh")
-    for key in ("3", "4", "5"):
+    for key in "3456789012":  # the longest code (12): the session line must still fit
         yield h.tap(h.key(key))
     yield h.shot("appointment_zh")
     yield h.tap(h.widget("ok_button"))
-    h.check("checked in", h.c.appointment == "12345" and h.c.priority == "appointment")
+    h.check("checked in", h.c.appointment == "123456789012" and h.c.priority == "appointment")
     yield h.shot("home_appointment_zh")
     yield h.tap(h.tiles("home")[0])
+    yield h.tap(h.header("lang_button"))
+    yield h.tap(h.header("large_button"))
+    yield 0.1
+    yield h.shot("services_appointment_en_large")
+    h.check("session line fits on screen", fits(h.widget("session_label")))
     yield h.tap(h.tiles("services")[1])
     yield h.on_ticket_result
     h.check("issued as appointment", h.issues()[-1]["priority"] == "appointment")
     h.check("printed", h.screen().outcome.kind.value == "printed")
+
+
+def fits(label) -> bool:
+    """The label's rendered text is neither wider nor taller than the label (nothing cut off)."""
+    w, h = label.texture_size
+    return label.text != "" and w <= label.width and h <= label.height
 
 
 def offline(h):
