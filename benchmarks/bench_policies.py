@@ -22,14 +22,9 @@ from hallq.config import load_config  # noqa: E402
 from hallq.core.model import Layout  # noqa: E402
 from hallq.core.policies import POLICIES  # noqa: E402
 from hallq.core.staffing import mean_wait_s  # noqa: E402
-from sim.load import DayLoad, load_load, service_weights  # noqa: E402
+from sim.load import DayLoad, load_load, minute_of, service_weights  # noqa: E402
 from sim.runner import pooled_layout, simulate  # noqa: E402
 from sim.stats import WaitStats, all_records, wait_stats  # noqa: E402
-
-
-def _minute(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def erlang_bound(layout: Layout, load: DayLoad) -> float:
@@ -37,14 +32,14 @@ def erlang_bound(layout: Layout, load: DayLoad) -> float:
     span (half the windows away during the staggered lunch), as if each span were stationary."""
     weights = service_weights(load, layout)
     mean_s = sum(w * layout.services[c].avg_service_min * 60 for c, w in weights.items())
-    stop = _minute(load.stop_issuing or "24:00") if load.stop_issuing else layout.hours.close_min
-    marks = sorted((_minute(k), v) for k, v in load.profile.items())
+    stop = minute_of(load.stop_issuing) if load.stop_issuing else layout.hours.close_min
+    marks = sorted((minute_of(k), v) for k, v in load.profile.items())
     spans = [
         (a, min(marks[i + 1][0] if i + 1 < len(marks) else stop, stop), r)
         for i, (a, r) in enumerate(marks)
     ]
     mass = sum((b - a) * r for a, b, r in spans)
-    lunch_at = _minute(load.lunch.start) if load.lunch else -1
+    lunch_at = minute_of(load.lunch.start) if load.lunch else -1
     lunch_end = lunch_at + 2 * load.lunch.minutes if load.lunch else -1
     out = []
     for a, b, r in spans:

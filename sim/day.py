@@ -23,7 +23,7 @@ from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.estimate import capacity_wait
 from hallq.core.model import Event, Layout, Tier, WindowStatus
 
-from .load import DayLoad, service_weights
+from .load import DayLoad, minute_of, service_weights
 
 Sampler = Callable[[random.Random, float], float]
 
@@ -97,7 +97,7 @@ class DaySim:
         lay = engine.layout
         self.open_at = local_epoch(day, lay.hours.open_min, lay.timezone)
         self.close_at = local_epoch(day, lay.hours.close_min, lay.timezone)
-        stop = _minute(load.stop_issuing) if load.stop_issuing else lay.hours.close_min
+        stop = minute_of(load.stop_issuing) if load.stop_issuing else lay.hours.close_min
         self.stop_at = min(self.close_at, local_epoch(day, stop, lay.timezone))
         self.day = day
         self.weights = service_weights(load, lay)
@@ -155,7 +155,7 @@ class DaySim:
         lunch = self.load.lunch
         if lunch is None or lunch.minutes == 0:
             return
-        start = local_epoch(self.day, _minute(lunch.start), self.engine.layout.timezone)
+        start = local_epoch(self.day, minute_of(lunch.start), self.engine.layout.timezone)
         seen: dict[str, int] = {}
         for wid, spec in self.engine.layout.windows.items():
             k = seen[spec.department] = seen.get(spec.department, -1) + 1
@@ -165,7 +165,7 @@ class DaySim:
 
     def _arrivals(self) -> Iterator[tuple[float, str]]:
         lay = self.engine.layout
-        marks = sorted((_minute(k), v) for k, v in self.load.profile.items())
+        marks = sorted((minute_of(k), v) for k, v in self.load.profile.items())
         spans = []
         for i, (minute, rate) in enumerate(marks):
             end = marks[i + 1][0] if i + 1 < len(marks) else lay.hours.close_min
@@ -312,8 +312,3 @@ class DaySim:
         if wt.since is not None:
             wt.staffed_s += now - wt.since
             wt.since = None
-
-
-def _minute(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)

@@ -52,6 +52,12 @@ class DayLoad(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=T
         return dt.date.fromisoformat(self.date)
 
 
+def minute_of(hhmm: str) -> int:
+    """Minutes after local midnight of an ``HHMM`` field ("08:30" -> 510)."""
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
 def load_load(path: str | Path, layout: Layout) -> DayLoad:
     """Read and check a load file against the hall; raise LoadError naming the problem."""
     try:
@@ -67,8 +73,9 @@ def load_load(path: str | Path, layout: Layout) -> DayLoad:
 
 def check(load: DayLoad, layout: Layout) -> list[str]:
     depts = {s.department for s in layout.services.values()}
-    problems = [f"departments: no department {d!r} in the hall" for d in load.departments]
-    problems = [p for p, d in zip(problems, load.departments, strict=True) if d not in depts]
+    problems = [
+        f"departments: no department {d!r} in the hall" for d in load.departments if d not in depts
+    ]
     problems += [f"services: no service {c!r}" for c in load.services if c not in layout.services]
     problems += [
         f"priority: no class {p!r}" for p in load.priority if p not in layout.priority_classes
