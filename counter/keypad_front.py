@@ -21,7 +21,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
+
+from display.boards import BoardLine, board_line, show_line
 
 from .controller import Action, CounterController, CounterView, LedMode
 
@@ -37,6 +40,7 @@ KEY_ACTIONS = {
 
 
 class WindowBoardLike(Protocol):
+    def show(self, text: str) -> None: ...
     def show_call(self, ticket: str, window: str) -> None: ...
     def show_idle(self) -> None: ...
 
@@ -56,6 +60,7 @@ class KeypadFront:
         self.run = run or _in_thread  # keys wait for replies off the GPIO callback thread
         self.window_name = window_name
         self._last: CounterView | None = None
+        self._shown: BoardLine | None = None
 
     def start(self) -> None:
         for key, action in KEY_ACTIONS.items():
@@ -76,21 +81,24 @@ class KeypadFront:
         self.keypad.set_led(_hardware_led(view.led))
         if last is not None and last.online and not view.online:
             self.keypad.beep(0.2, 3)
-        if view.online and (last is None or not last.online or last.ticket != view.ticket):
+        if view.online:
             self._show_board(view)
 
     def _show_board(self, view: CounterView) -> None:
-        """The board shows the ticket at the window (called or serving), else its idle text.
-
-        While offline it keeps what it shows: the board is wired locally, the state is not.
-        """
+        """The same rules as a display-driven board (display.boards.board_line): the ticket at
+        the window, 暂停服务 / 暂停办理 when paused or closed (nobody walks to a paused
+        window), else the idle text. Offline it keeps what it shows: the board is wired
+        locally, the state is not."""
         if self.board is None:
             return
+        line = board_line(view)
+        if line.kind == "call" and self.window_name:
+            line = replace(line, window_name=self.window_name)
+        if line == self._shown:
+            return
         try:
-            if view.ticket:
-                self.board.show_call(view.ticket, self.window_name or view.name)
-            else:
-                self.board.show_idle()
+            show_line(self.board, line)
+            self._shown = line
         except OSError:
             log.exception("window board write failed")
 

@@ -95,7 +95,7 @@ class WindowBoardDriver:
         with self._lock:
             if self.shown.get(w.window) == line:
                 return
-            if self._try(w.window, lambda: _show(board, line)):
+            if self._try(w.window, lambda: show_line(board, line)):
                 self.shown[w.window] = line
             else:
                 self.shown.pop(w.window, None)
@@ -111,7 +111,8 @@ class WindowBoardDriver:
         return True
 
 
-def _show(board: WindowBoard, line: BoardLine) -> None:
+def show_line(board: WindowBoard, line: BoardLine) -> None:
+    """Write one BoardLine to a board (also used by a counter that drives its own board)."""
     if line.kind == "call":
         board.show_call(line.ticket, line.window_name)
     elif line.kind == "idle":

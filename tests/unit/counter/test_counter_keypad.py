@@ -25,6 +25,9 @@ class Board:
     def __init__(self) -> None:
         self.shown: list[str] = []
 
+    def show(self, text: str) -> None:
+        self.shown.append(text)
+
     def show_call(self, ticket: str, window: str) -> None:
         self.shown.append(f"{ticket} {window}")
 
@@ -111,4 +114,6 @@ def test_led_and_board_follow_the_window(factory: MockFactory) -> None:
     assert rig.keypad.led_mode is LedMode.STEADY
     rig.state(status="paused")
     assert rig.keypad.led_mode is LedMode.OFF
-    assert rig.board.shown == ["idle", "A001 1号窗口", "idle"]  # serving keeps the ticket up
+    # closed until the window's state says open; serving keeps the ticket up; a paused
+    # window says so instead of inviting people over
+    assert rig.board.shown == ["暂停办理", "idle", "A001 1号窗口", "暂停服务"]
