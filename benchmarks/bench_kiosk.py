@@ -13,7 +13,6 @@ round trip through Mosquitto with CommandClient alone.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from halls import write_test_hall  # noqa: E402
+from ui.kiosk_run import drive  # noqa: E402
 
 from broker.service import BrokerService  # noqa: E402
 from hallq.client import CommandClient  # noqa: E402
@@ -56,25 +56,6 @@ class A(App):
         return Label(text="x")
 A().run()
 """
-
-
-def kiosk_run(cfg_path: str) -> dict:
-    cmd = [
-        sys.executable,
-        str(ROOT / "tests/ui/kiosk_driver.py"),
-        "live_flow",
-        "--config",
-        cfg_path,
-        "--size",
-        "1280x800",
-        "--live",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, check=False, timeout=120)
-    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("RESULT "))
-    result = json.loads(line[7:])
-    if not result["passed"]:
-        raise SystemExit(f"kiosk run failed: {result}")
-    return result
 
 
 def bare_kivy() -> float:
@@ -115,7 +96,9 @@ def main() -> None:
         broker.start()
         try:
             broker.handle("counter1", b'{"id":"bench-open","op":"open"}')
-            results = [kiosk_run(cfg.source) for _ in range(runs)]
+            results = [
+                drive("live_flow", cfg.source, "1280x800", "--live", env=ENV) for _ in range(runs)
+            ]
             bare = [bare_kivy() for _ in range(runs)]
             trips = issue_round_trips(cfg, 50)
         finally:

@@ -7,44 +7,23 @@ checks that the ticket the printer got is the one the service issued and now hol
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
+from ui import kiosk_run
 
 from hallq.config import load_config
 from hallq.localmqtt import free_port
 
-DRIVER = Path(__file__).resolve().parents[1] / "ui" / "kiosk_driver.py"
 pytestmark = pytest.mark.ui
 
 
 def drive(scenario: str, cfg_path: str, shots: Path, *extra: str) -> dict:
-    env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1"}
-    env["XDG_STATE_HOME"] = str(Path(cfg_path).parent / "state")  # the print-result outbox
-    cmd = [
-        sys.executable,
-        str(DRIVER),
-        scenario,
-        "--config",
-        cfg_path,
-        "--size",
-        "1280x800",
-        "--shots",
-        str(shots),
-        "--live",
-        *extra,
-    ]
-    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=180, env=env)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    assert lines, f"no result (rc {proc.returncode}):\n{proc.stderr[-3000:]}"
-    result = json.loads(lines[-1][len("RESULT ") :])
-    failed = [c["what"] for c in result["checks"] if not c["ok"]]
-    assert result["passed"], f"{scenario}: failed {failed} {result.get('error', '')}"
-    return result
+    """The driver with the real app (--live); its print-result outbox beside the config."""
+    state = {"XDG_STATE_HOME": str(Path(cfg_path).parent / "state")}
+    return kiosk_run.drive(
+        scenario, cfg_path, "1280x800", "--live", *extra, shots=shots, env=state, timeout=180
+    )
 
 
 def test_tap_to_printed_ticket_matches_the_service(mosquitto, broker, device, artifacts):
@@ -52,11 +31,9 @@ def test_tap_to_printed_ticket_matches_the_service(mosquitto, broker, device, ar
     counter.send("open")
     board_link, _ = device("board")
     presence: list[dict] = []
-    seen = threading.Event()
 
     def on_presence(_t: str, payload: bytes) -> None:
         presence.append(json.loads(payload))
-        seen.set()
 
     board_link.subscribe(board_link.topics.presence("kiosk1"), on_presence)
     result = drive("live_flow", mosquitto.cfg.source, artifacts("kiosk"))
