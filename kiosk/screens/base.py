@@ -8,7 +8,8 @@ from kivy.uix.screenmanager import Screen
 
 
 class KioskScreen(Screen):
-    """A screen that returns home after ``idle_timeout_s`` without a touch (when ``idles``)."""
+    """A screen that returns home after ``idle_timeout_s`` without a touch (when ``idles``),
+    resetting the language, the text size and any priority choice (``App.go_home``)."""
 
     idles = True
 
@@ -30,7 +31,7 @@ class KioskScreen(Screen):
             self._idle = None
 
     def on_touch_down(self, touch) -> bool:
-        if getattr(self, "_idle", None) is not None:
+        if self.idles or getattr(self, "_idle", None) is not None:
             self.restart_idle()
         return super().on_touch_down(touch)
 

@@ -10,7 +10,7 @@ from .tiles import TileScreen
 
 
 class HomeScreen(TileScreen):
-    idles = False
+    """Idles too: a citizen who walks away leaves no priority choice, English or large text."""
 
     def refresh(self) -> None:
         c = App.get_running_app().controller

@@ -235,14 +235,25 @@ def multitouch(h):
 
 
 def idle(h):
-    """Idle timeout: back home, session and language reset."""
+    """Idle timeout: back home with language, text size and priority choice reset, also when
+    the citizen walks away from the home screen itself."""
     h.app.idle_timeout_s = 1.0
     yield h.ready
+    seen: list[str] = []
+    h.app.root.bind(current=lambda _sm, name: seen.append(name))
     yield h.tap(h.header("lang_button"))
     yield h.tap(h.widget("priority_button"))
     yield lambda: h.app.root.current == "home"
-    h.check("idle returned home", True)
+    h.check("idle returned home from the priority screen", seen == ["priority", "home"])
     h.check("language reset", h.app.lang == "zh")
+    yield h.tap(h.header("large_button"))
+    yield h.tap(h.header("lang_button"))
+    yield h.tap(h.widget("priority_button"))
+    yield h.tap(h.tiles_of("classes_grid")[0])
+    h.check("priority chosen, back home", h.c.priority and h.app.root.current == "home")
+    yield lambda: h.c.priority is None
+    h.check("home: priority reset", h.screen().session_text == "")
+    h.check("home: language and text size reset", h.app.lang == "zh" and not h.app.large)
 
 
 def scan(h):
