@@ -267,6 +267,7 @@ def scan(h):
     h.check("back on home to choose the service", h.app.root.current == "home")
     h.c.choose_priority(None)
     yield h.tap(h.widget("appointment_button"))
+    yield h.entered("appointment")  # it listens to the keyboard from on_enter
     for ch in "W9876":
         Window.dispatch("on_textinput", ch)
     yield 0.1

@@ -184,6 +184,15 @@ class Harness:
         enabled = self.c.state.blocked is None and any(t.is_enabled for t in tiles)
         return self.settled() and enabled
 
+    def entered(self, name: str):
+        """A predicate: screen ``name`` is shown and its on_enter has run."""
+
+        def done() -> bool:
+            return self.app.root.current == name and not self.app.root.transition.is_active
+
+        done.__doc__ = f"{name} screen entered"
+        return done
+
     def on_ticket_result(self) -> bool:
         """ticket screen shows a result"""
         s = self.app.root.get_screen("ticket")
