@@ -1,6 +1,6 @@
 """Runs the real kiosk app (SDL offscreen) through one scenario; prints a JSON result line.
 
-Used by tests/ui/test_kiosk_ui.py and tests/integration/test_kiosk_live.py, one subprocess per
+Run through tests/ui/kiosk_run.py (UI tests, live tests, the benchmark), one subprocess per
 scenario (Kivy does not start twice in one process). Taps are real touch events at widget
 coordinates; screenshots go to --shots. Usage:
     kiosk_driver.py SCENARIO --config hall.toml --size 1280x800 --shots DIR [--live]

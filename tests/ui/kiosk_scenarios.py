@@ -16,7 +16,6 @@ from kivy.tests.common import UnitTestTouch
 
 from hallq.config import load_config
 from hardware.fakes import FakePrinter
-from hardware.printer import PrinterStatus
 from kiosk.fakes import FakePresence, FakeService
 from kiosk.scanner import FakeScanner
 
@@ -89,7 +88,6 @@ class Harness:
         if self.broker is not None:
             self.broker.stop()
             self.broker = None
-        self.scanner = FakeScanner()
 
     @property
     def app(self):
@@ -210,4 +208,4 @@ from kiosk_live_flows import LIVE_SCENARIOS  # noqa: E402
 
 SCENARIOS.update(LIVE_SCENARIOS)
 
-__all__ = ["SCENARIOS", "Harness", "PrinterStatus"]
+__all__ = ["SCENARIOS", "Harness"]
