@@ -141,6 +141,9 @@ def test_reports_from_the_store_in_three_formats(board, broker, device, tmp_path
 
 def test_the_brokers_staffing_advice_reaches_the_stream_and_its_move_works(board, broker, device):
     b = Browser(board.url)
+    # the advice the broker publishes within a tick of connecting (an empty hall): after it,
+    # nothing new comes until the refresh this test shortens below
+    wait_until(lambda: state(b)["advice"], what="the broker's first staffing advice")
     _c1, counter1 = device("counter1")
     _k1, kiosk = device("kiosk1")
     counter1.send("open", staff="zhang")

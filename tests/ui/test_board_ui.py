@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from board.server import BoardServer
-from board.testing import Browser
+from board.testing import Browser, wait_until
 from board.users import Users
 from broker import service as broker_service
 
@@ -123,18 +123,21 @@ def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, dev
     """The real broker publishes state/advice (its refresh made quick for the test); the panel
     shows the short-staffed pool and both kinds of move, buttons only for a manager."""
     out = artifacts("board")
+    b = Browser(board.url)
+    # the advice the broker publishes within a tick of connecting (an empty hall): after it,
+    # nothing new comes until the refresh this test shortens below
+    wait_until(lambda: b.request("/api/state")[1]["advice"], what="the broker's first advice")
     _c1, counter1 = device("counter1")
     _c3, counter3 = device("counter3")
     _k1, kiosk = device("kiosk1")
     counter1.send("open", staff="zhang")
     counter3.send("open", staff="zhao")
-    b = Browser(board.url)
     assert b.login("wang", PASSWORD) == 200
     assert b.act(op="set_services", window="w3", services={"bdc02": "primary"})[0] == 200
     for _ in range(12):  # 72/h x 6 min on one window: rs needs many more
         kiosk.send("issue", service="rs01")
     page = open_board(chromium, board.url)
-    # the advice published when the broker connected (nobody yet) until its next refresh
+    # still the advice published when the broker connected (nobody yet), until its refresh
     expect(page.locator("#advice-note")).to_have_text("暂无调配建议：各部门人手充足")
     broker_service.REFRESH_S, before = 0.5, broker_service.REFRESH_S
     try:
