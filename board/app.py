@@ -143,7 +143,7 @@ async def hourly(request: Request) -> Response:
         log.info("no hourly history: %s", exc)
         events = []
     r = day_report(events, day, board.clock.tz.key)
-    r.span = report.opening_span(board.cfg)
+    r.span = report.opening_span(board.clock.hours)
     return JSONResponse({"day": day, "hours": report.hourly_rows(r)})
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hallq.core.model import OpeningHours
 from hallq.errors import HallqError
 
 from .history import read_events, store_path
@@ -87,14 +88,9 @@ def table(r: DayReport) -> list[list[Any]]:
     return rows
 
 
-def opening_span(cfg: Any) -> tuple[int, int]:
+def opening_span(hours: OpeningHours) -> tuple[int, int]:
     """First and last local hour of the hall's opening hours ("08:30"-"17:30" -> 8, 17)."""
-
-    def minute(hhmm: str) -> int:
-        h, m = hhmm.split(":")
-        return int(h) * 60 + int(m)
-
-    return minute(cfg.hall.opens) // 60, max(0, minute(cfg.hall.closes) - 1) // 60
+    return hours.open_min // 60, max(0, hours.close_min - 1) // 60
 
 
 def hourly_rows(r: DayReport) -> list[dict[str, Any]]:
@@ -129,7 +125,9 @@ def hourly_table(r: DayReport) -> list[list[Any]]:
 def named_report(cfg: Any, events: list[Any], day: str) -> DayReport:
     r = day_report(events, day, cfg.hall.timezone)
     r.total.name = cfg.hall.name
-    r.span = opening_span(cfg)  # charts show the whole opening day, the peak in context
+    r.span = opening_span(
+        cfg.layout().hours
+    )  # charts show the whole opening day, the peak in context
     for code, row in r.services.items():
         row.name = next((s.name for s in cfg.services if s.code == code), code)
     for wid, row in r.windows.items():

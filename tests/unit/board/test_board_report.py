@@ -8,9 +8,10 @@ from openpyxl import load_workbook
 from PIL import Image
 from test_board_stats import recorded
 
-from board.report import hourly_rows, hourly_table, table
+from board.report import hourly_rows, hourly_table, opening_span, table
 from board.report_render import charts, to_csv, to_html, to_xlsx
 from board.stats import day_report
+from hallq.core.model import OpeningHours
 
 
 def report():
@@ -62,3 +63,8 @@ def test_html_embeds_two_png_charts():
     for _title, png in charts(report()):
         img = Image.open(io.BytesIO(png))
         assert img.format == "PNG" and img.size == (900, 360)
+
+
+def test_the_opening_span_is_the_first_and_last_hour_open():
+    assert opening_span(OpeningHours(8 * 60 + 30, 17 * 60 + 30)) == (8, 17)
+    assert opening_span(OpeningHours(9 * 60, 17 * 60)) == (9, 16)  # closed from 17:00 on
