@@ -40,6 +40,8 @@ TEXT: dict[str, dict[str, str]] = {
         "held_hint": "您的号码在 {window} 暂停保留。准备好后请留意叫号，窗口会再次叫您。",
         "unknown": "今天没有这个号码",
         "unknown_hint": "请核对小票上的号码。号码只在取号当天有效。",
+        "unavailable": "暂时无法查询",
+        "unavailable_hint": "排队信息暂时读取不到，请以大厅叫号屏为准。本页会自动刷新。",
         "bad": "不是有效的号码",
         "bad_hint": "请扫描小票上的二维码，或核对号码。",
         "updated": "更新于 {time} · 每 {s} 秒自动刷新",
@@ -75,6 +77,9 @@ TEXT: dict[str, dict[str, str]] = {
         "unknown": "No such ticket today",
         "unknown_hint": "Please check the number on your ticket. Tickets are valid on the day"
         " they are issued.",
+        "unavailable": "Status unavailable",
+        "unavailable_hint": "The queue cannot be read right now: please watch the hall's"
+        " call display. This page refreshes itself.",
         "bad": "Not a ticket number",
         "bad_hint": "Please scan the QR code on your ticket, or check the number.",
         "updated": "Updated {time} · refreshes every {s} s",
@@ -111,8 +116,8 @@ def _main(status: dict[str, Any] | None, t: dict[str, str], lang: str) -> str:
         return _state("bad", t["bad"], f'<p class="hint">{t["bad_hint"]}</p>')
     head = f'<div class="number">{escape(status["ticket"])}</div>'
     state = status["state"]
-    if state == "unknown":
-        return head + _state(state, t["unknown"], f'<p class="hint">{t["unknown_hint"]}</p>')
+    if state in ("unknown", "unavailable"):
+        return head + _state(state, t[state], f'<p class="hint">{t[state + "_hint"]}</p>')
     name = status["service_name_en" if lang == "en" else "service_name"]
     head += f'<div class="service">{escape(name)}</div>'
     window = escape(status.get("window_name_en" if lang == "en" else "window_name", ""))
@@ -190,7 +195,7 @@ main{{max-width:560px;margin:0 auto;padding:20px 16px 32px;text-align:center}}
 color:#fff;background:#1d4f91;margin-bottom:12px}}
 .state.called{{background:#d9480f}} .state.serving{{background:#2b8a3e}}
 .state.done{{background:#2b8a3e}} .state.no_show,.state.cancelled,.state.bad{{background:#868e96}}
-.state.held{{background:#e67700}} .state.unknown{{background:#868e96}}
+.state.held{{background:#e67700}} .state.unknown,.state.unavailable{{background:#868e96}}
 .big{{font-size:24px;margin:12px 0}} .big b{{font-size:36px;color:#1d4f91}}
 .hint{{font-size:18px;color:#44505c;margin:12px 0}}
 .go{{background:#fff3bf;border:4px solid #d9480f;border-radius:16px;padding:16px 8px;

@@ -2,7 +2,8 @@
 ``.json``. Public, read-only, no login: the answer is what :mod:`board.ticket_status` allows.
 
 404 for an address that is no ticket number of this hall (wrong hall, wrong shape, a prefix no
-service uses) and for a number not issued today; both pages say which in plain words.
+service uses) and for a number not issued today; 503 while the broker's store cannot be read;
+each page says which in plain words.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ async def _status(request: Request) -> dict[str, Any] | None:
 
 
 def _code(status: dict[str, Any] | None) -> int:
-    return 404 if status is None or status["state"] == "unknown" else 200
+    if status is None or status["state"] == "unknown":
+        return 404
+    return 503 if status["state"] == "unavailable" else 200
 
 
 async def ticket_json(request: Request) -> Response:

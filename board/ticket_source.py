@@ -43,28 +43,33 @@ class TicketSource:
         self._engine: Engine | None = None
         self._built = -float("inf")
 
-    def engine(self, now: float) -> Engine:
-        """Today's state, at most ``max_age_s`` old; a store that cannot be read gives an
-        empty day (every number then reads "not issued today") and is logged."""
+    def engine(self, now: float) -> Engine | None:
+        """Today's state, at most ``max_age_s`` old; None (logged) while the store cannot be
+        read, so no page says "not issued today" about a ticket it simply cannot see."""
         with self._lock:
-            if self._engine is None or self.monotonic() - self._built >= self.max_age_s:
+            if self.monotonic() - self._built >= self.max_age_s:
                 self._engine = self._replay(now)
                 self._built = self.monotonic()
             return self._engine
 
-    def _replay(self, now: float) -> Engine:
+    def _replay(self, now: float) -> Engine | None:
         engine = Engine(self.layout)
         self.replays += 1
         try:
             engine.apply_all(read_replay(self.store))
         except HistoryError as exc:
             log.warning("ticket pages: %s", exc)
+            return None
         engine.apply_all(engine.tick(now))  # a new business day the broker has not begun yet
         return engine
 
     def status(self, number: str, now: float) -> dict[str, Any] | None:
-        """The ticket's status dict, or None when ``number`` cannot be one of this hall's."""
+        """The ticket's status dict (state "unavailable" while the store cannot be read), or
+        None when ``number`` cannot be one of this hall's."""
         canonical = parse_number(number, self.prefixes)
         if canonical is None:
             return None
-        return ticket_status(self.engine(now), canonical, now)
+        engine = self.engine(now)
+        if engine is None:
+            return {"ticket": canonical, "state": "unavailable"}
+        return ticket_status(engine, canonical, now)

@@ -6,6 +6,8 @@ import pytest
 from halls import write_test_hall
 
 from board.history import HistoryError, read_events, read_replay, store_path
+from board.ticket_page import render
+from board.ticket_routes import _code
 from board.ticket_source import TicketSource
 from broker.store import EventStore
 from hallq.config import load_config
@@ -51,11 +53,23 @@ def test_one_replay_per_two_seconds_and_the_store_untouched(tmp_path):
     assert hashlib.sha256(store.path.read_bytes()).hexdigest() == before  # reading wrote nothing
 
 
-def test_malformed_numbers_are_none_and_a_missing_store_is_an_empty_day(tmp_path):
-    cfg = load_config(write_test_hall(tmp_path))
-    source = TicketSource(cfg.layout(), tmp_path / "no-such.db")
+def test_malformed_numbers_are_none_and_an_unreadable_store_is_unavailable(tmp_path):
+    """A board that cannot read the store must not tell a citizen their ticket does not
+    exist: the page says the status is unavailable (503) until the store reads again."""
+    cfg, store = recorded_hall(tmp_path)
+    clock = Clock()
+    source = TicketSource(cfg.layout(), tmp_path / "no-such.db", monotonic=clock)
     assert source.status("Z001", NOW) is None
-    assert source.status("A001", NOW) == {"ticket": "A001", "state": "unknown"}
+    unavailable = source.status("a001", NOW)
+    assert unavailable == {"ticket": "A001", "state": "unavailable"}
+    assert _code(unavailable) == 503 and _code(source.status("Z001", NOW)) == 404
+    page = render(unavailable, lang="zh", hall="大厅", time="09:00:00")
+    assert 'data-state="unavailable"' in page and "暂时无法查询" in page
+    assert "今天没有这个号码" not in page
+    assert "cannot be read" in render(unavailable, lang="en", hall="Hall", time="09:00:00")
+    source.store, clock.t = store.path, 2.0  # readable again: the next rebuild answers
+    assert source.status("A001", NOW + 1)["state"] == "waiting"
+    assert source.status("A999", NOW + 1) == {"ticket": "A999", "state": "unknown"}
 
 
 def test_the_board_reads_what_the_broker_replays_and_names_a_missing_store(tmp_path):
