@@ -17,6 +17,7 @@ from typing import Any
 
 from hallq.core.engine import Engine
 from hallq.core.model import Layout
+from hallq.core.replay import numbered, replay
 
 from .history import HistoryError, read_replay
 from .ticket_status import parse_number, ticket_status
@@ -56,10 +57,13 @@ class TicketSource:
         engine = Engine(self.layout)
         self.replays += 1
         try:
-            engine.apply_all(read_replay(self.store))
+            events = read_replay(self.store)
         except HistoryError as exc:
             log.warning("ticket pages: %s", exc)
             return None
+        _applied, faults = replay(engine, numbered(events))  # a bad row is skipped, not a 500
+        if faults:
+            log.warning("ticket pages: %d stored events skipped (%s)", len(faults), faults[0])
         engine.apply_all(engine.tick(now))  # a new business day the broker has not begun yet
         return engine
 

@@ -25,6 +25,40 @@ def _win(window: str | None, cmd: Any) -> str:
     return str(named)
 
 
+def _own_or_served(e: Engine, window: str | None, number: str, op: str) -> None:
+    """Role limits on acting on a ticket by number (docs/protocol.md, "Who may do what"):
+    a counter may call (特呼) or cancel only a ticket of a service its window serves, or one
+    that was at its window; a manager (no window of its own) may act on any ticket."""
+    if window is None:
+        return
+    t = e.ticket(number)
+    if t.window == window or t.service in e.window(window).services:
+        return
+    raise QueueError(
+        ErrorCode.FORBIDDEN, f"window {window} does not serve {t.service}; it may not {op} {number}"
+    )
+
+
+def _call(e: Engine, c: p.Call, dev: str, window: str | None, now: float) -> list[Event]:
+    _own_or_served(e, window, c.ticket, "call")
+    return e.decide_call(_win(window, c), c.ticket, now)
+
+
+def _cancel(e: Engine, c: p.Cancel, dev: str, window: str | None, now: float) -> list[Event]:
+    _own_or_served(e, window, c.ticket, "cancel")
+    return e.decide_cancel(c.ticket, now, reason=c.reason)
+
+
+def _print_result(
+    e: Engine, c: p.PrintResult, dev: str, window: str | None, now: float
+) -> list[Event]:
+    """Only the kiosk that issued a ticket reports its print (another kiosk could void it)."""
+    ticket = e.ticket(c.ticket)
+    if ticket.source != dev:
+        raise QueueError(ErrorCode.FORBIDDEN, f"{ticket.number} was not issued by {dev}")
+    return e.decide_print_result(c.ticket, c.ok, now, reason=c.reason)
+
+
 def _evaluate(e: Engine, c: p.Evaluate, dev: str, window: str | None, now: float) -> list[Event]:
     ticket = e.ticket(c.ticket)
     if window is not None and ticket.window != window:
@@ -41,18 +75,16 @@ HANDLERS: dict[str, Handler] = {
         source=dev,
         appointment=c.appointment,
     ),
-    "print_result": lambda e, c, dev, w, now: e.decide_print_result(
-        c.ticket, c.ok, now, reason=c.reason
-    ),
+    "print_result": _print_result,
     "call_next": lambda e, c, dev, w, now: e.decide_call_next(_win(w, c), now),
-    "call": lambda e, c, dev, w, now: e.decide_call(_win(w, c), c.ticket, now),
+    "call": _call,
     "recall": lambda e, c, dev, w, now: e.decide_recall(_win(w, c), now),
     "start": lambda e, c, dev, w, now: e.decide_start(_win(w, c), now),
     "no_show": lambda e, c, dev, w, now: e.decide_no_show(_win(w, c), now),
     "finish": lambda e, c, dev, w, now: e.decide_finish(_win(w, c), now),
     "hold": lambda e, c, dev, w, now: e.decide_hold(_win(w, c), now),
     "transfer": lambda e, c, dev, w, now: e.decide_transfer(_win(w, c), c.service, now),
-    "cancel": lambda e, c, dev, w, now: e.decide_cancel(c.ticket, now, reason=c.reason),
+    "cancel": _cancel,
     "pause": lambda e, c, dev, w, now: e.decide_pause(_win(w, c), now, reason=c.reason),
     "resume": lambda e, c, dev, w, now: e.decide_resume(_win(w, c), now),
     "open": lambda e, c, dev, w, now: e.decide_open(_win(w, c), now, staff=c.staff),

@@ -28,6 +28,12 @@ class Publisher:
     def __init__(self, engine: Engine, topics: Topics, send: Any) -> None:
         self.engine, self.topics, self.send = engine, topics, send
         self._last: dict[str, Any] = {}
+        # service health added to state/hall (e.g. replay_faults); empty values are left out
+        self.hall_extra: dict[str, Any] = {}
+
+    def _hall(self, now: float) -> dict[str, Any]:
+        extra = {k: v for k, v in self.hall_extra.items() if v}
+        return {**hall_view(self.engine, now), **extra}
 
     def _retain(self, topic: str, payload: dict[str, Any], force: bool = False) -> None:
         changed = force or self._last.get(topic) != payload
@@ -48,7 +54,7 @@ class Publisher:
             self._retain(self.topics.window(w), window_view(self.engine, w), force)
         for code in self.engine.layout.services:
             self._retain(self.topics.service(code), service_view(self.engine, code, now), force)
-        self._retain(self.topics.hall, hall_view(self.engine, now), force)
+        self._retain(self.topics.hall, self._hall(now), force)
         if force:
             self._last.pop(self.topics.advice, None)
         self.publish_advice(now)
@@ -72,7 +78,7 @@ class Publisher:
             self._retain(self.topics.window(w), window_view(self.engine, w))
         for code in sorted(services):
             self._retain(self.topics.service(code), service_view(self.engine, code, now))
-        self._retain(self.topics.hall, hall_view(self.engine, now))
+        self._retain(self.topics.hall, self._hall(now))
         for ev in events:
             self._event(ev)
 

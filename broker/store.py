@@ -152,19 +152,38 @@ class EventStore:
 
     def replay_events(self) -> Iterator[Event]:
         """What rebuilds today's state: settings that outlive a day, then the last day."""
+        for _seq, event in self.replay_rows():
+            yield event
+
+    def replay_rows(self) -> Iterator[tuple[int, Event]]:
+        """:meth:`replay_events` with each event's row number (to name a row that fails)."""
         row = self.db.execute("SELECT MAX(seq) FROM events WHERE kind = 'day_started'").fetchone()
         start = row[0] or 0
         marks = ",".join("?" * len(PERSISTENT_KINDS))
         older = self.db.execute(
-            f"SELECT at, kind, data FROM events WHERE seq < ? AND kind IN ({marks}) ORDER BY seq",
+            f"SELECT seq, at, kind, data FROM events WHERE seq < ? AND kind IN ({marks})"
+            " ORDER BY seq",
             (start, *sorted(PERSISTENT_KINDS)),
         )
-        for at, kind, data in older:
-            yield Event(kind, at, json.loads(data))
-        yield from self.events(since_seq=start - 1 if start else 0)
+        today = self.db.execute(
+            "SELECT seq, at, kind, data FROM events WHERE seq >= ? ORDER BY seq", (start,)
+        )
+        for rows in (older, today):
+            for seq, at, kind, data in rows:
+                yield seq, Event(kind, at, _loads(data))
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+
+def _loads(data: str) -> dict[str, Any]:
+    """An event's data; a row that is not a JSON object becomes one the engine will refuse
+    (so replay reports that row instead of dying on it)."""
+    try:
+        value = json.loads(data)
+    except ValueError as exc:
+        return {"unreadable": str(exc)}
+    return value if isinstance(value, dict) else {"unreadable": repr(value)[:100]}
 
 
 def _day_of(event: Event, current: str) -> str:

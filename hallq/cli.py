@@ -11,26 +11,17 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from hallq.config import ConfigError, HallConfig, load_config
 from hallq.errors import HallqError
+from hallq.logs import setup_logging
 
 log = logging.getLogger("hallq")
 EXIT_CONFIG = 2
 
 
 def _setup_logging(verbose: bool, log_file: str | None = None) -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handlers = [logging.FileHandler(log_file, encoding="utf-8")]
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=handlers,
-        force=True,
-    )
+    setup_logging(verbose, log_file)
 
 
 def _config(args: argparse.Namespace) -> HallConfig:

@@ -25,6 +25,7 @@ from broker.service import BrokerService
 from hallq.client import CommandClient, CommandError
 from hallq.config import HallConfig
 from hallq.localmqtt import LocalMosquitto, free_port, private_hall
+from hallq.logs import setup_logging
 from hallq.mqtt import MqttLink
 
 log = logging.getLogger(__name__)
@@ -154,12 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     qr = f"http://127.0.0.1:{args.board_port}/q/{{hall}}/{{ticket}}"
     cfg = private_hall(args.config, run_dir, always_open=not args.real_hours, ticket_qr=qr)
     log_file = run_dir / "hallq.log"
-    logging.basicConfig(
-        filename=log_file,
-        level=logging.INFO,
-        force=True,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(log_file=log_file)
     print(
         f"hallq demo — {cfg.hall.name}: {len(cfg.services)} services, "
         f"{len(cfg.windows)} windows; files in {run_dir}",

@@ -7,6 +7,7 @@ unknown keys rejected and the key path in the error.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,10 @@ CmdId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 TicketNo = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{1,3}\d{3,5}$")]
 Text = Annotated[str, msgspec.Meta(max_length=200)]
+# A staff id (工号) typed at sign-in: letters, digits or Chinese characters first, then also
+# "_", "." or "-"; at most 32. Never starts with "=", "+", "-", "@" (a spreadsheet formula).
+STAFF_ID_PATTERN = r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_.\-]{0,31}$"
+StaffId = Annotated[str, msgspec.Meta(pattern=STAFF_ID_PATTERN)]
 
 
 class Topics:
@@ -124,7 +129,7 @@ class Resume(_Cmd, kw_only=True, tag="resume"):
 
 
 class Open(_Cmd, kw_only=True, tag="open"):
-    staff: Code | None = None
+    staff: StaffId | None = None
     window: Code | None = None
 
 
@@ -221,29 +226,58 @@ class BadCommand(ValueError):
 _decoder = msgspec.json.Decoder(Command)
 
 
+class _IdOnly(msgspec.Struct):
+    """Just the id of a payload that is not a valid command (other fields ignored)."""
+
+    id: Any = None
+
+
+_id_decoder = msgspec.json.Decoder(_IdOnly)
+_ID_RE = re.compile(rb'"id"\s*:\s*"([^"\\\x00-\x1f]{1,64})"')
+
+
 def decode_command(payload: bytes) -> Command:
-    """Decode one command payload or raise BadCommand (code + readable message)."""
+    """Decode one command payload or raise BadCommand (code + readable message).
+
+    Never raises anything else: deep nesting, huge numbers, invalid UTF-8 or any other
+    surprise in the payload is this one command's refusal, with its id whenever readable."""
     if len(payload) > MAX_PAYLOAD:
-        raise BadCommand(ErrorCode.TOO_LARGE, f"payload of {len(payload)} B > {MAX_PAYLOAD} B")
+        raise BadCommand(
+            ErrorCode.TOO_LARGE,
+            f"payload of {len(payload)} B > {MAX_PAYLOAD} B",
+            _scan_id(payload[:MAX_PAYLOAD]),
+        )
     try:
         return _decoder.decode(payload)
     except msgspec.ValidationError as exc:
-        cmd_id = _peek_id(payload)
         text = str(exc)
-        if "Invalid value" in text and "$.op" in text:
-            raise BadCommand(ErrorCode.UNKNOWN_OP, text, cmd_id) from exc
-        raise BadCommand(ErrorCode.BAD_PAYLOAD, text, cmd_id) from exc
+        code = ErrorCode.UNKNOWN_OP if "Invalid value" in text and "$.op" in text else None
+        raise BadCommand(code or ErrorCode.BAD_PAYLOAD, text, _peek_id(payload)) from exc
     except msgspec.DecodeError as exc:
-        raise BadCommand(ErrorCode.BAD_JSON, f"not JSON: {exc}") from exc
+        raise BadCommand(ErrorCode.BAD_JSON, f"not JSON: {exc}", _scan_id(payload)) from exc
+    except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
+        message = f"not a command: {type(exc).__name__}: {exc}"[:200]
+        raise BadCommand(ErrorCode.BAD_PAYLOAD, message, _scan_id(payload)) from exc
 
 
 def _peek_id(payload: bytes) -> str | None:
+    """The id of a JSON payload that failed validation, if it is a usable one."""
     try:
-        obj = msgspec.json.decode(payload)
-    except msgspec.DecodeError:
-        return None
-    cid = obj.get("id") if isinstance(obj, dict) else None
+        cid = _id_decoder.decode(payload).id
+    except Exception:  # any failure: fall back to scanning the raw bytes
+        return _scan_id(payload)
     return cid if isinstance(cid, str) and 0 < len(cid) <= 64 else None
+
+
+def _scan_id(payload: bytes) -> str | None:
+    """An id read from bytes that are not (all) JSON: the first ``"id": "..."`` pair."""
+    match = _ID_RE.search(payload)
+    if match is None:
+        return None
+    try:
+        return match.group(1).decode()
+    except UnicodeDecodeError:
+        return None
 
 
 def ok_reply(cmd_id: str, **fields: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ class _Appliers:
     def issued(self, ev: Event) -> None:
         e = self.e
         d = ev.data
+        prefix = e.layout.services[d["service"]].prefix  # look up before changing anything
         t = Ticket(
             number=d["ticket"],
             service=d["service"],
@@ -40,7 +41,6 @@ class _Appliers:
             source=d.get("source", ""),
         )
         e.tickets[t.number] = t
-        prefix = e.layout.services[t.service].prefix
         e.counters[prefix] = max(e.counters.get(prefix, 0), t.seq)
         e.issued[t.service] = e.issued.get(t.service, 0) + 1
         if t.state is TicketState.WAITING:
@@ -124,8 +124,8 @@ class _Appliers:
     def rated(self, ev: Event) -> None:
         e = self.e
         t: Ticket = e.tickets[ev.data["ticket"]]
-        t.rating = ev.data["score"]
         w = e.windows[ev.data["window"]]
+        t.rating = ev.data["score"]
         w.rating_sum += t.rating
         w.rating_count += 1
 

@@ -84,3 +84,15 @@ def test_the_board_reads_what_the_broker_replays_and_names_a_missing_store(tmp_p
     for path, message in [(None, "no broker device"), (tmp_path / "x.db", "no event store")]:
         with pytest.raises(HistoryError, match=message):
             read_replay(path)
+
+
+def test_a_store_row_the_engine_cannot_apply_is_skipped_not_a_500(tmp_path):
+    """Defect 1 of the hardening issue left a call of a never-issued ticket in stores; the
+    ticket pages answered 500 on it. The row is skipped and every other ticket still shows."""
+    from hallq.core.model import Event
+
+    cfg, store = recorded_hall(tmp_path)
+    store.append([Event("ticket_called", NOW + 1, {"ticket": "A999", "window": "w1"})], "x")
+    source = TicketSource(cfg.layout(), store.path, monotonic=Clock())
+    assert source.status("A001", NOW + 2)["state"] == "waiting"
+    store.close()
