@@ -16,6 +16,7 @@ from typing import Any
 
 from hallq import protocol as p
 from hallq.config import HallConfig
+from hallq.core.clock import ClockSteps, Step, StepKind
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.model import Event
@@ -29,7 +30,9 @@ from .store import EventStore, StoreError
 log = logging.getLogger(__name__)
 TICK_S = 1.0
 REFRESH_S = 30.0
-REPLY_MEMORY_S = 2 * 86400
+REPLY_MEMORY_S = 2 * 86400  # replies kept: 48 h before the newest stored reply ...
+REPLY_MEMORY_ROWS = 20_000  # ... and never fewer than the newest 20,000 (a busy day's worth)
+PRUNE_EVERY_S = 3600.0
 MAX_BATCH = 256
 MAX_PRESENCE = 4096  # bytes; a device's presence is a few hundred
 
@@ -268,23 +271,31 @@ class BrokerService:
                 events = self.engine.tick(now)
 
     def _tick_loop(self) -> None:
-        last_refresh = last_prune = self.clock()
+        last_refresh = self.clock()
+        last_prune = time.monotonic()  # the wall clock may step: never prune by it
+        steps = ClockSteps(self.engine.latest, last_refresh)
         while not self._stop.wait(TICK_S):
             try:
                 self._tick()
                 now = self.clock()
+                _log_clock_step(steps.observe(now), self.engine.day)
                 forced = self._republish.is_set()
                 if forced or now - last_refresh >= REFRESH_S:
                     self._republish.clear()
                     with self._lock:
                         self.publisher.publish_all(now, force=forced)  # + staffing advice
                     last_refresh = now
-                if now - last_prune >= 3600:
-                    with self._lock:
-                        self.store.forget_commands(now - REPLY_MEMORY_S)
-                    last_prune = now
+                if time.monotonic() - last_prune >= PRUNE_EVERY_S:
+                    self._forget_old_replies()
+                    last_prune = time.monotonic()
             except Exception:
                 log.exception("periodic work failed")
+
+    def _forget_old_replies(self) -> None:
+        """Drop replies kept for idempotency, judged by the store's own newest reply and
+        order, never by the clock's now: a clock jumping days ahead must not wipe them."""
+        with self._lock:
+            self.store.forget_commands(REPLY_MEMORY_S, keep_rows=REPLY_MEMORY_ROWS)
 
     # ------------------------------------------------------------ presence
     def _on_presence(self, topic: str, payload: bytes) -> None:
@@ -319,3 +330,20 @@ def _internal(payload: bytes, message: str) -> dict[str, Any]:
     except p.BadCommand as exc:
         cmd_id = exc.cmd_id
     return p.error_reply(cmd_id, ErrorCode.INTERNAL, message)
+
+
+def _log_clock_step(step: Step | None, day: str) -> None:
+    """Say once that the clock stepped (docs/deploy.md, "Time")."""
+    if step is None:
+        return
+    if step.kind is StepKind.BACK:
+        log.warning(
+            "the clock went back %.0f s: business day %s is kept (numbers continue, waits "
+            "never negative) until the clock passes the next day's start; check chrony",
+            step.seconds,
+            day,
+        )
+    elif step.kind is StepKind.CAUGHT_UP:
+        log.info("the clock caught up with the time before its step back")
+    else:
+        log.warning("the clock jumped %.0f s ahead; check chrony", step.seconds)

@@ -128,9 +128,14 @@ class EventStore:
                 db.execute("ROLLBACK")
             raise StoreError(f"{self.path}: write failed ({exc})") from exc
 
-    def forget_commands(self, before: float) -> int:
-        """Drop stored replies older than ``before`` (redeliveries come within seconds)."""
-        cur = self.db.execute("DELETE FROM commands WHERE at < ?", (before,))
+    def forget_commands(self, keep_s: float, keep_rows: int = 0) -> int:
+        """Drop stored replies older than the NEWEST stored reply minus ``keep_s`` and not
+        among the newest ``keep_rows`` written (rowid order): no clock jump wipes them."""
+        cur = self.db.execute(
+            "DELETE FROM commands WHERE at < (SELECT MAX(at) FROM commands) - ?"
+            " AND rowid < (SELECT rowid FROM commands ORDER BY rowid DESC LIMIT 1 OFFSET ?)",
+            (keep_s, max(keep_rows - 1, 0)),
+        )
         return cur.rowcount
 
     # ------------------------------------------------------------------ read

@@ -22,6 +22,7 @@ class _Appliers:
     def day_started(self, ev: Event) -> None:
         e = self.e
         e.day = ev.data["day"]
+        e.latest = ev.at  # what replay of the day alone rebuilds too
         e._reset_day()
 
     def issued(self, ev: Event) -> None:
@@ -34,7 +35,8 @@ class _Appliers:
             seq=d["seq"],
             day=d["day"],
             issued_at=ev.at,
-            rank_at=ev.at - e.boost_s(d["priority"]),
+            # a clock stepped back never puts a new ticket ahead of those already in line
+            rank_at=max(ev.at, e.latest) - e.boost_s(d["priority"]),
             priority=d["priority"],
             front=e.is_front(d["priority"]),
             state=TicketState(d["state"]),
@@ -96,7 +98,7 @@ class _Appliers:
         t.state = TicketState.DONE
         begun = t.started_at if t.started_at is not None else t.called_at
         if begun is not None:
-            e.durations[t.service].append(ev.at - begun)
+            e.durations[t.service].append(max(0.0, ev.at - begun))  # a step back: not < 0
         e.leave_window(t)
         if t.window is not None:
             e.windows[t.window].served += 1

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .apply import appliers
-from .clock import HallClock
+from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
 from .estimate import estimate_wait
 from .model import (
@@ -42,6 +42,7 @@ class Engine:
         self.priority_ratio = layout.priority_ratio
         self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
         self.day = ""
+        self.latest = 0.0  # newest event time of the day: the clock may step back below it
         self._reset_day()
         self._appliers: dict[str, Callable[[Event], None]] = appliers(self)
 
@@ -109,14 +110,20 @@ class Engine:
 
     # ---------------------------------------------------------------- periodic
     def tick(self, now: float) -> list[Event]:
-        """Day rollover and issued tickets whose print was never confirmed."""
+        """Day rollover and issued tickets whose print was never confirmed.
+
+        The business day only moves forward: a clock stepped back (even across day_starts)
+        keeps today, its numbering and its open windows; the next day starts once the clock
+        passes the next day's start. A print counts as unconfirmed once the clock is more
+        than the timeout away from its issue, either way: after a step back the elapsed time
+        is unknown, and assuming the print is what the timeout does anyway."""
         day = self.clock.business_day(now)
-        if day != self.day:
+        if is_later_day(day, self.day):
             return [Event("day_started", now, {"day": day, "previous": self.day})]
         stale = [
             t.number
             for t in self.unconfirmed.values()
-            if now - t.issued_at > ISSUE_CONFIRM_TIMEOUT_S
+            if abs(now - t.issued_at) > ISSUE_CONFIRM_TIMEOUT_S
         ]
         return [Event("ticket_printed", now, {"ticket": n, "assumed": True}) for n in stale]
 
@@ -224,7 +231,7 @@ class Engine:
             "priority": t.priority,
             "front": t.front,
             "reason": reason,
-            "wait_s": round(now - t.issued_at),
+            "wait_s": max(0, round(now - t.issued_at)),  # never negative after a step back
         }
         return Event("ticket_called", now, data)
 
@@ -296,6 +303,7 @@ class Engine:
     def apply(self, event: Event) -> None:
         """Change the state by one event (the only mutator)."""
         self._appliers[event.kind](event)
+        self.latest = max(self.latest, event.at)
 
     def apply_all(self, events: Iterable[Event]) -> None:
         for event in events:
