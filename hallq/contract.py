@@ -1,0 +1,378 @@
+"""Every payload on the wire, defined once (docs/protocol.md is checked against this file).
+
+The service produces these structs from the core's views and every reader decodes with the same
+struct, so a field cannot be published under one name and read under another. Readers tolerate
+fields they do not know (a newer service may add some: forward compatible); producers always
+send every field listed here (existing third-party integrations read them: a recorded day of
+payloads in tests/data/wire/ must keep decoding). Commands, which devices send, are strict and
+live in hallq/protocol.py next to their decoder; this module holds what the service and the
+devices publish.
+
+Adding a field: give it a default, add it to docs/protocol.md. Renaming or reshaping one, or
+adding a value to an enum used here, needs a new contract version (docs/protocol.md,
+"Versioning").
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
+
+import msgspec
+
+from hallq.core.errors import ErrorCode
+from hallq.core.model import TicketState, Tier, WindowStatus
+
+CONTRACT_VERSION = 1
+
+
+class Payload(msgspec.Struct, kw_only=True, frozen=True):
+    """Base of every published payload: readers ignore unknown fields."""
+
+
+# ------------------------------------------------------------------ retained state
+class WindowState(Payload, kw_only=True):
+    """``state/window/<window>``: who staffs a window and whom it serves now."""
+
+    window: str
+    name: str = ""
+    name_en: str = ""
+    zone: str = ""
+    status: WindowStatus = WindowStatus.CLOSED
+    staff: str | None = None
+    since: float = 0.0
+    pause_reason: str = ""
+    ticket: str | None = None
+    ticket_state: TicketState | None = None
+    service: str | None = None
+    called_at: float | None = None
+    served_today: int = 0
+    rating_avg: float | None = None
+    rating_count: int = 0
+    services: dict[str, Tier] = msgspec.field(default_factory=dict)
+
+
+ClosedReason = Literal["hall_closed", "daily_cap", "service_closed"]
+
+
+class ServiceState(Payload, kw_only=True):
+    """``state/service/<code>``: how many wait for one service and whether it takes tickets."""
+
+    service: str
+    name: str = ""
+    name_en: str = ""
+    department: str = ""
+    prefix: str = ""
+    waiting: int = 0
+    priority_waiting: int = 0
+    est_wait_s: float | None = None
+    oldest_waiting_at: float | None = None
+    target_wait_s: int = 0
+    windows_open: int = 0
+    issued_today: int = 0
+    daily_cap: int | None = None
+    open: bool = True
+    closed_reason: ClosedReason | None = None
+
+
+class ReplayFaultInfo(Payload, kw_only=True):
+    """A stored event the service skipped at start-up (docs/architecture.md)."""
+
+    seq: int
+    kind: str
+    error: str
+
+
+class HallState(Payload, kw_only=True):
+    """``state/hall``: the day's totals."""
+
+    hall: str
+    day: str = ""
+    open: bool = False
+    issued: int = 0
+    waiting: int = 0
+    serving: int = 0
+    done: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    held: int = 0
+    windows_open: int = 0
+    ratings: dict[str, int] = msgspec.field(default_factory=dict)
+    priority_ratio: int = 0
+    replay_faults: list[ReplayFaultInfo] = msgspec.field(default_factory=list)
+
+
+class AdviceNeed(Payload, kw_only=True):
+    """One pool of services (in practice a department) and the windows it needs."""
+
+    department: str
+    services: list[str]
+    arrivals_per_h: float
+    mean_service_min: float
+    target_wait_min: float
+    windows_serving: float
+    windows_needed: int
+    predicted_wait_min: float | None = None
+
+
+class AdviceMove(Payload, kw_only=True):
+    """One suggested move: open a closed window, or let a window help (secondary)."""
+
+    action: Literal["open", "help"]
+    window: str
+    window_name: str = ""
+    services: list[str] = msgspec.field(default_factory=list)
+    reason: str = ""
+
+
+class Advice(Payload, kw_only=True):
+    """``state/advice``: staffing advice (Erlang C), refreshed every 30 s."""
+
+    at: float
+    needs: list[AdviceNeed] = msgspec.field(default_factory=list)
+    moves: list[AdviceMove] = msgspec.field(default_factory=list)
+
+
+# ------------------------------------------------------------------ events
+class CalledEvent(Payload, kw_only=True):
+    """``event/called``: a ticket called (or recalled) to a window; displays and voice."""
+
+    ticket: str
+    window: str
+    window_name: str = ""
+    window_name_en: str = ""
+    zone: str = ""
+    service: str = ""
+    service_name: str = ""
+    service_name_en: str = ""
+    recall: bool = False
+    calls: int = 1
+    at: float = 0.0
+    reason: str = ""
+
+
+class FinishedEvent(Payload, kw_only=True):
+    """``event/finished``: a ticket left a window (evaluators ask for a rating on "done")."""
+
+    ticket: str
+    window: str
+    service: str = ""
+    at: float = 0.0
+    outcome: Literal["done", "no_show"] = "done"
+
+
+# ------------------------------------------------------------------ presence
+class PrinterPresence(StrEnum):
+    """A kiosk's printer as its presence reports it (the board shows these values)."""
+
+    OK = "ok"
+    PAPER_LOW = "paper_low"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"
+
+
+class Presence(Payload, kw_only=True):
+    """``presence/<device>`` (retained): online with what the device reports, or the last
+    will ``{"online": false}`` when its connection dropped."""
+
+    online: bool
+    since: float | None = None
+    device: str | None = None
+    printer: PrinterPresence | None = None
+
+
+# ------------------------------------------------------------------ replies
+class _Ok(Payload, tag_field="op", kw_only=True):
+    id: str
+    ok: Literal[True] = True
+    at: float | None = None
+
+
+class IssueOk(_Ok, tag="issue", kw_only=True):
+    ticket: str
+    service: str
+    ahead: int = 0
+    est_wait_s: float | None = None
+    priority: str | None = None
+    day: str = ""
+
+
+class PrintResultOk(_Ok, tag="print_result", kw_only=True):
+    ticket: str | None = None
+
+
+class _CallOk(_Ok, kw_only=True):
+    ticket: str
+    service: str = ""
+    window: str = ""
+    reason: str = ""
+    wait_s: int = 0
+    priority: str | None = None
+
+
+class CallNextOk(_CallOk, tag="call_next", kw_only=True):
+    pass
+
+
+class CallOk(_CallOk, tag="call", kw_only=True):
+    pass
+
+
+class _TicketAtWindowOk(_Ok, kw_only=True):
+    ticket: str
+    window: str = ""
+
+
+class RecallOk(_TicketAtWindowOk, tag="recall", kw_only=True):
+    pass
+
+
+class StartOk(_TicketAtWindowOk, tag="start", kw_only=True):
+    pass
+
+
+class NoShowOk(_TicketAtWindowOk, tag="no_show", kw_only=True):
+    pass
+
+
+class FinishOk(_TicketAtWindowOk, tag="finish", kw_only=True):
+    pass
+
+
+class HoldOk(_TicketAtWindowOk, tag="hold", kw_only=True):
+    pass
+
+
+class TransferOk(_TicketAtWindowOk, tag="transfer", kw_only=True):
+    from_: str = msgspec.field(default="", name="from")
+    to: str = ""
+
+
+class CancelOk(_Ok, tag="cancel", kw_only=True):
+    ticket: str
+    reason: str = ""
+
+
+class _WindowOk(_Ok, kw_only=True):
+    window: str = ""
+
+
+class PauseOk(_WindowOk, tag="pause", kw_only=True):
+    reason: str = ""
+
+
+class ResumeOk(_WindowOk, tag="resume", kw_only=True):
+    pass
+
+
+class OpenOk(_WindowOk, tag="open", kw_only=True):
+    staff: str | None = None
+
+
+class CloseOk(_WindowOk, tag="close", kw_only=True):
+    pass
+
+
+class EvaluateOk(_Ok, tag="evaluate", kw_only=True):
+    ticket: str
+    score: int
+    window: str = ""
+
+
+class SetServicesOk(_WindowOk, tag="set_services", kw_only=True):
+    pass
+
+
+class SetPriorityRatioOk(_Ok, tag="set_priority_ratio", kw_only=True):
+    pass
+
+
+class StatusOk(_Ok, tag="status", kw_only=True):
+    pass
+
+
+OkReply = (
+    IssueOk
+    | PrintResultOk
+    | CallNextOk
+    | CallOk
+    | RecallOk
+    | StartOk
+    | NoShowOk
+    | FinishOk
+    | HoldOk
+    | TransferOk
+    | CancelOk
+    | PauseOk
+    | ResumeOk
+    | OpenOk
+    | CloseOk
+    | EvaluateOk
+    | SetServicesOk
+    | SetPriorityRatioOk
+    | StatusOk
+)
+
+
+class ErrorReply(Payload, kw_only=True):
+    """A refusal; nothing changed. ``id`` is null only when no id could be read."""
+
+    id: str | None
+    ok: Literal[False] = False
+    error: ErrorCode = ErrorCode.INTERNAL
+    message: str = ""
+
+
+Reply = OkReply | ErrorReply
+
+# ------------------------------------------------------------------ decoding
+T = TypeVar("T")
+
+
+class _Probe(msgspec.Struct):
+    ok: bool = False
+
+
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def decoder(kind: type[T]) -> msgspec.json.Decoder[T]:
+    """One cached decoder per payload type."""
+    found = _decoders.get(kind)
+    if found is None:
+        found = _decoders[kind] = msgspec.json.Decoder(kind)
+    return found
+
+
+def decode(payload: bytes, kind: type[T]) -> T:
+    """Decode one payload; raises msgspec.DecodeError / ValidationError with the key path."""
+    return decoder(kind).decode(payload)
+
+
+_ok_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(OkReply)
+
+
+def decode_reply(payload: bytes) -> OkReply | ErrorReply:
+    """A reply: the op's typed success, or the refusal."""
+    if msgspec.json.decode(payload, type=_Probe).ok:
+        return _ok_decoder.decode(payload)  # type: ignore[no-any-return]
+    return decode(payload, ErrorReply)
+
+
+def to_builtins(payload: Payload) -> dict[str, Any]:
+    """A payload as the plain dict that goes on the wire (e.g. for the board's JSON)."""
+    out: dict[str, Any] = msgspec.to_builtins(payload)
+    return out
+
+
+def from_view(view: dict[str, Any], kind: type[T]) -> T:
+    """A core view (plain dict) checked against its contract struct before it is published."""
+    return msgspec.convert(view, kind)
+
+
+REPLY_TYPES: dict[str, type[_Ok]] = {
+    cls.__struct_config__.tag: cls  # type: ignore[misc]
+    for cls in OkReply.__args__  # type: ignore[attr-defined]
+}
