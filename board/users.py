@@ -1,7 +1,9 @@
 """The board's manager accounts: a JSON file of scrypt password hashes (never the passwords).
 
 ``hallq board-user --config hall.toml add NAME`` (asks for the password twice), ``remove NAME``,
-``list``. The file is written atomically with mode 0600. Format::
+``list``. Removing a user or giving a new password (a new salt) ends that user's board
+sessions at their next request (board/auth.py checks :meth:`Users.stamp`). The file is written
+atomically with mode 0600. Format::
 
     {"users": {"wang": {"salt": "<hex>", "hash": "<hex>", "n": 16384, "r": 8, "p": 1}}}
 """
