@@ -29,7 +29,7 @@ def delay_s(failures: int, cap: float) -> float:
     """How long a key with ``failures`` waits after its last failure."""
     if failures < FREE_TRIES:
         return 0.0
-    return min(BASE_DELAY_S * 2 ** min(failures - FREE_TRIES, 30), cap)
+    return min(BASE_DELAY_S * 2.0 ** min(failures - FREE_TRIES, 30), cap)
 
 
 class Throttle:
