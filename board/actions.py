@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 
 from hallq.client import CommandClient, CommandError, Offline, Refused, ReplyTimeout
 from hallq.protocol import BadCommand, decode_command, encode
+
+from .logtext import printable
 
 log = logging.getLogger(__name__)
 MANAGER_OPS = {"open", "close", "pause", "resume", "set_services", "set_priority_ratio"}
@@ -56,21 +59,30 @@ def build_command(body: Any, user: str) -> tuple[str, dict[str, Any]]:
 
 
 class ActionLog:
-    """Appends one JSON line per manager action (who, what, result) to a file."""
+    """Appends one JSON line per manager action (who, what, result) to a file, mode 0600
+    (it names the managers; an older file with a wider mode is narrowed on the next write)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
 
     def write(self, user: str, op: str, fields: dict[str, Any], result: str) -> None:
-        log.info("manager %s: %s %s -> %s", user, op, fields, result)
+        log.info(
+            "manager %s: %s %s -> %s",
+            printable(user),
+            printable(op),
+            printable(fields),
+            printable(result),
+        )
         line = json.dumps(
             {"at": time.time(), "user": user, "op": op, "fields": fields, "result": result},
             ensure_ascii=False,
         )
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as f:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as f:
                 f.write(line + "\n")
 
 

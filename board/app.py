@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -31,17 +33,22 @@ from hallq.mqtt import MqttLink
 from . import report
 from .actions import ActionLog, ActionRefused, perform
 from .advice import Names
-from .auth import COOKIE, Session, Sessions, Throttle, load_secret
+from .auth import COOKIE, Session, Sessions, load_secret
 from .history import HistoryError, read_events, store_path
 from .hub import Hub
+from .logtext import printable
+from .security import SecurityHeaders
 from .stats import day_report
+from .throttle import Throttle
 from .ticket_routes import ROUTES as TICKET_ROUTES
 from .ticket_source import TicketSource
 from .users import Users
+from .views import public_message
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 HEARTBEAT_S = 5.0
+MAX_BODY = 16 * 1024  # a login or an action is a few hundred bytes
 LinkFactory = Callable[[HallConfig, str], Any]
 
 
@@ -53,9 +60,13 @@ class Board:
         dev = cfg.device(device_id)
         users_file = cfg.resolve(dev.users_file if isinstance(dev, BoardDevice) else "users.json")
         self.users = Users(users_file)
-        self.sessions = Sessions(load_secret(users_file.with_name("board-secret.key")))
+        self.sessions = Sessions(
+            load_secret(users_file.with_name("board-secret.key")),
+            users_file.with_name("board-sessions.json"),
+            self.users.stamp,
+        )
         self.actions = ActionLog(users_file.with_name("board-actions.jsonl"))
-        self.throttle = Throttle()
+        self.throttle = Throttle(users_file.with_name("board-throttle.json"))
         layout = cfg.layout()
         self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
         self.link = link_factory(cfg, device_id)
@@ -86,6 +97,22 @@ def _error(message: str, status: int, code: str = "error") -> JSONResponse:
     return JSONResponse({"ok": False, "error": code, "message": message}, status)
 
 
+class BadBody(ValueError):
+    """The request body is not one small JSON document."""
+
+
+async def _json_body(request: Request) -> Any:
+    """The body as JSON; BadBody for anything else: too large, not UTF-8, malformed, or
+    nested too deep for the parser (RecursionError), never a 500."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise BadBody("body too large")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadBody("not JSON") from exc
+
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
@@ -97,38 +124,60 @@ async def page(_request: Request) -> Response:
 
 
 async def state(request: Request) -> Response:
-    return JSONResponse(request.app.state.board.hub.snapshot())
+    board: Board = request.app.state.board
+    snap = board.hub.snapshot()
+    return JSONResponse(snap if board.session(request) else public_message(snap))
 
 
 async def stream(request: Request) -> Response:
-    hub: Hub = request.app.state.board.hub
+    """Managers get the full view; anyone else the public one (board/views.py). A manager's
+    stream ends at the first heartbeat after the session ends; the page reconnects."""
+    board: Board = request.app.state.board
+    cookie = request.cookies.get(COOKIE)
+    manager = board.sessions.read(cookie) is not None
+
+    def still_manager() -> bool:
+        return board.sessions.read(cookie) is not None
+
     return StreamingResponse(
-        _events(hub),
+        _events(board.hub, still_manager if manager else None),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _events(hub: Hub) -> AsyncIterator[str]:
+async def _events(hub: Hub, still_manager: Callable[[], bool] | None) -> AsyncIterator[str]:
+    """SSE text: the full view while ``still_manager()``, the public view without it."""
+
+    def view(msg: dict[str, Any]) -> dict[str, Any] | None:
+        return msg if still_manager else public_message(msg)
+
     q = hub.attach()
     try:
-        yield "retry: 2000\n\n" + _sse(hub.snapshot())
+        yield "retry: 2000\n\n" + _sse(view(hub.snapshot()))
         while not hub.closing:
             try:
                 msg = await asyncio.wait_for(q.get(), HEARTBEAT_S)
             except TimeoutError:
-                yield _sse(hub.alerts())  # alerts age with the clock; doubles as keep-alive
+                if still_manager is None:
+                    yield _sse({"type": "tick", "now": hub.clock()})  # keep-alive
+                elif still_manager():
+                    yield _sse(hub.alerts())  # alerts age with the clock; doubles as keep-alive
+                else:
+                    return  # logged out or removed: reconnecting gives the public view
                 continue
             if msg is None:
                 return
-            yield _sse(msg)
-            if msg.get("type") == "change" and q.empty():
+            shown = view(msg)
+            if shown is not None:
+                yield _sse(shown)
+            if still_manager and msg.get("type") == "change" and q.empty():
                 yield _sse(hub.alerts())
     finally:
         hub.detach(q)
 
 
-def _sse(msg: dict[str, Any]) -> str:
+def _sse(msg: dict[str, Any] | None) -> str:
     return f"data: {json.dumps(msg, ensure_ascii=False)}\n\n"
 
 
@@ -158,25 +207,44 @@ async def login(request: Request) -> Response:
     if not _same_origin(request):
         return _error("cross-site request refused", 403, "forbidden")
     try:
-        body = await request.json()
+        body = await _json_body(request)
         name, password = str(body["name"]), str(body["password"])
-    except (ValueError, KeyError, TypeError):
+    except (BadBody, KeyError, TypeError):
         return _error("send JSON {name, password}", 400)
-    if board.throttle.is_locked(name):
-        return _error("too many failed logins; wait 5 minutes", 429, "locked")
+    address = request.client.host if request.client else ""
+    wait = board.throttle.wait_s(address, name)
+    if wait > 0:
+        return _locked(wait)
     if not await run_in_threadpool(board.users.verify, name, password):
-        board.throttle.failed(name)
-        log.warning("failed board login for %r", name)
+        board.throttle.failed(address, name)
+        log.warning("failed board login for %s from %s", printable(name), printable(address))
         return _error("wrong name or password / 用户名或密码错误", 401, "unauthorized")
-    board.throttle.succeeded(name)
-    cookie, session = board.sessions.issue(name)
+    board.throttle.succeeded(address, name)
+    cookie, session = await run_in_threadpool(board.sessions.issue, name)
     resp = JSONResponse({"user": name, "csrf": session.csrf})
     resp.set_cookie(**board.sessions.cookie_args(cookie))
-    log.info("manager %s logged in", name)
+    log.info("manager %s logged in from %s", printable(name), printable(address))
     return resp
 
 
-async def logout(_request: Request) -> Response:
+def _locked(wait_s: float) -> Response:
+    seconds = math.ceil(wait_s)
+    resp = _error(
+        f"登录失败次数过多，请 {seconds} 秒后再试 / too many failed logins: try in {seconds} s",
+        429,
+        "locked",
+    )
+    resp.headers["Retry-After"] = str(seconds)
+    return resp
+
+
+async def logout(request: Request) -> Response:
+    """Ends the session on the server too: a copy of the cookie no longer works."""
+    board: Board = request.app.state.board
+    session = board.session(request)
+    if session is not None:
+        board.sessions.end(session)
+        log.info("manager %s logged out", printable(session.user))
     resp = JSONResponse({"user": None})
     resp.delete_cookie(COOKIE, path="/")
     return resp
@@ -192,8 +260,8 @@ async def action(request: Request) -> Response:
     ):
         return _error("missing or wrong CSRF token", 403, "forbidden")
     try:
-        body = await request.json()
-    except ValueError:
+        body = await _json_body(request)
+    except BadBody:
         return _error("send a JSON body", 400)
     try:
         reply = await run_in_threadpool(perform, board.client, board.actions, session.user, body)
@@ -248,6 +316,6 @@ def create_app(
         *TICKET_ROUTES,
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.board = board
     return app

@@ -1,26 +1,37 @@
-"""Manager sessions: a signed cookie (itsdangerous), a CSRF token, and a login throttle.
+"""Manager sessions: a signed cookie (itsdangerous) naming a server-side session, and a CSRF
+token.
 
-The cookie holds the user name and a random CSRF token, signed with a secret kept in a 0600
-file beside the users file (so sessions survive a board restart). It is HttpOnly and
-SameSite=Strict; every manager action must also send the token in ``X-CSRF-Token``, which a
-page from another site cannot read.
+The cookie holds a random session id and a random CSRF token, signed with a secret kept in a
+0600 file beside the users file. The session itself lives in ``board-sessions.json`` (0600,
+same folder), so sessions survive a board restart and can be ended: logout removes the
+session; a user removed with ``hallq board-user remove`` or given a new password (the
+record's salt changes) is refused on the next request, whatever cookie they kept. The cookie
+is HttpOnly and SameSite=Strict; every manager action must also send the token in
+``X-CSRF-Token``, which a page from another site cannot read.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
+import logging
 import os
 import secrets
+import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .throttle import write_private_json
+
+log = logging.getLogger(__name__)
 COOKIE = "hallq_board"
 SESSION_MAX_AGE_S = 12 * 3600
-MAX_FAILURES, LOCKOUT_S = 5, 300
+Stamp = Callable[[str], str | None]  # user -> what changes with the password (None: no user)
 
 
 def load_secret(path: Path) -> bytes:
@@ -39,27 +50,94 @@ def load_secret(path: Path) -> bytes:
 class Session:
     user: str
     csrf: str
+    sid: str = ""
+
+
+class SessionTable:
+    """Live sessions by id: ``{sid: {"user", "stamp", "at"}}`` in a 0600 JSON file."""
+
+    def __init__(self, path: Path, max_age_s: float, clock: Callable[[], float]) -> None:
+        self.path, self.max_age_s, self.clock = path, max_age_s, clock
+        self._lock = threading.Lock()
+        self._rows: dict[str, dict[str, Any]] = self._load()
+
+    def add(self, sid: str, user: str, stamp: str) -> None:
+        with self._lock:
+            self._rows[sid] = {"user": user, "stamp": stamp, "at": self.clock()}
+            self._save()
+
+    def get(self, sid: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._rows.get(sid)
+        if row is None or self.clock() - row["at"] > self.max_age_s:
+            return None
+        return row
+
+    def drop(self, sid: str) -> None:
+        with self._lock:
+            if self._rows.pop(sid, None) is not None:
+                self._save()
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        if not self.path.exists():
+            return {}
+        try:
+            rows = json.loads(self.path.read_text(encoding="utf-8"))["sessions"]
+            return {
+                str(sid): {"user": str(r["user"]), "stamp": str(r["stamp"]), "at": float(r["at"])}
+                for sid, r in rows.items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            log.warning("session file %s unreadable, managers log in again: %s", self.path, exc)
+            return {}
+
+    def _save(self) -> None:
+        now = self.clock()
+        self._rows = {k: r for k, r in self._rows.items() if now - r["at"] <= self.max_age_s}
+        write_private_json(self.path, {"sessions": self._rows})
 
 
 class Sessions:
-    """Makes and checks session cookies."""
+    """Makes, checks and ends sessions. ``stamp(user)`` is the user's current password stamp
+    (None once the user is removed): a session is valid only while it is unchanged."""
 
-    def __init__(self, secret: bytes, max_age_s: int = SESSION_MAX_AGE_S) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        table_path: Path,
+        stamp: Stamp,
+        max_age_s: int = SESSION_MAX_AGE_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt="hallq-board-session")
-        self.max_age_s = max_age_s
+        self.table = SessionTable(table_path, max_age_s, clock)
+        self.stamp, self.max_age_s = stamp, max_age_s
 
     def issue(self, user: str) -> tuple[str, Session]:
-        session = Session(user, secrets.token_urlsafe(24))
-        return self._signer.dumps({"u": user, "c": session.csrf}), session
+        session = Session(user, secrets.token_urlsafe(24), secrets.token_urlsafe(24))
+        self.table.add(session.sid, user, self.stamp(user) or "")
+        return self._signer.dumps({"s": session.sid, "c": session.csrf}), session
 
     def read(self, cookie: str | None) -> Session | None:
+        """The live session the cookie names, or None (bad signature, ended, user gone)."""
         if not cookie:
             return None
         try:
             data: Any = self._signer.loads(cookie, max_age=self.max_age_s)
-            return Session(str(data["u"]), str(data["c"]))
+            sid, csrf = str(data["s"]), str(data["c"])
         except (BadSignature, KeyError, TypeError):
             return None
+        row = self.table.get(sid)
+        if row is None:
+            return None
+        stamp = self.stamp(row["user"])
+        if stamp is None or not hmac.compare_digest(stamp, row["stamp"]):
+            self.table.drop(sid)  # removed, or a new password: this session is over
+            return None
+        return Session(row["user"], csrf, sid)
+
+    def end(self, session: Session) -> None:
+        self.table.drop(session.sid)
 
     @staticmethod
     def csrf_ok(session: Session, token: str | None) -> bool:
@@ -74,22 +152,3 @@ class Sessions:
             "samesite": "strict",
             "path": "/",
         }
-
-
-@dataclass
-class Throttle:
-    """Refuses logins for a name after MAX_FAILURES failures, for LOCKOUT_S seconds."""
-
-    failures: dict[str, list[float]] = field(default_factory=dict)
-
-    def is_locked(self, name: str, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
-        recent = [t for t in self.failures.get(name, []) if now - t < LOCKOUT_S]
-        self.failures[name] = recent
-        return len(recent) >= MAX_FAILURES
-
-    def failed(self, name: str, now: float | None = None) -> None:
-        self.failures.setdefault(name, []).append(time.time() if now is None else now)
-
-    def succeeded(self, name: str) -> None:
-        self.failures.pop(name, None)

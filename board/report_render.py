@@ -15,16 +15,27 @@ from .report import HEADER, hourly_rows, hourly_table, table
 from .stats import DayReport
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# A text cell starting with one of these is a formula (or becomes one) in Excel and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: Any) -> bool:
+    """A string that a spreadsheet would run: staff ids and names come from outside."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: None as empty, formula-like text behind a ``'`` (numbers stay numbers)."""
+    if value is None:
+        return ""
+    return "'" + value if is_formula_like(value) else value
 
 
 def to_csv(r: DayReport, hall: str) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow([f"{hall} 日报 Daily report", r.day])
-    w.writerow(HEADER)
-    w.writerows([["" if v is None else v for v in row] for row in table(r)])
-    w.writerow([])
-    w.writerows(hourly_table(r))
+    rows = [[f"{hall} 日报 Daily report", r.day], HEADER, *table(r), [], *hourly_table(r)]
+    w.writerows([[csv_cell(v) for v in row] for row in rows])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -35,18 +46,24 @@ def to_xlsx(r: DayReport, hall: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总 Summary"
-    ws.append([f"{hall} 日报 Daily report", r.day])
-    ws.append(HEADER)
-    for row in table(r):
-        ws.append(row)
+    _append(ws, [[f"{hall} 日报 Daily report", r.day], HEADER, *table(r)])
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    hourly = wb.create_sheet("分时 Hourly")
-    for row in hourly_table(r):
-        hourly.append(row)
+    _append(wb.create_sheet("分时 Hourly"), hourly_table(r))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _append(ws: Any, rows: list[list[Any]]) -> None:
+    """Rows into a sheet; formula-like text stays text: a string cell with Excel's quote
+    prefix (shown without the ``'``, and still text if someone edits it), never a formula."""
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def _font(size: int) -> Any:

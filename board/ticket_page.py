@@ -108,6 +108,8 @@ def render(status: dict[str, Any] | None, *, lang: str, hall: str, time: str) ->
         state=state,
         main=body,
         refresh=REFRESH_S,
+        style=STYLE,
+        script=SCRIPT,
     )
 
 
@@ -171,6 +173,50 @@ DETAILS: dict[str, Detail] = {
     "held": _hint("held_hint", with_window=True),
 }
 
+# The page's only inline style and script: the board's Content-Security-Policy allows exactly
+# these two by their hashes (board/security.py), nothing else inline.
+STYLE = """
+*{box-sizing:border-box}
+body{margin:0;font-family:"WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",
+sans-serif;background:#f2f4f7;color:#1b1f24;font-size:20px;line-height:1.5}
+header{display:flex;justify-content:space-between;align-items:center;gap:12px;padding:12px 16px;
+background:#1d4f91;color:#fff}
+header h1{font-size:18px;margin:0;font-weight:normal}
+header a{color:#fff;border:1px solid #fff;border-radius:8px;padding:6px 12px;text-decoration:none;
+white-space:nowrap;font-size:16px}
+main{max-width:560px;margin:0 auto;padding:20px 16px 32px;text-align:center}
+.number{font-size:72px;font-weight:bold;letter-spacing:2px;line-height:1.1}
+.service{font-size:22px;color:#44505c;margin:4px 0 16px}
+.state{display:inline-block;font-size:28px;font-weight:bold;padding:6px 22px;border-radius:999px;
+color:#fff;background:#1d4f91;margin-bottom:12px}
+.state.called{background:#d9480f} .state.serving{background:#2b8a3e}
+.state.done{background:#2b8a3e} .state.no_show,.state.cancelled,.state.bad{background:#868e96}
+.state.held{background:#e67700} .state.unknown,.state.unavailable{background:#868e96}
+.big{font-size:24px;margin:12px 0} .big b{font-size:36px;color:#1d4f91}
+.hint{font-size:18px;color:#44505c;margin:12px 0}
+.go{background:#fff3bf;border:4px solid #d9480f;border-radius:16px;padding:16px 8px;
+margin:8px 0 12px}
+.go span{display:block;font-size:26px}
+.go strong{display:block;font-size:56px;line-height:1.15;color:#c92a2a;overflow-wrap:anywhere}
+.updated{font-size:15px;color:#6c757d;margin-top:28px}
+"""
+
+SCRIPT = """
+(function () {
+  var main = document.getElementById("status");
+  setInterval(function () {
+    fetch(location.href, {cache: "no-store"}).then(function (r) { return r.text(); })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html").getElementById("status");
+        if (!next) return;
+        var called = next.dataset.state === "called" && main.dataset.state !== "called";
+        main.innerHTML = next.innerHTML; main.dataset.state = next.dataset.state;
+        if (called && navigator.vibrate) navigator.vibrate([400, 200, 400]);
+      }).catch(function () {});
+  }, REFRESH_MS);
+})();
+""".replace("REFRESH_MS", str(REFRESH_S * 1000))
+
 PAGE = """<!doctype html>
 <html lang="{lang}">
 <head>
@@ -179,50 +225,12 @@ PAGE = """<!doctype html>
 <meta name="robots" content="noindex">
 <title>{title}</title>
 <noscript><meta http-equiv="refresh" content="{refresh}"></noscript>
-<style>
-*{{box-sizing:border-box}}
-body{{margin:0;font-family:"WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",
-sans-serif;background:#f2f4f7;color:#1b1f24;font-size:20px;line-height:1.5}}
-header{{display:flex;justify-content:space-between;align-items:center;gap:12px;padding:12px 16px;
-background:#1d4f91;color:#fff}}
-header h1{{font-size:18px;margin:0;font-weight:normal}}
-header a{{color:#fff;border:1px solid #fff;border-radius:8px;padding:6px 12px;text-decoration:none;
-white-space:nowrap;font-size:16px}}
-main{{max-width:560px;margin:0 auto;padding:20px 16px 32px;text-align:center}}
-.number{{font-size:72px;font-weight:bold;letter-spacing:2px;line-height:1.1}}
-.service{{font-size:22px;color:#44505c;margin:4px 0 16px}}
-.state{{display:inline-block;font-size:28px;font-weight:bold;padding:6px 22px;border-radius:999px;
-color:#fff;background:#1d4f91;margin-bottom:12px}}
-.state.called{{background:#d9480f}} .state.serving{{background:#2b8a3e}}
-.state.done{{background:#2b8a3e}} .state.no_show,.state.cancelled,.state.bad{{background:#868e96}}
-.state.held{{background:#e67700}} .state.unknown,.state.unavailable{{background:#868e96}}
-.big{{font-size:24px;margin:12px 0}} .big b{{font-size:36px;color:#1d4f91}}
-.hint{{font-size:18px;color:#44505c;margin:12px 0}}
-.go{{background:#fff3bf;border:4px solid #d9480f;border-radius:16px;padding:16px 8px;
-margin:8px 0 12px}}
-.go span{{display:block;font-size:26px}}
-.go strong{{display:block;font-size:56px;line-height:1.15;color:#c92a2a;overflow-wrap:anywhere}}
-.updated{{font-size:15px;color:#6c757d;margin-top:28px}}
-</style>
+<style>{style}</style>
 </head>
 <body>
 <header><h1>{hall} · {heading}</h1><a id="lang" href="?lang={other}">{other_name}</a></header>
 <main id="status" data-state="{state}">{main}</main>
-<script>
-(function () {{
-  var main = document.getElementById("status");
-  setInterval(function () {{
-    fetch(location.href, {{cache: "no-store"}}).then(function (r) {{ return r.text(); }})
-      .then(function (html) {{
-        var next = new DOMParser().parseFromString(html, "text/html").getElementById("status");
-        if (!next) return;
-        var called = next.dataset.state === "called" && main.dataset.state !== "called";
-        main.innerHTML = next.innerHTML; main.dataset.state = next.dataset.state;
-        if (called && navigator.vibrate) navigator.vibrate([400, 200, 400]);
-      }}).catch(function () {{}});
-  }}, {refresh}000);
-}})();
-</script>
+<script>{script}</script>
 </body>
 </html>
 """

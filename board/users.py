@@ -1,7 +1,9 @@
 """The board's manager accounts: a JSON file of scrypt password hashes (never the passwords).
 
 ``hallq board-user --config hall.toml add NAME`` (asks for the password twice), ``remove NAME``,
-``list``. The file is written atomically with mode 0600. Format::
+``list``. Removing a user or giving a new password (a new salt) ends that user's board
+sessions at their next request (board/auth.py checks :meth:`Users.stamp`). The file is written
+atomically with mode 0600. Format::
 
     {"users": {"wang": {"salt": "<hex>", "hash": "<hex>", "n": 16384, "r": 8, "p": 1}}}
 """
@@ -13,6 +15,7 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
@@ -22,6 +25,7 @@ from typing import Any
 
 from hallq.errors import HallqError
 
+log = logging.getLogger(__name__)
 NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 MIN_PASSWORD = 8
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -68,6 +72,16 @@ class Users:
             hash_password(password)  # same time as a real check: names do not leak by timing
             return False
         return check_password(record, password)
+
+    def stamp(self, name: str) -> str | None:
+        """What changes with the user's password (the record's salt); None when there is no
+        such user or the file cannot be read, so the user's sessions end."""
+        try:
+            record = self.load().get(name)
+        except UserError as exc:
+            log.error("%s", exc)
+            return None
+        return str(record.get("salt", "")) if isinstance(record, dict) else None
 
     def add(self, name: str, password: str) -> None:
         if not NAME.match(name):

@@ -29,8 +29,10 @@ function serviceName(code) {
 }
 
 // ------------------------------------------------------------------ stream
-function connect() {
-  const es = new EventSource("/api/stream");
+let es = null;
+function connect() { // again after login and logout: the server sends the view the session allows
+  if (es) es.close();
+  es = new EventSource("/api/stream");
   es.onopen = () => { streamUp = true; showLink(); };
   es.onerror = () => { streamUp = false; showLink(); }; // EventSource retries by itself
   es.onmessage = (e) => handle(JSON.parse(e.data));
@@ -48,6 +50,8 @@ function handle(msg) {
     skew = msg.now - Date.now() / 1000;
   } else if (msg.type === "link") {
     mqttUp = msg.mqtt;
+  } else if (msg.type === "tick") { // the public view's keep-alive
+    skew = msg.now - Date.now() / 1000;
   }
   showLink();
   queueRender();
@@ -171,8 +175,8 @@ function renderWindows() {
       `<span class="tier ${esc(tier)}">${esc(serviceName(c))}</span>`).join("");
     return `<div class="window ${esc(w.status)}" data-window="${esc(w.window)}" data-status="${esc(w.status)}">
       <div class="head"><b>${esc(name(w, w.window))}</b><span class="badge">${t(w.status)}</span></div>
-      <div class="small">${t("staff")}: ${esc(w.staff || "–")}</div>${serving}
-      <div class="small">${t("served")}: ${esc(w.served_today ?? 0)} · ${t("rating")}: ${esc(w.rating_avg ?? "–")}</div>
+      ${me.user ? `<div class="small">${t("staff")}: ${esc(w.staff || "–")}</div>` : ""}${serving}
+      ${me.user ? `<div class="small">${t("served")}: ${esc(w.served_today ?? 0)} · ${t("rating")}: ${esc(w.rating_avg ?? "–")}</div>` : ""}
       <div class="tiers">${tiers}</div>${windowButtons(w)}</div>`;
   }).join("");
 }
@@ -234,7 +238,7 @@ function showUser() {
   $("login-button").classList.toggle("hidden", logged);
   $("logout-button").classList.toggle("hidden", !logged);
   $("report-box").classList.toggle("hidden", !logged);
-  $("policy-panel").classList.toggle("hidden", !logged);
+  for (const el of document.querySelectorAll(".manager")) el.classList.toggle("hidden", !logged);
   $("user-name").classList.toggle("hidden", !logged);
   $("user-name").textContent = me.user || "";
   queueRender();
@@ -253,7 +257,7 @@ async function act(body) {
     body: JSON.stringify(body),
   });
   const reply = await r.json();
-  if (r.status === 401) { me = { user: null, csrf: null }; showUser(); }
+  if (r.status === 401) { me = { user: null, csrf: null }; showUser(); connect(); }
   toast(reply.ok ? t("done_ok") : `${t("failed")}: ${reply.message || reply.error}`, reply.ok);
   return reply.ok;
 }
@@ -271,6 +275,7 @@ async function login(ev) {
   $("login-error").textContent = "";
   $("login-dialog").close();
   showUser();
+  connect();
 }
 let editing = null;
 function editServices(wid) {
@@ -312,7 +317,10 @@ function wire() {
   $("login-button").onclick = () => $("login-dialog").showModal();
   $("login-cancel").onclick = () => $("login-dialog").close();
   $("login-form").onsubmit = login;
-  $("logout-button").onclick = async () => { await fetch("/api/logout", { method: "POST" }); me = {}; showUser(); };
+  $("logout-button").onclick = async () => {
+    await fetch("/api/logout", { method: "POST" });
+    me = {}; showUser(); connect();
+  };
   $("services-form").onsubmit = saveServices;
   $("services-cancel").onclick = () => $("services-dialog").close();
   $("services-add").onchange = (e) => {

@@ -2,12 +2,15 @@
 real HTTP server on 127.0.0.1)."""
 
 import json
+import time
 
 import pytest
 
+from board.auth import COOKIE
 from board.server import BoardServer
 from board.testing import Browser, FakeLink
 from board.users import Users
+from board.users import main as users_main
 
 PASSWORD = "correct horse"
 
@@ -100,9 +103,70 @@ def test_bad_actions_are_refused_with_a_reason(served):
     assert commands(link) == []
 
 
-def test_repeated_failures_lock_the_name(served):
-    server, _link = served
+def test_repeated_failures_slow_the_address_down_even_after_a_restart(hall_cfg):
+    link = FakeLink(hall_cfg.hall.id)
+    Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
+    frozen = time.time()
+    with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
+        server.app.state.board.throttle.clock = lambda: frozen
+        b = Browser(server.url)
+        for _ in range(5):
+            assert b.login("wang", "nope-nope") == 401
+        status, body = b.request("/api/login", {"name": "wang", "password": PASSWORD})
+        assert (status, body["error"]) == (429, "locked") and "1 s" in body["message"]
+    with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
+        throttle = server.app.state.board.throttle
+        throttle.clock = lambda: frozen
+        assert Browser(server.url).login("wang", PASSWORD) == 429  # a restart gives no new tries
+        throttle.clock = lambda: frozen + 1
+        assert Browser(server.url).login("wang", PASSWORD) == 200
+
+
+def copied_cookie(b):
+    (cookie,) = [c for c in b.jar if c.name == COOKIE]
+    return {"Cookie": f"{COOKIE}={cookie.value}", "X-CSRF-Token": b.csrf}
+
+
+def act_with(server, headers):
+    return Browser(server.url).request("/api/action", {"op": "open", "window": "w1"}, headers)[0]
+
+
+def test_logout_ends_the_session_on_the_server(served):
+    server, link = served
     b = Browser(server.url)
-    for _ in range(5):
-        assert b.login("wang", "nope-nope") == 401
-    assert b.login("wang", PASSWORD) == 429
+    assert b.login("wang", PASSWORD) == 200
+    copy = copied_cookie(b)
+    assert act_with(server, copy) == 200
+    assert b.request("/api/logout", {})[0] == 200
+    assert act_with(server, copy) == 401
+    assert Browser(server.url).request("/api/me", headers=copy)[1]["user"] is None
+    assert len(commands(link)) == 1
+
+
+def test_removing_a_user_or_a_new_password_ends_their_sessions(served, hall_cfg, monkeypatch):
+    server, link = served
+    path = str(hall_cfg.resolve("board-users.json"))
+    first, second = Browser(server.url), Browser(server.url)
+    assert first.login("wang", PASSWORD) == 200 and second.login("wang", PASSWORD) == 200
+    monkeypatch.setenv("HALLQ_BOARD_PASSWORD", "a new password")
+    assert users_main(["--file", path, "add", "wang"]) == 0  # the password changed
+    assert act_with(server, copied_cookie(first)) == 401
+    assert first.login("wang", "a new password") == 200
+    assert act_with(server, copied_cookie(first)) == 200
+    assert users_main(["--file", path, "remove", "wang"]) == 0
+    assert act_with(server, copied_cookie(first)) == 401
+    assert act_with(server, copied_cookie(second)) == 401
+    assert len(commands(link)) == 1
+
+
+def test_a_session_survives_a_board_restart(hall_cfg):
+    link = FakeLink(hall_cfg.hall.id)
+    link.answer = lambda cmd: {"id": cmd["id"], "ok": True}
+    Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
+    with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
+        b = Browser(server.url)
+        assert b.login("wang", PASSWORD) == 200
+        copy = copied_cookie(b)
+    assert hall_cfg.resolve("board-sessions.json").stat().st_mode & 0o077 == 0
+    with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
+        assert act_with(server, copy) == 200

@@ -28,6 +28,7 @@ def state(b):
 
 def test_the_stream_shows_a_ticket_issued_then_called(board, device):
     b = Browser(board.url)
+    assert b.login("wang", PASSWORD) == 200  # staff, devices, alerts, advice: managers only
     _c1, counter = device("counter1")
     _k1, kiosk = device("kiosk1")
     counter.send("open", staff="zhang")
@@ -48,6 +49,7 @@ def test_the_stream_shows_a_ticket_issued_then_called(board, device):
 
 def test_a_manager_action_changes_the_hall_and_alerts_follow(board, broker, device):
     b = Browser(board.url)
+    assert b.login("wang", PASSWORD) == 200  # staff, devices, alerts, advice: managers only
     _c1, counter1 = device("counter1")
     _c2, counter2 = device("counter2")
     _k1, kiosk = device("kiosk1")
@@ -62,7 +64,6 @@ def test_a_manager_action_changes_the_hall_and_alerts_follow(board, broker, devi
 
     alert = wait_until(idle_alert, what="the idle-window alert")
     assert alert["key"] == "w2" and "养老保险待遇" in alert["zh"]
-    assert b.login("wang", PASSWORD) == 200
     status, body = b.act(**alert["action"])
     assert status == 200, body
     assert broker.service.engine.windows["w2"].services["rs02"] == "secondary"
@@ -82,6 +83,7 @@ def test_a_refused_action_is_reported_not_hidden(board, device):
 
 def test_device_offline_is_seen_with_its_time(board, device):
     b = Browser(board.url)
+    assert b.login("wang", PASSWORD) == 200  # staff, devices, alerts, advice: managers only
     k1, _kiosk = device("kiosk1")
     wait_until(lambda: state(b)["devices"].get("kiosk1", {}).get("online"))
     k1.set_presence(printer="paper_out")
@@ -141,6 +143,7 @@ def test_reports_from_the_store_in_three_formats(board, broker, device, tmp_path
 
 def test_the_brokers_staffing_advice_reaches_the_stream_and_its_move_works(board, broker, device):
     b = Browser(board.url)
+    assert b.login("wang", PASSWORD) == 200  # staff, devices, alerts, advice: managers only
     # the advice the broker publishes within a tick of connecting (an empty hall): after it,
     # nothing new comes until the refresh this test shortens below
     wait_until(lambda: state(b)["advice"], what="the broker's first staffing advice")
@@ -165,7 +168,6 @@ def test_the_brokers_staffing_advice_reaches_the_stream_and_its_move_works(board
     names = {"w2": "开放 2号窗口 办理 ", "w3": "开放 3号综合窗口 办理 "}  # closed, both take rs01
     assert opening["zh"] == names[opening["window"]] + "社保参保登记、养老保险待遇"
     assert opening["command"] == {"op": "open", "window": opening["window"]}
-    assert b.login("wang", PASSWORD) == 200
     status, body = b.act(**opening["command"])
     assert status == 200, body
     assert broker.service.engine.windows[opening["window"]].status == "open"

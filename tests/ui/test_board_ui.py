@@ -44,6 +44,11 @@ def board(broker, mosquitto):
 
 def open_board(chromium, url, width=1920, height=1080):
     page = chromium.new_context(viewport={"width": width, "height": height}).new_page()
+    page.csp_errors = []  # the Content-Security-Policy must never block the page's own code
+    page.on(
+        "console",
+        lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(url)
     expect(page.locator("#link-status")).to_have_attribute("data-state", "live")
     return page
@@ -71,12 +76,18 @@ def test_live_updates_alerts_and_a_manager_action(chromium, board, broker, devic
     expect(page.locator('tr.service[data-service="rs02"] td').nth(1)).to_have_text("4")
     counter1.send("call_next")
     expect(w1.locator(".ticket")).to_contain_text(tickets[0])
+    # the public view: queues and calls, no staff ids, devices, alerts or advice
+    for panel in ("#alerts", "#devices-panel", "#advice-panel"):
+        expect(page.locator(panel)).to_be_hidden()
+    expect(w1).not_to_contain_text("zhang")
+    expect(page.locator("#devices tr")).to_have_count(0)  # not even sent to the page
+    expect(page.locator("#charts-note")).to_have_text("", timeout=15000)  # arrivals charted
+    page.screenshot(path=str(out / "board-desktop.png"), full_page=True)
+    login(page)
+    expect(w1).to_contain_text("zhang")
+    expect(page.locator('tr.device[data-device="kiosk1"]')).to_be_visible()
     idle = page.locator('.alert[data-kind="idle_window"][data-key="w2"]')
     expect(idle).to_contain_text("2号窗口 空闲：可将 养老保险待遇 设为次要业务")
-    expect(idle.locator("button")).to_have_count(0)  # no actions before login
-    page.screenshot(path=str(out / "board-desktop.png"), full_page=True)
-    expect(page.locator("#charts-note")).to_have_text("", timeout=15000)  # arrivals charted
-    login(page)
     page.screenshot(path=str(out / "board-desktop-login.png"))
     idle.locator("button.apply").click()
     expect(page.locator('.window[data-window="w2"] .tier.secondary')).to_contain_text(
@@ -88,6 +99,11 @@ def test_live_updates_alerts_and_a_manager_action(chromium, board, broker, devic
     expect(w1).to_have_attribute("data-status", "paused")
     page.screenshot(path=str(out / "board-desktop-manager.png"), full_page=True)
     report = page.context.new_page()
+    report.csp_errors = []
+    report.on(
+        "console",
+        lambda m: report.csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     report.goto(board.url + "/report")
     expect(report.locator("h1")).to_contain_text("日报")
     expect(report.locator("img")).to_have_count(2)
@@ -98,6 +114,10 @@ def test_live_updates_alerts_and_a_manager_action(chromium, board, broker, devic
     phone = open_board(chromium, board.url, 390, 844)
     phone.screenshot(path=str(out / "board-phone.png"), full_page=True)
     phone.screenshot(path=str(out / "board-phone-top.png"))
+    page.click("#logout-button")
+    expect(page.locator("#alerts")).to_be_hidden()
+    expect(w1).not_to_contain_text("zhang")  # the stream is the public one again
+    assert page.csp_errors == [] and phone.csp_errors == [] and report.csp_errors == []
 
 
 def test_the_page_survives_a_board_restart_and_a_mosquitto_restart(
@@ -124,6 +144,7 @@ def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, dev
     shows the short-staffed pool and both kinds of move, buttons only for a manager."""
     out = artifacts("board")
     b = Browser(board.url)
+    assert b.login("wang", PASSWORD) == 200
     # the advice the broker publishes within a tick of connecting (an empty hall): after it,
     # nothing new comes until the refresh this test shortens below
     wait_until(lambda: b.request("/api/state")[1]["advice"], what="the broker's first advice")
@@ -132,11 +153,12 @@ def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, dev
     _k1, kiosk = device("kiosk1")
     counter1.send("open", staff="zhang")
     counter3.send("open", staff="zhao")
-    assert b.login("wang", PASSWORD) == 200
     assert b.act(op="set_services", window="w3", services={"bdc02": "primary"})[0] == 200
     for _ in range(12):  # 72/h x 6 min on one window: rs needs many more
         kiosk.send("issue", service="rs01")
     page = open_board(chromium, board.url)
+    expect(page.locator("#advice-panel")).to_be_hidden()  # managers only
+    login(page)
     # still the advice published when the broker connected (nobody yet), until its refresh
     expect(page.locator("#advice-note")).to_have_text("暂无调配建议：各部门人手充足")
     broker_service.REFRESH_S, before = 0.5, broker_service.REFRESH_S
@@ -150,13 +172,12 @@ def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, dev
         expect(helping).to_contain_text(
             "让 3号综合窗口 协办 社保参保登记、养老保险待遇（设为次要业务）"
         )
-        expect(page.locator("#advice-moves button")).to_have_count(0)  # read-only viewer
         page.screenshot(path=str(out / "advice-desktop.png"), full_page=True)
         phone = open_board(chromium, board.url, 390, 844)
+        login(phone)
         expect(phone.locator("li.move")).to_have_count(2)
         phone.locator("#advice-panel").screenshot(path=str(out / "advice-phone-panel.png"))
         phone.screenshot(path=str(out / "advice-phone.png"), full_page=True)
-        login(page)
         helping.locator("button.apply").click()
         expect(helping.locator(".badge")).to_have_text("已执行")
         w3 = broker.service.engine.windows["w3"].services

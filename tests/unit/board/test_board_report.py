@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 
 from openpyxl import load_workbook
 from PIL import Image
@@ -68,3 +69,41 @@ def test_html_embeds_two_png_charts():
 def test_the_opening_span_is_the_first_and_last_hour_open():
     assert opening_span(OpeningHours(8 * 60 + 30, 17 * 60 + 30)) == (8, 17)
     assert opening_span(OpeningHours(9 * 60, 17 * 60)) == (9, 16)  # closed from 17:00 on
+
+
+EVIL = '=HYPERLINK("http://x.cn","S07")'
+
+
+def report_with_hostile_names():
+    """Staff ids come from sign-in; a service name could come from a careless config."""
+    r = report()
+    li = r.staff.pop("li")
+    li.key = li.name = EVIL
+    r.staff[EVIL] = li
+    r.services["SB"].name = "@SUM(A1)"
+    r.services["GJ"].name = "-2+3"
+    return r
+
+
+def test_csv_neutralises_formula_like_text_but_keeps_numbers():
+    raw = to_csv(report_with_hostile_names(), "+大厅").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw)))
+    staff = next(row for row in rows if row[0] == "人员 Staff")
+    assert staff[1:3] == ["'" + EVIL, "'" + EVIL] and staff[3] == "4"
+    assert rows[0][0] == "'+大厅 日报 Daily report"
+    cells = [c for row in rows for c in row]
+    assert "'@SUM(A1)" in cells and "'-2+3 GJ" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_xlsx_stores_formula_like_text_as_text_never_a_formula():
+    raw = to_xlsx(report_with_hostile_names(), "+大厅")
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in s or "<f " in s for s in sheets)
+    wb = load_workbook(io.BytesIO(raw))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    staff = next(c for c in cells if c.value == EVIL)
+    assert staff.data_type == "s" and staff.quotePrefix
+    assert any(c.value == "@SUM(A1)" and c.quotePrefix for c in cells)
+    assert [c.value for c in wb["汇总 Summary"][3]][3] == 6  # numbers stay numbers

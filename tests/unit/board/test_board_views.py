@@ -1,0 +1,61 @@
+"""The public view hides who works where, the devices, the advice and the alerts."""
+
+from board.views import public_message, public_snapshot
+
+WINDOW = {
+    "window": "w1",
+    "name": "1号窗口",
+    "status": "open",
+    "staff": "S07",
+    "since": 1.0,
+    "pause_reason": "lunch",
+    "ticket": "A001",
+    "service": "SB",
+    "called_at": 5.0,
+    "served_today": 3,
+    "rating_avg": 4.5,
+    "services": {"SB": "primary"},
+}
+SNAP = {
+    "type": "snapshot",
+    "now": 10.0,
+    "mqtt": True,
+    "info": {"hall": "大厅"},
+    "windows": {"w1": WINDOW},
+    "services": {"SB": {"service": "SB", "waiting": 4, "est_wait_s": 600}},
+    "devices": {"kiosk1": {"online": True, "role": "kiosk", "printer": "paper_out"}},
+    "hall": {"waiting": 4},
+    "calls": [{"ticket": "A001", "window": "w1"}],
+    "advice": {"pools": []},
+    "alerts": [{"kind": "printer"}],
+    "staffing": {"moves": []},
+}
+
+
+def test_the_public_snapshot_keeps_queues_and_calls_only():
+    pub = public_snapshot(SNAP)
+    assert set(pub) == {"type", "now", "mqtt", "info", "windows", "services", "hall", "calls"}
+    assert pub["windows"]["w1"] == {
+        "window": "w1",
+        "name": "1号窗口",
+        "status": "open",
+        "ticket": "A001",
+        "service": "SB",
+        "called_at": 5.0,
+    }
+    assert pub["services"] == SNAP["services"] and pub["calls"] == SNAP["calls"]
+    assert "S07" not in str(pub) and "kiosk1" not in str(pub)
+
+
+def test_public_stream_messages():
+    window = {"type": "change", "kind": "windows", "key": "w1", "data": WINDOW}
+    assert public_message(window)["data"]["ticket"] == "A001"
+    assert "staff" not in public_message(window)["data"]
+    gone = {"type": "change", "kind": "windows", "key": "w1", "data": None}
+    assert public_message(gone) == gone
+    for kind in ("devices", "advice"):
+        assert public_message({"type": "change", "kind": kind, "key": "", "data": {}}) is None
+    assert public_message({"type": "alerts", "alerts": [], "staffing": None}) is None
+    call = {"type": "change", "kind": "call", "key": "w1", "data": {"ticket": "A001"}}
+    assert public_message(call) == call
+    assert public_message({"type": "link", "mqtt": False}) == {"type": "link", "mqtt": False}
