@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from hallq.client import CommandClient, CommandError, Offline, Refused, ReplyTimeout
+from hallq.logs import printable
 from hallq.protocol import BadCommand, decode_command, encode
-
-from .logtext import printable
 
 log = logging.getLogger(__name__)
 MANAGER_OPS = {"open", "close", "pause", "resume", "set_services", "set_priority_ratio"}

@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from hallq.client import CommandClient
 from hallq.config import BoardDevice, HallConfig
 from hallq.core.clock import HallClock
+from hallq.logs import printable
 from hallq.mqtt import MqttLink
 
 from . import report
@@ -36,7 +37,6 @@ from .advice import Names
 from .auth import COOKIE, Session, Sessions, load_secret
 from .history import HistoryError, read_events, store_path
 from .hub import Hub
-from .logtext import printable
 from .security import SecurityHeaders
 from .stats import day_report
 from .throttle import Throttle

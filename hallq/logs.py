@@ -9,33 +9,47 @@ their lines).
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+LIMIT = 200
 
 
-def escape(text: object) -> str:
-    """``text`` on one line: control characters as ``\\n``, ``\\x00``, ``\\u2028`` ..."""
-    return _CONTROL.sub(_escape_one, str(text))
+def _escape(c: str) -> str:
+    if c == "\\":
+        return "\\\\"
+    return c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
 
 
-def _escape_one(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def _escape_control(c: str) -> str:
+    return c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+
+
+def escape(value: object, *, backslashes: bool = True) -> str:
+    """``value`` on one printable line: ``\\n``, ``\\x00``, ``\\u2028``... as escapes (and
+    ``\\`` doubled, so an escape cannot be faked, unless ``backslashes`` is False)."""
+    text = str(value)
+    if text.isprintable() and not (backslashes and "\\" in text):
+        return text  # the common case, at no cost
+    one = _escape if backslashes else _escape_control
+    return "".join(one(c) for c in text)
+
+
+def printable(value: object, limit: int = LIMIT) -> str:
+    """Untrusted text (a login name, an op, a reply message) for a log line: escaped, and cut
+    at ``limit`` characters so one field cannot flood the log."""
+    text = str(value)
+    cut = escape(text[:limit])
+    return cut + "…" if len(text) > limit else cut
 
 
 class SafeFormatter(logging.Formatter):
     """A formatter whose message part is always one line of printable text."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
-        record.message = escape(record.message)
+        # control characters only: text already made printable() is not escaped twice
+        record.message = escape(record.message, backslashes=False)
         return super().formatMessage(record)
 
 

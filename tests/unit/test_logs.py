@@ -1,6 +1,6 @@
 """Untrusted text in a log line stays on that line."""
 
-from board.logtext import printable
+from hallq.logs import printable
 
 
 def test_control_characters_become_escapes():
