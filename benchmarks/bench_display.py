@@ -101,7 +101,7 @@ def call_latencies(d: DisplayProc, counter: CommandClient, n: int) -> dict[str, 
     parts: dict[str, list[float]] = {"to_process": [], "to_widgets": [], "to_screen": [], "all": []}
     for _ in range(n):
         t0 = time.monotonic()
-        ticket = counter.send("call_next")["ticket"]
+        ticket = counter.send("call_next").ticket
         arrived = d.wait_for("arrived", lambda e, t=ticket: e["ticket"] == t)
         shown = d.wait_for("shown", lambda e, t=ticket: e["latest"] == t and e["highlighted"])
         flipped = d.wait_for("flipped", lambda e, t=ticket: e["ticket"] == t)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hallq.client import CommandClient, CommandError, Offline, Refused, ReplyTimeout
+from hallq.contract import to_builtins
 from hallq.logs import printable
 from hallq.protocol import BadCommand, decode_command, encode
 
@@ -100,4 +101,4 @@ def perform(client: CommandClient, actions: ActionLog, user: str, body: Any) -> 
         actions.write(user, op, fields, f"failed: {exc}")
         raise ActionRefused(str(exc), 503, "unavailable") from exc
     actions.write(user, op, fields, "ok")
-    return reply
+    return to_builtins(reply)

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Protocol
 import msgspec
 
 from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.contract import ErrorReply, OkReply
 
 from .messages import Note, note
 from .state import ServiceState, WindowState, decode_service, decode_window
@@ -83,7 +84,7 @@ class Result(NamedTuple):
 
     ok: bool
     note: Note
-    reply: dict[str, Any] | None = None
+    reply: OkReply | ErrorReply | None = None
 
 
 class CounterView(WindowState, kw_only=True, frozen=True):
@@ -223,7 +224,7 @@ class CounterController:
             return Result(False, note("no_reply"))
         except Refused as exc:
             return Result(False, note(exc.code or "bad_state"), exc.reply)
-        ticket = str(reply.get("ticket") or fields.get("ticket") or current)
+        ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
         return Result(True, note(DONE_NOTES[action], ticket=ticket), reply)
 
     def _finish(self, result: Result) -> Result:

@@ -88,7 +88,7 @@ class SimulatedCounter:
             c.press(Action.RECALL)
             self._sleep(20)
         c.press(Action.START)
-        service = (result.reply or {}).get("service", "")
+        service = str(getattr(result.reply, "service", ""))
         avg = self.avg_s.get(service, 480.0)
         self._sleep(self.rng.lognormvariate(0, 0.4) * avg)
         c.press(Action.FINISH)

@@ -11,9 +11,11 @@ import time
 import uuid
 from typing import Any
 
+import msgspec
+
+from hallq.contract import ErrorReply, OkReply, decode_reply
 from hallq.errors import HallqError
 from hallq.mqtt import MqttLink
-from hallq.protocol import decode_json
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,9 @@ class ReplyTimeout(CommandError, TimeoutError):
 class Refused(CommandError):
     """The service answered ok=false; ``code`` is the protocol error code."""
 
-    def __init__(self, reply: dict[str, Any]) -> None:
-        super().__init__(reply.get("message", ""))
-        self.code: str = reply.get("error", "")
+    def __init__(self, reply: ErrorReply) -> None:
+        super().__init__(reply.message)
+        self.code: str = str(reply.error)
         self.reply = reply
 
 
@@ -44,7 +46,7 @@ class CommandClient:
 
     def __init__(self, link: MqttLink) -> None:
         self.link = link
-        self._waiting: dict[str, tuple[threading.Event, list[dict[str, Any]]]] = {}
+        self._waiting: dict[str, tuple[threading.Event, list[OkReply | ErrorReply]]] = {}
         self._lock = threading.Lock()
         link.subscribe(link.topics.reply(link.device), self._on_reply)
 
@@ -60,12 +62,13 @@ class CommandClient:
         retries: int = 1,
         cmd_id: str | None = None,
         **fields: Any,
-    ) -> dict[str, Any]:
-        """Send ``op`` and return the ok reply; raise Offline, ReplyTimeout or Refused."""
+    ) -> OkReply:
+        """Send ``op`` and return its typed ok reply (hallq/contract.py); raise Offline,
+        ReplyTimeout or Refused."""
         cmd_id = cmd_id or self.new_id()
         payload = {"id": cmd_id, "op": op, "sent_at": time.time(), **fields}
         done = threading.Event()
-        box: list[dict[str, Any]] = []
+        box: list[OkReply | ErrorReply] = []
         with self._lock:
             self._waiting[cmd_id] = (done, box)
         try:
@@ -74,7 +77,7 @@ class CommandClient:
                     raise Offline(f"not connected: {op} not sent")
                 if done.wait(timeout):
                     reply = box[0]
-                    if not reply.get("ok"):
+                    if isinstance(reply, ErrorReply):
                         raise Refused(reply)
                     return reply
                 log.warning("no reply to %s %s in %.1f s", op, cmd_id, timeout)
@@ -85,14 +88,12 @@ class CommandClient:
 
     def _on_reply(self, _topic: str, payload: bytes) -> None:
         try:
-            reply = decode_json(payload)
-        except Exception:
-            log.warning("unreadable reply ignored")
-            return
-        if not isinstance(reply, dict):
+            reply = decode_reply(payload)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.warning("unreadable reply ignored: %s", exc)
             return
         with self._lock:
-            waiter = self._waiting.get(str(reply.get("id")))
+            waiter = self._waiting.get(str(reply.id))
         if waiter is not None and not waiter[0].is_set():
             waiter[1].append(reply)
             waiter[0].set()

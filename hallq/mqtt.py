@@ -25,7 +25,7 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
 from hallq.errors import HallqError
-from hallq.protocol import Topics, encode
+from hallq.protocol import Topics, encode, topic_matches
 
 log = logging.getLogger(__name__)
 Handler = Callable[[str, bytes], None]
@@ -191,7 +191,7 @@ class MqttLink:
 
     def _on_message(self, _c: paho.Client, _u: Any, msg: paho.MQTTMessage) -> None:
         for topic_filter, handler in self._subs:
-            if paho.topic_matches_sub(topic_filter, msg.topic):
+            if topic_matches(topic_filter, msg.topic):
                 try:
                     handler(msg.topic, msg.payload)
                 except Exception:

@@ -64,6 +64,18 @@ class Topics:
         return topic.rsplit("/", 1)[-1]
 
 
+def topic_matches(topic_filter: str, topic: str) -> bool:
+    """MQTT filter matching (``+`` one level, ``#`` the rest, also the parent level itself):
+    the one matcher MqttLink and FakeLink dispatch with."""
+    f, t = topic_filter.split("/"), topic.split("/")
+    for i, part in enumerate(f):
+        if part == "#":
+            return True
+        if i >= len(t) or part not in ("+", t[i]):
+            return False
+    return len(f) == len(t)
+
+
 class _Cmd(msgspec.Struct, tag_field="op", forbid_unknown_fields=True, kw_only=True, frozen=True):
     id: CmdId
     sent_at: float | None = None  # device clock; commands older than max_age_s are refused

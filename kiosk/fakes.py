@@ -12,8 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hallq.client import Offline, Refused, ReplyTimeout
+import msgspec
+
+from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig
+from hallq.contract import ErrorReply, OkReply, StatusOk
 from hallq.core.engine import Engine
 from hallq.core.errors import QueueError
 from hallq.core.views import service_view
@@ -42,7 +45,7 @@ class FakeService:
         self.delay_s = 0.0  # answer this late (to see the "getting your ticket" screen)
         self.sent: list[dict[str, Any]] = []
         self.when_state: Callable[[str, bytes], None] = lambda t, p: None
-        self._answers: dict[str, dict[str, Any]] = {}
+        self._answers: dict[str, OkReply] = {}
         self._lock = threading.Lock()
         if open_windows:
             for w in cfg.windows:
@@ -56,7 +59,7 @@ class FakeService:
         retries: int = 1,
         cmd_id: str | None = None,
         **fields: Any,
-    ) -> dict[str, Any]:
+    ) -> OkReply:
         time.sleep(self.delay_s if op == "issue" else 0)
         with self._lock:
             self.sent.append({"op": op, "id": cmd_id, **fields})
@@ -66,21 +69,22 @@ class FakeService:
                 raise ReplyTimeout(f"no reply to {op}")
             if cmd_id is not None and cmd_id in self._answers:
                 return self._answers[cmd_id]  # the same command id is answered once
-            reply = self._handle(op, fields)
+            reply = self._handle(op, fields, cmd_id or CommandClient.new_id())
             if cmd_id is not None:
                 self._answers[cmd_id] = reply
         self.publish_states()
         return reply
 
-    def _handle(self, op: str, fields: dict[str, Any]) -> dict[str, Any]:
+    def _handle(self, op: str, fields: dict[str, Any], cmd_id: str) -> OkReply:
         if op == "status":
-            return {"ok": True}
+            return StatusOk(id=cmd_id)
         try:
             events = self.engine.run(op, time.time(), **fields)
         except QueueError as exc:
-            raise Refused({"ok": False, "error": str(exc.code), "message": exc.message}) from exc
+            raise Refused(ErrorReply(id=cmd_id, error=exc.code, message=exc.message)) from exc
         data = events[-1].data if events else {}
-        return {"ok": True, **{k: data[k] for k in ISSUE_KEYS if k in data}}
+        picked = {k: data[k] for k in ISSUE_KEYS if k in data}
+        return msgspec.convert({"id": cmd_id, "op": op, **picked}, OkReply)  # type: ignore[arg-type]
 
     def publish_states(self) -> None:
         now, topics = time.time(), Topics(self.cfg.hall.id)

@@ -16,6 +16,7 @@ from typing import Any
 
 from hallq.client import Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig
+from hallq.contract import IssueOk
 from hardware.printer import PrinterStatus
 from hardware.ticket import TicketPrint
 
@@ -67,6 +68,7 @@ class TicketIssuer:
             return Outcome(OutcomeKind.TIMEOUT, service)
         except Refused as exc:
             return Outcome(OutcomeKind.REFUSED, service, code=exc.code)
+        assert isinstance(reply, IssueOk), reply
         return self._print(service, reply, lang)
 
     def report(self, outcome: Outcome) -> None:
@@ -80,10 +82,8 @@ class TicketIssuer:
         self.outbox.add(outcome.ticket, ok, "" if ok else outcome.code)
         self.outbox.flush()
 
-    def _print(self, service: str, reply: dict[str, Any], lang: str) -> Outcome:
-        ticket = str(reply["ticket"])
-        ahead = int(reply.get("ahead") or 0)
-        est = reply.get("est_wait_s")
+    def _print(self, service: str, reply: IssueOk, lang: str) -> Outcome:
+        ticket, ahead, est = reply.ticket, reply.ahead, reply.est_wait_s
         qr = self.qr(ticket)
         t = self.ticket_print(service, ticket, ahead, est, qr, lang=lang)
         try:

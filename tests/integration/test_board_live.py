@@ -35,7 +35,7 @@ def test_the_stream_shows_a_ticket_issued_then_called(board, device):
     messages = b.stream()
     first = next(messages)
     assert first["type"] == "snapshot" and first["info"]["hall"] == "测试政务服务中心"
-    ticket = kiosk.send("issue", service="rs01")["ticket"]
+    ticket = kiosk.send("issue", service="rs01").ticket
     next_matching(
         messages,
         lambda m: m.get("kind") == "services" and m["key"] == "rs01" and m["data"]["waiting"] == 1,

@@ -17,7 +17,7 @@ def test_the_page_follows_a_ticket_from_waiting_to_called(board, device):
     _c1, counter = device("counter1")
     _k1, kiosk = device("kiosk1")
     counter.send("open", staff="zhang")
-    first, second = (kiosk.send("issue", service="rs01")["ticket"] for _ in range(2))
+    first, second = (kiosk.send("issue", service="rs01").ticket for _ in range(2))
     status, body = b.request(f"/q/testhall/{second}.json")
     assert status == 200
     assert body["state"] == "waiting" and body["ahead"] == 1

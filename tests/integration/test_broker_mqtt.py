@@ -34,7 +34,7 @@ def test_issue_call_event_and_retained_state(broker, device):
     _kiosk, kc = device("kiosk1")
     _counter, cc = device("counter1")
     cc.send("open", staff="s007")
-    ticket = kc.send("issue", service="rs01")["ticket"]
+    ticket = kc.send("issue", service="rs01").ticket
     called = cc.send("call_next")
     assert called["ticket"] == ticket == "A001"
     _, event = next_msg(calls)
@@ -136,8 +136,8 @@ def test_two_terminals_of_one_device_do_not_take_over_each_other(broker, mosquit
         kc.send("issue", service="rs01")
         time.sleep(1.5)
         assert drops == [] and all(link.is_connected for link in links)
-        a = clients[0].send("call_next")["ticket"]
-        b = clients[1].send("call_next")["ticket"]
+        a = clients[0].send("call_next").ticket
+        b = clients[1].send("call_next").ticket
         assert (a, b) == ("A001", "A002")
     finally:
         for link in links:

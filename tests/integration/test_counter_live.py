@@ -44,7 +44,7 @@ def open_hall_and_issue(device, n: int) -> list[str]:  # type: ignore[no-untyped
     counter3.send("open", staff="S003")
     counter3.send("pause", reason="test")  # w3 takes no calls but keeps rs01 issuable
     _lk, kiosk = device("kiosk1")
-    return [kiosk.send("issue", service="rs01")["ticket"] for _ in range(n)]
+    return [kiosk.send("issue", service="rs01").ticket for _ in range(n)]
 
 
 def tap(pins: MockFactory, pin: int, hold: float = 0.0) -> None:

@@ -45,7 +45,7 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(mosquitto, device):
         def burst():
             while not stop.is_set():
                 try:
-                    acked.append(kc.send("issue", service="rs01", timeout=0.5, retries=0)["ticket"])
+                    acked.append(kc.send("issue", service="rs01", timeout=0.5, retries=0).ticket)
                 except CommandError:
                     time.sleep(0.02)
 

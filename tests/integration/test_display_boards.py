@@ -37,7 +37,7 @@ def test_boards_follow_their_windows_through_a_day(broker, device) -> None:  # t
     _k, kiosk = device("kiosk1")
     counter.send("open", staff="s1")
     b1.wait_for((BoardCommand.IDLE, "欢迎光临"))
-    ticket = kiosk.send("issue", service="rs01")["ticket"]
+    ticket = kiosk.send("issue", service="rs01").ticket
     counter.send("call_next")
     b1.wait_for((BoardCommand.CALL, f"{ticket} 请到1号窗口"))
     counter.send("start")

@@ -160,7 +160,7 @@ def test_issue_and_call_next_round_trip_over_tls(tmp_path, certs):
     with tls_hall(cfg, tmp_path) as (_mosq, service):
         with connected(cfg, "kiosk1") as kiosk, connected(cfg, "counter1") as counter:
             counter.send("open", staff="s001")
-            ticket = kiosk.send("issue", service="rs01")["ticket"]
+            ticket = kiosk.send("issue", service="rs01").ticket
             called = counter.send("call_next")
         assert called["ticket"] == ticket == "A001" and called["window"] == "w1"
         assert service.engine.issued["rs01"] == 1
@@ -204,7 +204,7 @@ def test_mutual_tls_needs_a_client_certificate_signed_by_the_hall_ca(tmp_path, c
     with tls_hall(cfg, tmp_path) as (mosq, _service):
         with connected(cfg, "counter2") as counter, connected(cfg, "kiosk1") as kiosk:
             counter.send("open")
-            assert kiosk.send("issue", service="bdc01")["ticket"] == "B001"
+            assert kiosk.send("issue", service="bdc01").ticket == "B001"
         m = cfg.mqtt
         pw = cfg.password("kiosk1")
         no_cert = MqttLink(m.host, m.port, "testhall", "kiosk1", pw, tls_ca=str(certs / "ca.crt"))

@@ -36,7 +36,7 @@ def test_waiting_then_called_on_a_phone(phone, board, device, artifacts):
     _c1, counter = device("counter1")
     _k1, kiosk = device("kiosk1")
     counter.send("open", staff="zhang")
-    tickets = [kiosk.send("issue", service="rs01")["ticket"] for _ in range(4)]
+    tickets = [kiosk.send("issue", service="rs01").ticket for _ in range(4)]
     kiosk.send("issue", service="rs01", priority="elderly")
     phone.goto(f"{board.url}/q/testhall/{tickets[2]}")
     main = phone.locator("#status")

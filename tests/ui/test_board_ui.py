@@ -72,7 +72,7 @@ def test_live_updates_alerts_and_a_manager_action(chromium, board, broker, devic
     page = open_board(chromium, board.url)
     w1 = page.locator('.window[data-window="w1"]')
     expect(w1).to_have_attribute("data-status", "open")
-    tickets = [kiosk.send("issue", service="rs02")["ticket"] for _ in range(4)]
+    tickets = [kiosk.send("issue", service="rs02").ticket for _ in range(4)]
     expect(page.locator('tr.service[data-service="rs02"] td').nth(1)).to_have_text("4")
     counter1.send("call_next")
     expect(w1.locator(".ticket")).to_contain_text(tickets[0])

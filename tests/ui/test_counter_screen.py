@@ -26,7 +26,7 @@ def issue(device: Callable, service: str, n: int) -> list[str]:  # type: ignore[
     counter3.send("open", staff="S003")
     counter3.send("pause", reason="test")
     _link, client = device("kiosk1")
-    return [client.send("issue", service=service)["ticket"] for _ in range(n)]
+    return [client.send("issue", service=service).ticket for _ in range(n)]
 
 
 def run_driver(cfg_source: str, device_id: str, out: Path, tmp: Path) -> dict[str, object]:

@@ -33,7 +33,7 @@ def open_windows(device: Device, *counters: str) -> dict[str, object]:
 
 def issue(device: Device, service: str, n: int) -> list[str]:
     _link, kiosk = device("kiosk1")
-    return [kiosk.send("issue", service=service)["ticket"] for _ in range(n)]  # type: ignore[attr-defined]
+    return [kiosk.send("issue", service=service).ticket for _ in range(n)]  # type: ignore[attr-defined]
 
 
 def test_call_shows_within_one_frame_and_restart_restores(
@@ -42,13 +42,13 @@ def test_call_shows_within_one_frame_and_restart_restores(
     cc = open_windows(device, "counter1", "counter2")
     issue(device, "rs01", 4)
     issue(device, "bdc01", 2)
-    early = cc["counter2"].send("call_next")["ticket"]  # before the display starts
+    early = cc["counter2"].send("call_next").ticket  # before the display starts
     cfg = broker.cfg.source
     with DisplayProc(cfg, "display1", "1920x1080", tmp_path) as d:
         d.wait_for("shown", lambda e: not e["offline"] and e["latest"] is not None)
         called_now = []
         for _ in range(3):
-            called = cc["counter1"].send("call_next")["ticket"]
+            called = cc["counter1"].send("call_next").ticket
             called_now.append(called)
             arrived = d.wait_for("arrived", lambda e, t=called: e["ticket"] == t)
             # the window's retained state may show it first; the event highlights it
@@ -80,9 +80,9 @@ def test_zone_display_shows_and_says_only_its_windows(
     issue(device, "rs01", 2)
     with DisplayProc(broker.cfg.source, "display-f2", "1080x1920", tmp_path) as d:
         d.wait_for("shown", lambda e: not e["offline"])
-        f1 = cc["counter1"].send("call_next")["ticket"]  # w1 is on F1
+        f1 = cc["counter1"].send("call_next").ticket  # w1 is on F1
         d.wait_for("arrived", lambda e: e["ticket"] == f1)
-        f2 = cc["counter3"].send("call_next")["ticket"]  # w3 is on F2
+        f2 = cc["counter3"].send("call_next").ticket  # w3 is on F2
         shown = d.wait_for("shown", lambda e: e["latest"] == f2)
         assert f1 not in shown["recent"]
         assert shown["latest_window"] == "请到 3号综合窗口"
@@ -107,7 +107,7 @@ def test_burst_of_20_calls_is_announced_in_order_none_lost_never_overlapping(
         calls = []
         for i in range(20):
             counter = "counter1" if i % 2 == 0 else "counter2"
-            calls.append((cc[counter].send("call_next")["ticket"], counter))
+            calls.append((cc[counter].send("call_next").ticket, counter))
         cc["counter1"].send("recall")
         calls.append((calls[-2][0], "counter1"))
         for _ in calls:
@@ -130,7 +130,7 @@ def test_offline_keeps_last_state_and_stale_events_are_shown_not_said(  # type: 
 ) -> None:
     cc = open_windows(device, "counter1")
     issue(device, "rs01", 3)
-    first = cc["counter1"].send("call_next")["ticket"]
+    first = cc["counter1"].send("call_next").ticket
     with DisplayProc(broker.cfg.source, "display1", "1920x1080", tmp_path) as d:
         d.wait_for("shown", lambda e: e["latest"] == first and not e["offline"])
         mosquitto.kill()
@@ -147,6 +147,6 @@ def test_offline_keeps_last_state_and_stale_events_are_shown_not_said(  # type: 
         broker.service.link.publish(topic, {**late, "service": "rs01", "at": time.time() - 120})
         shown = d.wait_for("shown", lambda e: "A099" in e["recent"])
         assert shown["latest"] == first  # older than the current call: listed below it
-        nxt = cc["counter1"].send("call_next")["ticket"]
+        nxt = cc["counter1"].send("call_next").ticket
         d.wait_for("said", lambda e: e["ticket"] == nxt)  # announcements are FIFO
     assert [e["ticket"] for e in d.said()] == [nxt]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import msgspec
+
 from hallq.client import Offline, Refused
+from hallq.contract import ErrorReply, OkReply
+from hallq.core.errors import ErrorCode
 
 
 class FakeSender:
@@ -27,8 +31,9 @@ class FakeSender:
         if self.gate is not None:
             self.gate.wait(5)
         if op in self.errors:
-            raise Refused({"id": "x", "ok": False, "error": self.errors[op], "message": "no"})
-        return {"id": "x", "ok": True, **self.replies.get(op, {})}
+            raise Refused(ErrorReply(id="x", error=ErrorCode(self.errors[op]), message="no"))
+        body = {"id": "x", "op": op, "ticket": "", **fields, **self.replies.get(op, {})}
+        return msgspec.convert(body, OkReply)  # a typed reply, as CommandClient returns
 
     def ops(self) -> list[str]:
         return [op for op, _f in self.sent]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.contract import ErrorReply, PrintResultOk
 from kiosk.outbox import FILE_NAME, PrintOutbox, default_state_dir
 
 
@@ -28,8 +29,9 @@ class ScriptedCommands:
         if answer == "timeout":
             raise ReplyTimeout("no reply")
         if answer != "ok":
-            raise Refused({"ok": False, "error": answer, "message": f"refused: {answer}"})
-        return {"ok": True, "id": fields["cmd_id"]}
+            refusal = ErrorReply(id=fields["cmd_id"], error=answer, message=f"refused: {answer}")
+            raise Refused(refusal)
+        return PrintResultOk(id=fields["cmd_id"], ticket=fields["ticket"])
 
 
 def sent_tickets(commands: ScriptedCommands) -> list[tuple[str, str, bool]]:
