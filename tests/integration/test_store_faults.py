@@ -18,7 +18,7 @@ from board.state import BoardState
 from broker.service import BrokerService
 from broker.store import EventStore
 from broker.store_health import StoreStatus, companions
-from hallq.client import CommandError
+from hallq.client import CommandError, Refused
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_live_an_immutable_store_is_refused_without_killing_the_service(mosquitt
         wait_for(lambda: _try(counter, "open"))
         assert kiosk.send("issue", service="rs01")["ticket"] == "A001"
         with immutable(companions(store_path)):
-            with pytest.raises(CommandError) as refused:
+            with pytest.raises(Refused) as refused:
                 kiosk.send("issue", service="rs01", cmd_id="k-immutable", retries=0)
             assert refused.value.code == "internal"
             assert "immutable" in str(refused.value)
