@@ -3,7 +3,9 @@
 Inputs are the retained-state dicts (docs/protocol.md): services carry ``waiting``,
 ``oldest_waiting_at``, ``target_wait_s``, ``est_wait_s``; windows ``status``, ``ticket``,
 ``services`` ({code: tier}); device presence ``online`` and, for kiosks, ``printer`` (a
-``hardware.printer.PrinterStatus`` value: ``paper_low``, ``paper_out``, ``cover_open``, ...).
+``hardware.printer.PrinterStatus`` value: ``paper_low``, ``paper_out``, ``cover_open``, ...);
+the broker service's presence carries ``store`` (``{"status": broker.store_health.StoreStatus,
+"message", "free_mb"}``).
 """
 
 from __future__ import annotations
@@ -13,12 +15,32 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from hallq.contract import StoreStatus
+
 State = Mapping[str, Mapping[str, Any]]
 PRINTER_PROBLEMS = {
     "paper_low": ("warn", "纸将用完", "paper low"),
     "paper_out": ("alarm", "缺纸", "paper out"),
     "cover_open": ("alarm", "纸仓盖未关", "cover open"),
     "offline": ("alarm", "打印机离线", "printer offline"),
+}
+
+STOPPED_ZH, STOPPED_EN = "，取号叫号已暂停", "; commands are refused"
+STORE_PROBLEMS = {
+    StoreStatus.DISK_FULL: ("存储不可写：磁盘已满", "Store not writable: disk full"),
+    StoreStatus.READ_ONLY: (
+        "存储不可写：文件系统只读",
+        "Store not writable: read-only file system",
+    ),
+    StoreStatus.UNWRITABLE: (
+        "存储不可写：无写权限或文件被锁定",
+        "Store not writable: permission denied or file immutable",
+    ),
+    StoreStatus.MISSING: (
+        "存储文件已被删除或替换，请从备份恢复并重启服务",
+        "Store file deleted or replaced: restore the backup and restart the service",
+    ),
+    StoreStatus.CORRUPT: ("存储数据库已损坏", "Store database damaged"),
 }
 
 
@@ -29,7 +51,7 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # over_target | forecast | idle_window | device_offline | printer
+    kind: str  # over_target | forecast | idle_window | device_offline | printer | store
     level: Level
     key: str  # what it is about: a service code, window id or device id
     zh: str
@@ -143,7 +165,28 @@ def device_alerts(devices: State) -> list[Alert]:
         if problem:
             level, zh, en = problem
             out.append(Alert("printer", Level(level), dev, f"{dev} {zh}", f"{dev}: {en}"))
+        store = p.get("store")
+        if isinstance(store, Mapping):
+            out += store_alerts(dev, store)
     return out
+
+
+def store_alerts(dev: str, store: Mapping[str, Any]) -> list[Alert]:
+    """The broker service's event store: an alarm when it cannot be written, a warning when
+    its disk runs low. An unknown status (a newer service) is an alarm with its message."""
+    try:
+        status = StoreStatus(store.get("status"))
+    except ValueError:
+        text = str(store.get("message") or store.get("status"))
+        return [Alert("store", Level.ALARM, dev, f"存储异常：{text}", f"Store problem: {text}")]
+    if status is StoreStatus.OK:
+        return []
+    if status is StoreStatus.DISK_LOW:
+        free = store.get("free_mb")
+        zh, en = f"存储磁盘空间不足：剩余 {free} MB", f"Store disk space low: {free} MB free"
+        return [Alert("store", Level.WARN, dev, zh, en)]
+    zh, en = STORE_PROBLEMS[status]
+    return [Alert("store", Level.ALARM, dev, zh + STOPPED_ZH, en + STOPPED_EN)]
 
 
 def all_alerts(

@@ -61,7 +61,7 @@ HALL_FIELDS = (
     "ratings",
     "priority_ratio",
 )
-PRESENCE_FIELDS = ("online", "since", "device", "printer", "version")
+PRESENCE_FIELDS = ("online", "since", "device", "printer", "version", "store")
 CALL_FIELDS = (
     "ticket",
     "window",

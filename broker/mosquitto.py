@@ -18,8 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hallq.config import ConfigError, HallConfig, Tls
+from hallq.mqtt import MAX_PUBLISH
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's own default for its "$7$" hashes
+# Mosquitto drops (does not deliver, does not retain) a PUBLISH whose payload is larger: our
+# largest legitimate payloads are a few KB (a window's state of a 147-service hall: 3.4 KB,
+# staffing advice 3 KB, commands <= 4 KB), so 256 KB is ample headroom and equals what our own
+# clients refuse to send (hallq.mqtt.MAX_PUBLISH). message_size_limit, not max_packet_size:
+# the latter disconnects the sender, and paho resends the message on every reconnect.
+MESSAGE_SIZE_LIMIT = MAX_PUBLISH
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ def conf_text(cfg: HallConfig, files: MosquittoFiles, *, bind: str, run_as: str 
         "max_queued_messages 100000",
         "max_inflight_messages 0",
         "set_tcp_nodelay true",
+        f"message_size_limit {MESSAGE_SIZE_LIMIT}",
         f"log_dest file {files.log}",
         "log_type error",
         "log_type warning",

@@ -26,6 +26,7 @@ from hallq.mqtt import MqttLink
 from .handlers import HANDLERS, reply_fields
 from .publisher import Publisher
 from .store import EventStore, StoreError
+from .store_watch import StoreWatch
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
@@ -69,6 +70,8 @@ class BrokerService:
         self._worker: threading.Thread | None = None
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.replay_faults: list[ReplayFault] = []
+        # store health (issue 17): refuse while it cannot be written, tell the board
+        self.store_watch = StoreWatch(self.store, self._report_store)
 
     # ------------------------------------------------------------ lifecycle
     def load(self) -> int:
@@ -162,6 +165,9 @@ class BrokerService:
         and every command of the batch gets an "internal" error (none took effect)."""
         with self._lock:
             started = time.perf_counter()
+            store_problem = self.store_watch.refusal()  # gone or unwritable: decide nothing
+            if store_problem is not None:
+                return _refuse_all(batch, store_problem)
             self._tick()
             now = self.clock()
             replies: list[dict[str, Any]] = []
@@ -184,13 +190,10 @@ class BrokerService:
             try:
                 if events or commands:  # replays and undecodable payloads write nothing
                     self.store.append(events, self.engine.day, commands=commands, at=now)
-            except StoreError:
+            except StoreError as exc:
                 log.exception("store write failed: rebuilding state from the store")
                 self._rebuild()
-                return [
-                    p.error_reply(r.get("id"), ErrorCode.INTERNAL, "not saved; retry")
-                    for r in replies
-                ]
+                return [_not_saved(r.get("id"), exc) for r in replies]
             self._publish_after(events, replies, now)
             log.debug(
                 "batch of %d commands answered in %.1f ms",
@@ -276,6 +279,8 @@ class BrokerService:
         steps = ClockSteps(self.engine.latest, last_refresh)
         while not self._stop.wait(TICK_S):
             try:
+                with self._lock:
+                    self.store_watch.tick()  # health to the board, WAL truncated when quiet
                 self._tick()
                 now = self.clock()
                 _log_clock_step(steps.observe(now), self.engine.day)
@@ -317,6 +322,12 @@ class BrokerService:
         if was != body.get("online"):
             log.info("device %s is %s", device, "online" if body.get("online") else "offline")
 
+    # ------------------------------------------------------------ store health
+    def _report_store(self, health: dict[str, Any]) -> None:
+        """The store's health rides on the service's own presence (docs/protocol.md)."""
+        if self.link is not None:
+            self.link.set_presence(store=health)
+
     def _send(self, topic: str, payload: Any, retain: bool = False) -> bool:
         if self.link is None:
             return True
@@ -325,11 +336,7 @@ class BrokerService:
 
 def _internal(payload: bytes, message: str) -> dict[str, Any]:
     """An "internal" refusal for a command, with its id when one can be read."""
-    try:
-        cmd_id = p.decode_command(payload).id
-    except p.BadCommand as exc:
-        cmd_id = exc.cmd_id
-    return p.error_reply(cmd_id, ErrorCode.INTERNAL, message)
+    return p.error_reply(_cmd_id(payload), ErrorCode.INTERNAL, message)
 
 
 def _log_clock_step(step: Step | None, day: str) -> None:
@@ -347,3 +354,21 @@ def _log_clock_step(step: Step | None, day: str) -> None:
         log.info("the clock caught up with the time before its step back")
     else:
         log.warning("the clock jumped %.0f s ahead; check chrony", step.seconds)
+
+
+def _refuse_all(batch: list[tuple[str, bytes]], exc: StoreError) -> list[dict[str, Any]]:
+    """Every command of a batch answered "internal" unseen: the store cannot keep anything."""
+    return [_not_saved(_cmd_id(payload), exc) for _device, payload in batch]
+
+
+def _not_saved(cmd_id: str | None, exc: StoreError) -> dict[str, Any]:
+    return p.error_reply(cmd_id, ErrorCode.INTERNAL, f"not saved: {exc.reason}; retry")
+
+
+def _cmd_id(payload: bytes) -> str | None:
+    try:
+        return p.decode_command(payload).id
+    except p.BadCommand as exc:
+        return exc.cmd_id
+    except Exception:  # whatever else a hostile payload raises: no id to answer with
+        return None

@@ -10,18 +10,32 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from hallq.contract import StoreHealth, StoreStatus
 from hallq.core.apply import PERSISTENT_KINDS
 from hallq.core.model import Event
 from hallq.errors import HallqError
 
+from .store_health import (
+    EXPLAIN,
+    LOW_DISK_MB,
+    companions,
+    diagnose,
+    disk_status,
+    free_mb,
+    write_problem,
+)
+
 log = logging.getLogger(__name__)
 APPLICATION_ID = 0x48514C51  # "HQLQ": marks a hallq database
 SCHEMA_VERSION = 1
+WAL_LIMIT = 2**20  # bytes: the WAL is cut back to this after a checkpoint (journal_size_limit)
+WAL_AUTOCHECKPOINT = 256  # pages (1 MB): a passive checkpoint after a commit past this size
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq  INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -44,6 +58,13 @@ CREATE TABLE IF NOT EXISTS commands (
 class StoreError(HallqError, RuntimeError):
     """The event store cannot be opened or written."""
 
+    status: StoreStatus | None = None  # the diagnosis, when one could be made
+
+    @property
+    def reason(self) -> str:
+        """What is wrong in a few words, without the path (for replies to devices)."""
+        return EXPLAIN.get(self.status or StoreStatus.OK, "store write failed")
+
 
 class ForeignDatabase(StoreError):
     """The file is an SQLite database, but not a hallq one (or a newer schema)."""
@@ -52,27 +73,56 @@ class ForeignDatabase(StoreError):
 class CorruptDatabase(StoreError):
     """The file is damaged or not an SQLite database at all."""
 
+    status = StoreStatus.CORRUPT
+
+
+class StoreGone(StoreError, FileNotFoundError):
+    """The store file was deleted or replaced while open: what is written now would be lost."""
+
+    status = StoreStatus.MISSING
+
+
+class StoreUnwritable(StoreError, OSError):
+    """The store cannot be written: disk full, read-only file system, permission, immutable."""
+
+    def __init__(self, message: str, status: StoreStatus) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class EventStore:
     """Append-only log of engine events plus the replies to commands, in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, low_disk_mb: int = LOW_DISK_MB) -> None:
         self.path = Path(path)
+        self.low_disk_mb = low_disk_mb
         self._db: sqlite3.Connection | None = None
+        self._identity: dict[Path, tuple[int, int]] = {}  # file -> (st_dev, st_ino) at open
+        self._last_error: StoreError | None = None
 
     def open(self) -> EventStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise self._failure(exc, opened=False) from exc
+        try:
             self._check(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
+            db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
+            db.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
             db.executescript(SCHEMA)
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
-            raise CorruptDatabase(f"{self.path}: not a readable database ({exc})") from exc
+            db.close()
+            raise self._failure(exc, opened=False) from exc
+        except StoreError:
+            db.close()
+            raise
         self._db = db
+        self._identity = {f: _identity(f) for f in companions(self.path)}
         return self
 
     def _check(self, db: sqlite3.Connection) -> None:
@@ -86,6 +136,69 @@ class EventStore:
         ok = db.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
             raise CorruptDatabase(f"{self.path}: damaged ({ok})")
+
+    def _failure(self, exc: sqlite3.Error, *, opened: bool) -> StoreError:
+        """The StoreError that says in plain words why SQLite failed."""
+        status = diagnose(self.path, exc, opened=opened)
+        if status is StoreStatus.CORRUPT:
+            return CorruptDatabase(f"{self.path}: not a readable database, damaged ({exc})")
+        if status is StoreStatus.MISSING:
+            return _gone(self.path)
+        if status is not None:
+            return StoreUnwritable(f"{self.path}: cannot write: {EXPLAIN[status]} ({exc})", status)
+        verb = "write failed" if opened else "cannot open"
+        return StoreError(f"{self.path}: {verb} ({exc})")
+
+    # ---------------------------------------------------------------- health
+    def check(self) -> None:
+        """Raise StoreGone or StoreUnwritable if the store cannot take a write now.
+
+        A stat and an access() per file, cheap enough for every commit; run BEFORE SQLite
+        touches the files: once the -shm is immutable, its next write is a SIGBUS."""
+        for f, ident in self._identity.items():
+            try:
+                same = _identity(f) == ident
+            except FileNotFoundError:
+                same = False
+            if not same:
+                raise _gone(self.path)
+        problem = write_problem(self.path) if self._identity else None
+        if problem is not None:
+            raise StoreUnwritable(f"{self.path}: cannot write: {EXPLAIN[problem]}", problem)
+
+    def health(self) -> StoreHealth:
+        """The store's status for the board: statvfs + check(), no database access."""
+        free = free_mb(self.path)
+        try:
+            self.check()
+        except StoreError as exc:
+            return StoreHealth(
+                status=exc.status or StoreStatus.UNWRITABLE, message=str(exc), free_mb=free
+            )
+        disk = disk_status(self.path, self.low_disk_mb)
+        last = self._last_error
+        if last is not None and last.status is not StoreStatus.DISK_FULL:
+            return StoreHealth(
+                status=last.status or StoreStatus.UNWRITABLE, message=str(last), free_mb=free
+            )
+        if disk is StoreStatus.OK:
+            return StoreHealth(status=disk, message="ok", free_mb=free)
+        message = f"{self.path}: {EXPLAIN[disk]}, {free} MB free"
+        return StoreHealth(status=disk, message=message, free_mb=free)
+
+    def wal_bytes(self) -> int:
+        wal = Path(f"{self.path}-wal")
+        return wal.stat().st_size if wal.exists() else 0
+
+    def checkpoint(self, *, truncate: bool = False) -> None:
+        """Copy the WAL into the database; TRUNCATE also empties the WAL file (quiet times:
+        it waits for readers such as the board)."""
+        self.check()
+        mode = "TRUNCATE" if truncate else "PASSIVE"
+        try:
+            self.db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        except sqlite3.Error as exc:
+            raise self._failure(exc, opened=True) from exc
 
     def close(self) -> None:
         if self._db is not None:
@@ -116,6 +229,7 @@ class EventStore:
         ]
         db = self.db
         try:
+            self.check()
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT INTO events(day, at, kind, data) VALUES (?,?,?,?)", rows)
             db.executemany(
@@ -123,10 +237,14 @@ class EventStore:
                 [(device, cmd_id, at, json.dumps(reply)) for device, cmd_id, reply in replies],
             )
             db.execute("COMMIT")
+        except StoreError as exc:
+            self._last_error = exc
+            raise
         except sqlite3.Error as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: write failed ({exc})") from exc
+            _rollback(db)
+            self._last_error = self._failure(exc, opened=True)
+            raise self._last_error from exc
+        self._last_error = None
 
     def forget_commands(self, keep_s: float, keep_rows: int = 0) -> int:
         """Drop stored replies older than the NEWEST stored reply minus ``keep_s`` and not
@@ -189,6 +307,26 @@ def _loads(data: str) -> dict[str, Any]:
     except ValueError as exc:
         return {"unreadable": str(exc)}
     return value if isinstance(value, dict) else {"unreadable": repr(value)[:100]}
+
+
+def _identity(f: Path) -> tuple[int, int]:
+    st = os.stat(f)
+    return st.st_dev, st.st_ino
+
+
+def _gone(path: Path) -> StoreGone:
+    return StoreGone(
+        f"{path}: {EXPLAIN[StoreStatus.MISSING]}; nothing is saved any more: "
+        "restore the store from the backup and restart the service"
+    )
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed; SQLite rolls back on its own at the next open")
 
 
 def _day_of(event: Event, current: str) -> str:

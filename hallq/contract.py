@@ -173,6 +173,26 @@ class PrinterPresence(StrEnum):
     UNKNOWN = "unknown"
 
 
+class StoreStatus(StrEnum):
+    """The event store's health, as the service reports it (``store.status``)."""
+
+    OK = "ok"
+    DISK_LOW = "disk_low"  # still writable, but space is running out
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"  # the file system is mounted read-only
+    UNWRITABLE = "unwritable"  # permission denied or immutable (chattr +i)
+    MISSING = "missing"  # the file was deleted or replaced under the running service
+    CORRUPT = "corrupt"
+
+
+class StoreHealth(Payload, kw_only=True):
+    """The service's event store, on the service's own presence (the board alarms on it)."""
+
+    status: StoreStatus
+    message: str = ""
+    free_mb: float | None = None
+
+
 class Presence(Payload, kw_only=True):
     """``presence/<device>`` (retained): online with what the device reports, or the last
     will ``{"online": false}`` when its connection dropped."""
@@ -180,7 +200,8 @@ class Presence(Payload, kw_only=True):
     online: bool
     since: float | None = None
     device: str | None = None
-    printer: PrinterPresence | None = None
+    printer: PrinterPresence | None = None  # kiosks
+    store: StoreHealth | None = None  # the queue service
 
 
 # ------------------------------------------------------------------ replies

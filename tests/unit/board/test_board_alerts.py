@@ -99,3 +99,24 @@ def test_all_alerts_puts_alarms_first():
         "devices": {"k": {"online": False}},
     }
     assert [a.level for a in all_alerts(state, NOW)] == [Level.ALARM, Level.WARN]
+
+
+def test_an_unwritable_store_is_a_chinese_first_alarm_and_low_disk_a_warning():
+    def broker(status, free=None):
+        store = {"status": status, "message": "…", "free_mb": free}
+        return {"hallq": {"online": True, "store": store}}
+
+    alarm = device_alerts(broker("disk_full", 0))
+    assert [(a.kind, a.level, a.key) for a in alarm] == [("store", Level.ALARM, "hallq")]
+    assert alarm[0].zh.startswith("存储不可写：磁盘已满")
+    assert alarm[0].en.startswith("Store not writable: disk full")
+    gone = device_alerts(broker("missing"))[0]
+    assert "备份" in gone.zh and gone.level is Level.ALARM
+    low = device_alerts(broker("disk_low", 150))
+    assert [(a.level, a.en) for a in low] == [(Level.WARN, "Store disk space low: 150 MB free")]
+    assert device_alerts(broker("ok", 9000)) == []
+    newer = device_alerts(broker("quota_exceeded"))  # a newer service's status: still shown
+    assert newer[0].level is Level.ALARM and "…" in newer[0].zh
+    # alarms come first in the board's list
+    state = {"devices": {**broker("disk_low", 150), "kiosk1": {"online": False}}}
+    assert [a.kind for a in all_alerts(state, NOW)] == ["device_offline", "store"]

@@ -1,10 +1,21 @@
 """The SQLite event store: durable appends, replay, history kept, clear errors on bad files."""
 
+import os
 import sqlite3
 
 import pytest
+from fsfaults import fill, immutable, read_only, small_disk
 
-from broker.store import CorruptDatabase, EventStore, ForeignDatabase
+from broker.store import (
+    WAL_LIMIT,
+    CorruptDatabase,
+    EventStore,
+    ForeignDatabase,
+    StoreGone,
+    StoreUnwritable,
+)
+from broker.store_health import StoreStatus, companions, diagnose
+from hallq.contract import to_builtins
 from hallq.core.model import Event
 
 
@@ -77,3 +88,108 @@ def test_a_failed_write_changes_nothing(tmp_path):
             "d",
         )
     assert s.count() == 1
+
+
+# ------------------------------------------------ a store that goes away or cannot be written
+def _filled(path):
+    s = EventStore(path).open()
+    s.append([Event("ticket_issued", 1.0, {"ticket": "A001"})], "d", ("k", "c1", {"ok": True}))
+    return s
+
+
+@pytest.mark.parametrize("removed", [("",), ("", "-wal", "-shm"), ("-wal",)])
+def test_a_deleted_store_is_noticed_on_the_next_append(tmp_path, removed):
+    s = _filled(tmp_path / "q.db")
+    for suffix in removed:
+        os.unlink(f"{tmp_path / 'q.db'}{suffix}")
+    with pytest.raises(StoreGone, match="store file is gone") as caught:
+        s.append([Event("ticket_issued", 2.0, {"ticket": "A002"})], "d")
+    assert caught.value.status is StoreStatus.MISSING
+    assert "gone" in caught.value.reason
+    assert s.health().status is StoreStatus.MISSING
+
+
+def test_a_store_replaced_by_another_file_is_noticed(tmp_path):
+    s = _filled(tmp_path / "q.db")
+    other = _filled(tmp_path / "other.db")
+    other.close()
+    os.replace(tmp_path / "other.db", tmp_path / "q.db")
+    with pytest.raises(StoreGone):
+        s.append([Event("ticket_issued", 2.0, {"ticket": "A002"})], "d")
+
+
+def test_an_immutable_store_is_refused_before_sqlite_touches_it(tmp_path):
+    """chattr +i: SQLite's next write to the -shm mapping was a SIGBUS (this test process
+    would die); the check refuses first and says why."""
+    s = _filled(tmp_path / "q.db")
+    with immutable(companions(tmp_path / "q.db")):
+        with pytest.raises(StoreUnwritable, match="immutable") as caught:
+            s.append([Event("ticket_issued", 2.0, {"ticket": "A002"})], "d")
+        assert caught.value.status is StoreStatus.UNWRITABLE
+        assert s.health().status is StoreStatus.UNWRITABLE
+    s.append([Event("ticket_issued", 2.0, {"ticket": "A002"})], "d")  # writable again
+    assert s.count() == 2 and s.health().status is StoreStatus.OK
+
+
+def test_a_read_only_file_system_is_named_at_start_and_while_running(tmp_path):
+    folder = tmp_path / "store"
+    folder.mkdir()
+    s = _filled(folder / "q.db")
+    with read_only(folder):
+        with pytest.raises(StoreUnwritable, match="read-only file system"):
+            s.append([Event("ticket_issued", 2.0, {"ticket": "A002"})], "d")
+        with pytest.raises(StoreUnwritable, match="read-only file system") as caught:
+            EventStore(folder / "q.db").open()
+        assert caught.value.status is StoreStatus.READ_ONLY
+        assert "not a readable database" not in str(caught.value)
+
+
+def test_a_full_disk_is_named_at_start_and_while_running(tmp_path):
+    with small_disk(tmp_path / "disk", kb=4096) as disk:
+        s = _filled(disk / "q.db")
+        ballast = fill(disk)
+        with pytest.raises(StoreUnwritable, match="disk full") as caught:
+            big = [Event("ticket_issued", 2.0, {"pad": "x" * 2000}) for _ in range(64)]
+            s.append(big, "d")
+        assert caught.value.status is StoreStatus.DISK_FULL
+        assert s.health().status is StoreStatus.DISK_FULL
+        with pytest.raises(StoreUnwritable, match="disk full"):
+            EventStore(disk / "new.db").open()
+        ballast.unlink()
+        assert s.health().status is StoreStatus.DISK_LOW  # 4 MB free: writable, but low
+        s.append([Event("ticket_issued", 3.0, {"ticket": "A003"})], "d")
+        assert s.count() == 2
+
+
+def test_sqlite_codes_full_and_damaged_are_classified(tmp_path):
+    for code, status in ((13, StoreStatus.DISK_FULL), (11, StoreStatus.CORRUPT), (26, None)):
+        exc = sqlite3.DatabaseError("x")
+        exc.sqlite_errorcode = code
+        expected = status or StoreStatus.CORRUPT
+        assert diagnose(tmp_path / "q.db", exc, opened=True) is expected
+    plain = sqlite3.OperationalError("disk I/O error")
+    plain.sqlite_errorcode = 10
+    assert diagnose(tmp_path / "q.db", plain, opened=False) is None  # no cause to name
+    assert diagnose(tmp_path / "q.db", plain, opened=True) is StoreStatus.MISSING
+
+
+def test_low_free_space_is_a_warning_with_the_free_megabytes(tmp_path):
+    s = EventStore(tmp_path / "q.db", low_disk_mb=10**9).open()
+    health = s.health()
+    assert health.status is StoreStatus.DISK_LOW and health.free_mb is not None
+    assert f"{health.free_mb} MB free" in health.message
+    assert to_builtins(health)["status"] == "disk_low"
+
+
+def test_the_wal_stays_small_and_is_emptied_at_quiet_times(tmp_path):
+    s = EventStore(tmp_path / "q.db").open()
+    reader = sqlite3.connect(tmp_path / "q.db")  # the board reads now and then
+    for i in range(600):
+        s.append([Event("ticket_issued", float(i), {"pad": "x" * 3000})], "d")
+        if i % 50 == 0:
+            reader.execute("SELECT COUNT(*) FROM events").fetchone()
+    assert s.wal_bytes() <= WAL_LIMIT + 64 * 1024  # cut back after each checkpoint
+    s.checkpoint(truncate=True)
+    assert s.wal_bytes() == 0
+    assert s.count() == 600
+    reader.close()

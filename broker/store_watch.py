@@ -1,0 +1,80 @@
+"""The service's eye on its store: refuse while it cannot be written, report its health, keep
+the WAL small.
+
+``refusal()`` runs before every batch (a stat and an access() per file): while the store is
+gone or unwritable, nothing is decided and every command is answered ``internal`` with the
+reason, so no citizen holds a ticket the store does not have. ``tick()`` runs from the service's
+timer: every few seconds it looks at the store's health (statvfs too), logs a change loudly and
+hands it to ``report`` (the service's presence, read by the board); after a quiet minute it
+empties the WAL (``wal_checkpoint(TRUNCATE)``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from hallq.contract import StoreHealth, StoreStatus, to_builtins
+
+from .store import EventStore, StoreError
+
+log = logging.getLogger(__name__)
+HEALTH_S = 5.0  # seconds between two looks at the store's health
+QUIET_S = 60.0  # no batch for this long: a quiet moment to truncate the WAL
+
+
+class StoreWatch:
+    """Store health for one service; ``report(payload)`` publishes a changed health."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        report: Callable[[dict[str, Any]], None],
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store, self.report, self.monotonic = store, report, monotonic
+        self.health: StoreHealth | None = None
+        self._looked_at = float("-inf")
+        self._busy_at = monotonic()
+
+    def refusal(self) -> StoreError | None:
+        """Why a batch must be refused unseen right now, or None: the store can be written."""
+        self._busy_at = self.monotonic()
+        try:
+            self.store.check()
+        except StoreError as exc:
+            self.look()  # the board hears of it now, not in a few seconds
+            return exc
+        return None
+
+    def tick(self) -> None:
+        """Called every second or so: health every HEALTH_S, WAL truncation when quiet."""
+        now = self.monotonic()
+        if now - self._looked_at < HEALTH_S:
+            return
+        health = self.look()
+        quiet = now - self._busy_at >= QUIET_S
+        writable = health.status in (StoreStatus.OK, StoreStatus.DISK_LOW)
+        if quiet and writable and self.store.wal_bytes() > 0:
+            self.store.checkpoint(truncate=True)
+
+    def look(self) -> StoreHealth:
+        """Take the store's health now; log and report it if it changed."""
+        self._looked_at = self.monotonic()
+        health = self.store.health()
+        if self.health is None or health.status is not self.health.status:
+            _log_change(health)
+            self.report(to_builtins(health))
+        self.health = health
+        return health
+
+
+def _log_change(health: StoreHealth) -> None:
+    if health.status is StoreStatus.OK:
+        log.info("event store ok (%s MB free)", health.free_mb)
+    elif health.status is StoreStatus.DISK_LOW:
+        log.warning("event store: %s", health.message)
+    else:
+        log.critical("EVENT STORE UNUSABLE, every command is refused: %s", health.message)
