@@ -18,7 +18,7 @@ PASSWORD = "correct horse"
 @pytest.fixture
 def served(hall_cfg):
     link = FakeLink(hall_cfg.hall.id)
-    link.answer = lambda cmd: {"id": cmd["id"], "ok": True}
+    link.answer = lambda cmd: {"id": cmd["id"], "ok": True, "op": cmd["op"]}
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
     with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
         yield server, link
@@ -161,7 +161,7 @@ def test_removing_a_user_or_a_new_password_ends_their_sessions(served, hall_cfg,
 
 def test_a_session_survives_a_board_restart(hall_cfg):
     link = FakeLink(hall_cfg.hall.id)
-    link.answer = lambda cmd: {"id": cmd["id"], "ok": True}
+    link.answer = lambda cmd: {"id": cmd["id"], "ok": True, "op": cmd["op"]}
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
     with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
         b = Browser(server.url)

@@ -19,7 +19,7 @@ PASSWORD = "correct horse"
 @pytest.fixture
 def served(hall_cfg):
     link = FakeLink(hall_cfg.hall.id)
-    link.answer = lambda cmd: {"id": cmd["id"], "ok": True}
+    link.answer = lambda cmd: {"id": cmd["id"], "ok": True, "op": cmd["op"]}
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
     with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
         t = link.topics
@@ -128,7 +128,7 @@ def test_a_name_or_reply_with_a_newline_makes_one_log_line(served, hall_cfg, cap
     # an older or hand-edited users file may hold a name `board-user add` would refuse
     users = Users(hall_cfg.resolve("board-users.json"))
     users._save({forged: hash_password(PASSWORD)})
-    link.answer = lambda cmd: {"id": cmd["id"], "ok": False, "error": "bad", "message": forged}
+    link.answer = lambda cmd: {"id": cmd["id"], "ok": False, "error": "bad_state", "message": forged}
     caplog.set_level(logging.INFO)
     b = Browser(server.url)
     assert b.login(forged, "wrong password") == 401
