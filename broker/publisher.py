@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import msgspec
+
+from hallq import contract as c
 from hallq.core.engine import Engine
 from hallq.core.model import Event
 from hallq.core.views import hall_view, service_view, window_view
@@ -31,29 +34,34 @@ class Publisher:
         # service health added to state/hall (e.g. replay_faults); empty values are left out
         self.hall_extra: dict[str, Any] = {}
 
-    def _hall(self, now: float) -> dict[str, Any]:
-        extra = {k: v for k, v in self.hall_extra.items() if v}
-        return {**hall_view(self.engine, now), **extra}
+    def _hall(self, now: float) -> c.HallState:
+        return c.from_view({**hall_view(self.engine, now), **self.hall_extra}, c.HallState)
 
-    def _retain(self, topic: str, payload: dict[str, Any], force: bool = False) -> None:
+    def _window(self, window: str) -> c.WindowState:
+        return c.from_view(window_view(self.engine, window), c.WindowState)
+
+    def _service(self, code: str, now: float) -> c.ServiceState:
+        return c.from_view(service_view(self.engine, code, now), c.ServiceState)
+
+    def _retain(self, topic: str, payload: c.Payload, force: bool = False) -> None:
         changed = force or self._last.get(topic) != payload
         if changed and self.send(topic, payload, retain=True):
             self._last[topic] = payload
 
     def publish_advice(self, now: float) -> None:
         """Retained staffing advice; its "at" changes every time, so compare without it."""
-        payload = advice_payload(self.engine, now)
+        payload = c.from_view(advice_payload(self.engine, now), c.Advice)
         previous = self._last.get(self.topics.advice)
-        changed = previous is None or {**previous, "at": 0} != {**payload, "at": 0}
+        changed = previous is None or _timeless(previous) != _timeless(payload)
         if changed and self.send(self.topics.advice, payload, retain=True):
             self._last[self.topics.advice] = payload
 
     def publish_all(self, now: float, force: bool = False) -> None:
         """Every retained topic (on connect: force=True, since Mosquitto may have lost them)."""
         for w in self.engine.windows:
-            self._retain(self.topics.window(w), window_view(self.engine, w), force)
+            self._retain(self.topics.window(w), self._window(w), force)
         for code in self.engine.layout.services:
-            self._retain(self.topics.service(code), service_view(self.engine, code, now), force)
+            self._retain(self.topics.service(code), self._service(code, now), force)
         self._retain(self.topics.hall, self._hall(now), force)
         if force:
             self._last.pop(self.topics.advice, None)
@@ -75,9 +83,9 @@ class Publisher:
             if ev.kind in WINDOW_KINDS:
                 services.update(self.engine.windows[d["window"]].services)
         for w in sorted(windows):
-            self._retain(self.topics.window(w), window_view(self.engine, w))
+            self._retain(self.topics.window(w), self._window(w))
         for code in sorted(services):
-            self._retain(self.topics.service(code), service_view(self.engine, code, now))
+            self._retain(self.topics.service(code), self._service(code, now))
         self._retain(self.topics.hall, self._hall(now))
         for ev in events:
             self._event(ev)
@@ -88,32 +96,34 @@ class Publisher:
         elif ev.kind in ("ticket_finished", "ticket_no_show"):
             d = ev.data
             t = self.engine.tickets[d["ticket"]]
-            payload = {
-                "ticket": t.number,
-                "window": d["window"],
-                "service": t.service,
-                "at": ev.at,
-                "outcome": "done" if ev.kind == "ticket_finished" else "no_show",
-            }
+            outcome = "done" if ev.kind == "ticket_finished" else "no_show"
+            payload = c.FinishedEvent(
+                ticket=t.number, window=d["window"], service=t.service, at=ev.at, outcome=outcome
+            )
             self.send(self.topics.event("finished"), payload)
 
-    def called_payload(self, ev: Event) -> dict[str, Any]:
+    def called_payload(self, ev: Event) -> c.CalledEvent:
         d = ev.data
         layout = self.engine.layout
         w = layout.windows[d["window"]]
         t = self.engine.tickets[d["ticket"]]
         s = layout.services[t.service]
-        return {
-            "ticket": t.number,
-            "window": w.id,
-            "window_name": w.name,
-            "window_name_en": w.name_en,
-            "zone": w.zone,
-            "service": s.code,
-            "service_name": s.name,
-            "service_name_en": s.name_en,
-            "recall": ev.kind == "ticket_recalled",
-            "calls": t.calls,
-            "at": ev.at,
-            "reason": d.get("reason", ""),
-        }
+        return c.CalledEvent(
+            ticket=t.number,
+            window=w.id,
+            window_name=w.name,
+            window_name_en=w.name_en,
+            zone=w.zone,
+            service=s.code,
+            service_name=s.name,
+            service_name_en=s.name_en,
+            recall=ev.kind == "ticket_recalled",
+            calls=t.calls,
+            at=ev.at,
+            reason=d.get("reason", ""),
+        )
+
+
+def _timeless(advice: c.Advice) -> c.Advice:
+    """Advice compared without its time stamp (it changes every time)."""
+    return msgspec.structs.replace(advice, at=0.0)

@@ -8,6 +8,7 @@ import pytest
 from broker.handlers import HANDLERS
 from broker.service import BrokerService
 from hallq import protocol
+from hallq.contract import to_builtins
 
 
 @pytest.fixture
@@ -133,7 +134,9 @@ def test_an_appointment_code_is_kept_with_the_ticket(service):
 def test_staffing_advice_is_published_retained(hall_cfg):
     sent = {}
     s = BrokerService(hall_cfg)
-    s._send = lambda topic, payload, retain=False: sent.__setitem__(topic, payload) or True
+    s._send = lambda topic, payload, retain=False: (
+        sent.__setitem__(topic, to_builtins(payload)) or True
+    )
     s.publisher.send = s._send
     s.load()
     send(s, "counter1", id="o", op="open")

@@ -157,7 +157,7 @@ def test_a_store_with_an_unapplicable_event_is_replayed_without_it(hall_cfg, cap
         assert f"event row {bad_row} (ticket_called)" in caplog.text
         assert "A001" in again.engine.tickets
         hall = again.publisher._hall(2.0)
-        assert hall["replay_faults"][0]["seq"] == bad_row
+        assert hall.replay_faults[0].seq == bad_row
         # and it keeps serving
         r = again.handle("kiosk1", cmd(id="k2", op="issue", service="rs01"))
         assert r["ok"] and r["ticket"] == "A002"
