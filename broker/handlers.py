@@ -8,7 +8,7 @@ from typing import Any
 from hallq import protocol as p
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
-from hallq.core.model import Event
+from hallq.core.model import Event, EventKind
 
 Handler = Callable[[Engine, Any, str, str | None, float], list[Event]]
 
@@ -101,6 +101,8 @@ REPLY_KEYS = (
     "service",
     "window",
     "reason",
+    "reason_code",
+    "priority_rule",
     "ahead",
     "est_wait_s",
     "priority",
@@ -117,7 +119,7 @@ def reply_fields(events: list[Event]) -> dict[str, Any]:
     """What a reply carries: the facts of the command's own events (last one wins)."""
     out: dict[str, Any] = {}
     for ev in events:
-        if ev.kind == "day_started":
+        if ev.kind == EventKind.DAY_STARTED:
             continue
         out.update({k: v for k, v in ev.data.items() if k in REPLY_KEYS})
         out["at"] = ev.at

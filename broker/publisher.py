@@ -9,7 +9,7 @@ import msgspec
 
 from hallq import contract as c
 from hallq.core.engine import Engine
-from hallq.core.model import Event
+from hallq.core.model import Event, EventKind
 from hallq.core.views import hall_view, service_view, window_view
 from hallq.protocol import Topics
 
@@ -17,11 +17,11 @@ from .advice import advice_payload
 
 log = logging.getLogger(__name__)
 WINDOW_KINDS = {
-    "window_opened",
-    "window_closed",
-    "window_paused",
-    "window_resumed",
-    "window_services_set",
+    EventKind.WINDOW_OPENED,
+    EventKind.WINDOW_CLOSED,
+    EventKind.WINDOW_PAUSED,
+    EventKind.WINDOW_RESUMED,
+    EventKind.WINDOW_SERVICES_SET,
 }
 
 
@@ -69,7 +69,7 @@ class Publisher:
 
     def after(self, events: list[Event], now: float) -> None:
         """Publish the consequences of freshly applied events."""
-        if any(ev.kind in ("day_started", "priority_ratio_set") for ev in events):
+        if any(ev.kind in (EventKind.DAY_STARTED, EventKind.PRIORITY_RATIO_SET) for ev in events):
             self.publish_all(now)
             return
         windows, services = set(), set()
@@ -91,12 +91,12 @@ class Publisher:
             self._event(ev)
 
     def _event(self, ev: Event) -> None:
-        if ev.kind in ("ticket_called", "ticket_recalled"):
+        if ev.kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED):
             self.send(self.topics.event("called"), self.called_payload(ev))
-        elif ev.kind in ("ticket_finished", "ticket_no_show"):
+        elif ev.kind in (EventKind.TICKET_FINISHED, EventKind.TICKET_NO_SHOW):
             d = ev.data
             t = self.engine.tickets[d["ticket"]]
-            outcome = "done" if ev.kind == "ticket_finished" else "no_show"
+            outcome = "done" if ev.kind == EventKind.TICKET_FINISHED else "no_show"
             payload = c.FinishedEvent(
                 ticket=t.number, window=d["window"], service=t.service, at=ev.at, outcome=outcome
             )
@@ -117,10 +117,12 @@ class Publisher:
             service=s.code,
             service_name=s.name,
             service_name_en=s.name_en,
-            recall=ev.kind == "ticket_recalled",
+            recall=ev.kind == EventKind.TICKET_RECALLED,
             calls=t.calls,
             at=ev.at,
             reason=d.get("reason", ""),
+            reason_code=d.get("reason_code") if ev.kind == EventKind.TICKET_CALLED else None,
+            priority_rule=d.get("priority_rule") if ev.kind == EventKind.TICKET_CALLED else None,
         )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from hallq.contract import StoreHealth, StoreStatus
 from hallq.core.apply import PERSISTENT_KINDS
-from hallq.core.model import Event
+from hallq.core.model import Event, EventKind
 from hallq.errors import HallqError
 
 from .store_health import (
@@ -330,4 +330,4 @@ def _rollback(db: sqlite3.Connection) -> None:
 
 
 def _day_of(event: Event, current: str) -> str:
-    return str(event.data["day"]) if event.kind == "day_started" else current
+    return str(event.data["day"]) if event.kind == EventKind.DAY_STARTED else current

@@ -21,7 +21,7 @@ from typing import Any, Literal, TypeVar
 import msgspec
 
 from hallq.core.errors import ErrorCode
-from hallq.core.model import TicketState, Tier, WindowStatus
+from hallq.core.model import CallRule, PriorityRule, TicketState, Tier, WindowStatus
 
 CONTRACT_VERSION = 1
 
@@ -148,7 +148,9 @@ class CalledEvent(Payload, kw_only=True):
     recall: bool = False
     calls: int = 1
     at: float = 0.0
-    reason: str = ""
+    reason: str = ""  # the plain sentence, e.g. "primary rs01, longest wait 5 min"
+    reason_code: CallRule | None = None  # the rule (null on a recall)
+    priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
 
 
 class FinishedEvent(Payload, kw_only=True):
@@ -229,6 +231,8 @@ class _CallOk(_Ok, kw_only=True):
     service: str = ""
     window: str = ""
     reason: str = ""
+    reason_code: CallRule | None = None
+    priority_rule: PriorityRule | None = None
     wait_s: int = 0
     priority: str | None = None
 

@@ -118,7 +118,7 @@ class DaySim:
         heapq.heappush(self.heap, (when, self.seq, kind, arg))
 
     def do(self, op: str, now: float, **args: object) -> list[Event]:
-        events: list[Event] = getattr(self.engine, f"decide_{op}")(now=now, **args)
+        events = self.engine.decider(op)(now=now, **args)
         self.engine.apply_all(events)
         return events
 

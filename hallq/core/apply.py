@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .model import Event, Ticket, TicketState, Tier, WindowStatus
+from .model import Event, EventKind, Ticket, TicketState, Tier, WindowStatus
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -165,26 +165,26 @@ def appliers(e: Engine) -> dict[str, Applier]:
     """Event kind -> the method that applies it to ``e``."""
     a = _Appliers(e)
     return {
-        "day_started": a.day_started,
-        "ticket_issued": a.issued,
-        "ticket_printed": a.printed,
-        "ticket_cancelled": a.cancelled,
-        "ticket_called": a.called,
-        "ticket_recalled": a.recalled,
-        "ticket_started": a.started,
-        "ticket_finished": a.finished,
-        "ticket_no_show": a.no_show,
-        "ticket_held": a.held,
-        "ticket_transferred": a.transferred,
-        "ticket_rated": a.rated,
-        "window_opened": a.opened,
-        "window_closed": a.closed,
-        "window_paused": a.paused,
-        "window_resumed": a.resumed,
-        "window_services_set": a.services_set,
-        "priority_ratio_set": a.ratio_set,
+        EventKind.DAY_STARTED: a.day_started,
+        EventKind.TICKET_ISSUED: a.issued,
+        EventKind.TICKET_PRINTED: a.printed,
+        EventKind.TICKET_CANCELLED: a.cancelled,
+        EventKind.TICKET_CALLED: a.called,
+        EventKind.TICKET_RECALLED: a.recalled,
+        EventKind.TICKET_STARTED: a.started,
+        EventKind.TICKET_FINISHED: a.finished,
+        EventKind.TICKET_NO_SHOW: a.no_show,
+        EventKind.TICKET_HELD: a.held,
+        EventKind.TICKET_TRANSFERRED: a.transferred,
+        EventKind.TICKET_RATED: a.rated,
+        EventKind.WINDOW_OPENED: a.opened,
+        EventKind.WINDOW_CLOSED: a.closed,
+        EventKind.WINDOW_PAUSED: a.paused,
+        EventKind.WINDOW_RESUMED: a.resumed,
+        EventKind.WINDOW_SERVICES_SET: a.services_set,
+        EventKind.PRIORITY_RATIO_SET: a.ratio_set,
     }
 
 
 # Kinds that outlive a business day: replayed from the whole history at start.
-PERSISTENT_KINDS = frozenset({"window_services_set", "priority_ratio_set"})
+PERSISTENT_KINDS = frozenset({EventKind.WINDOW_SERVICES_SET, EventKind.PRIORITY_RATIO_SET})

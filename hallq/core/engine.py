@@ -16,7 +16,9 @@ from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
 from .estimate import estimate_wait
 from .model import (
+    CallRule,
     Event,
+    EventKind,
     Layout,
     PriorityPolicy,
     Ticket,
@@ -26,6 +28,7 @@ from .model import (
     WindowStatus,
 )
 from .policies import Policy, get_policy
+from .routing import Why
 
 DEFAULT_POLICY = "default"
 
@@ -119,13 +122,13 @@ class Engine:
         is unknown, and assuming the print is what the timeout does anyway."""
         day = self.clock.business_day(now)
         if is_later_day(day, self.day):
-            return [Event("day_started", now, {"day": day, "previous": self.day})]
+            return [Event(EventKind.DAY_STARTED, now, {"day": day, "previous": self.day})]
         stale = [
             t.number
             for t in self.unconfirmed.values()
             if abs(now - t.issued_at) > ISSUE_CONFIRM_TIMEOUT_S
         ]
-        return [Event("ticket_printed", now, {"ticket": n, "assumed": True}) for n in stale]
+        return [Event(EventKind.TICKET_PRINTED, now, {"ticket": n, "assumed": True}) for n in stale]
 
     # ---------------------------------------------------------------- tickets
     def decide_issue(
@@ -161,7 +164,7 @@ class Engine:
         }
         if appointment is not None:
             data["appointment"] = appointment  # the booking code, kept for the day's report
-        return [Event("ticket_issued", now, data)]
+        return [Event(EventKind.TICKET_ISSUED, now, data)]
 
     def decide_print_result(
         self, ticket: str, ok: bool, now: float, reason: str = ""
@@ -176,15 +179,19 @@ class Engine:
             return (
                 []
                 if late
-                else [Event("ticket_printed", now, {"ticket": t.number, "assumed": False})]
+                else [Event(EventKind.TICKET_PRINTED, now, {"ticket": t.number, "assumed": False})]
             )
-        return [Event("ticket_cancelled", now, {"ticket": t.number, "reason": reason or "print"})]
+        return [
+            Event(
+                EventKind.TICKET_CANCELLED, now, {"ticket": t.number, "reason": reason or "print"}
+            )
+        ]
 
     def decide_cancel(self, ticket: str, now: float, reason: str = "") -> list[Event]:
         t = self.ticket(ticket)
         if t.state not in (TicketState.ISSUED, TicketState.WAITING, TicketState.HELD):
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}")
-        return [Event("ticket_cancelled", now, {"ticket": t.number, "reason": reason})]
+        return [Event(EventKind.TICKET_CANCELLED, now, {"ticket": t.number, "reason": reason})]
 
     def decide_evaluate(self, ticket: str, score: int, now: float, source: str = "") -> list[Event]:
         t = self.ticket(ticket)
@@ -193,7 +200,7 @@ class Engine:
         if t.state is not TicketState.DONE or t.window is None:
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}, not finished")
         data = {"ticket": t.number, "score": score, "window": t.window, "source": source}
-        return [Event("ticket_rated", now, data)]
+        return [Event(EventKind.TICKET_RATED, now, data)]
 
     # ---------------------------------------------------------------- windows
     def _usable(self, window_id: str) -> Window:
@@ -207,43 +214,46 @@ class Engine:
     def _finish_current(self, w: Window, now: float) -> list[Event]:
         if w.ticket is None:
             return []
-        return [Event("ticket_finished", now, {"ticket": w.ticket, "window": w.id})]
+        return [Event(EventKind.TICKET_FINISHED, now, {"ticket": w.ticket, "window": w.id})]
 
     def decide_call_next(self, window: str, now: float) -> list[Event]:
         w = self._usable(window)
         picked = self.policy.choose(self, w, now)
         if picked is None:
             raise QueueError(ErrorCode.QUEUE_EMPTY, f"nobody waits for window {window}")
-        return self._finish_current(w, now) + [self._called(w, picked.ticket, picked.reason, now)]
+        return self._finish_current(w, now) + [self._called(w, picked.ticket, picked.why, now)]
 
     def decide_call(self, window: str, ticket: str, now: float) -> list[Event]:
         w = self._usable(window)
         t = self.ticket(ticket)
         if t.state not in (TicketState.WAITING, TicketState.HELD):
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}")
-        return self._finish_current(w, now) + [self._called(w, t, "called by number", now)]
+        why = Why(CallRule.BY_NUMBER, t.service)
+        return self._finish_current(w, now) + [self._called(w, t, why, now)]
 
-    def _called(self, w: Window, t: Ticket, reason: str, now: float) -> Event:
+    def _called(self, w: Window, t: Ticket, why: Why, now: float) -> Event:
         data = {
             "ticket": t.number,
             "window": w.id,
             "service": t.service,
             "priority": t.priority,
             "front": t.front,
-            "reason": reason,
+            "reason": why.text(),
+            "reason_code": str(why.rule),
+            "priority_rule": None if why.priority is None else str(why.priority),
             "wait_s": max(0, round(now - t.issued_at)),  # never negative after a step back
         }
-        return Event("ticket_called", now, data)
+        return Event(EventKind.TICKET_CALLED, now, data)
 
     def decide_recall(self, window: str, now: float) -> list[Event]:
         t = self.current(window)
-        return [Event("ticket_recalled", now, {"ticket": t.number, "window": window})]
+        return [Event(EventKind.TICKET_RECALLED, now, {"ticket": t.number, "window": window})]
 
     def decide_start(self, window: str, now: float) -> list[Event]:
         t = self.current(window)
         if t.state is not TicketState.CALLED:
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is already {t.state}")
-        return [Event("ticket_started", now, {"ticket": t.number, "window": window})]
+        return [Event(EventKind.TICKET_STARTED, now, {"ticket": t.number, "window": window})]
 
     def decide_finish(self, window: str, now: float) -> list[Event]:
         self.current(window)
@@ -251,11 +261,11 @@ class Engine:
 
     def decide_no_show(self, window: str, now: float) -> list[Event]:
         t = self.current(window)
-        return [Event("ticket_no_show", now, {"ticket": t.number, "window": window})]
+        return [Event(EventKind.TICKET_NO_SHOW, now, {"ticket": t.number, "window": window})]
 
     def decide_hold(self, window: str, now: float) -> list[Event]:
         t = self.current(window)
-        return [Event("ticket_held", now, {"ticket": t.number, "window": window})]
+        return [Event(EventKind.TICKET_HELD, now, {"ticket": t.number, "window": window})]
 
     def decide_transfer(self, window: str, service: str, now: float) -> list[Event]:
         t = self.current(window)
@@ -264,26 +274,28 @@ class Engine:
         if service == t.service:
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is already in {service}")
         data = {"ticket": t.number, "window": window, "from": t.service, "to": service}
-        return [Event("ticket_transferred", now, data)]
+        return [Event(EventKind.TICKET_TRANSFERRED, now, data)]
 
     def decide_open(self, window: str, now: float, staff: str | None = None) -> list[Event]:
         self.window(window)
-        return [Event("window_opened", now, {"window": window, "staff": staff})]
+        return [Event(EventKind.WINDOW_OPENED, now, {"window": window, "staff": staff})]
 
     def decide_close(self, window: str, now: float) -> list[Event]:
         w = self.window(window)
-        return self._finish_current(w, now) + [Event("window_closed", now, {"window": window})]
+        return self._finish_current(w, now) + [
+            Event(EventKind.WINDOW_CLOSED, now, {"window": window})
+        ]
 
     def decide_pause(self, window: str, now: float, reason: str = "") -> list[Event]:
         w = self._usable(window)
         events = self._finish_current(w, now)
-        return events + [Event("window_paused", now, {"window": window, "reason": reason})]
+        return events + [Event(EventKind.WINDOW_PAUSED, now, {"window": window, "reason": reason})]
 
     def decide_resume(self, window: str, now: float) -> list[Event]:
         w = self.window(window)
         if w.status is not WindowStatus.PAUSED:
             raise QueueError(ErrorCode.BAD_STATE, f"window {window} is {w.status}, not paused")
-        return [Event("window_resumed", now, {"window": window})]
+        return [Event(EventKind.WINDOW_RESUMED, now, {"window": window})]
 
     def decide_set_services(self, window: str, services: dict[str, str], now: float) -> list[Event]:
         self.window(window)
@@ -292,12 +304,12 @@ class Engine:
                 raise QueueError(ErrorCode.UNKNOWN_SERVICE, f"no service {code!r}")
             if tier not in (Tier.PRIMARY, Tier.SECONDARY):
                 raise QueueError(ErrorCode.BAD_PAYLOAD, f"tier {tier!r} is not primary/secondary")
-        return [Event("window_services_set", now, {"window": window, "services": services})]
+        return [Event(EventKind.WINDOW_SERVICES_SET, now, {"window": window, "services": services})]
 
     def decide_set_priority_ratio(self, ratio: int, now: float) -> list[Event]:
         if ratio < 0:
             raise QueueError(ErrorCode.BAD_PAYLOAD, "priority ratio must be >= 0")
-        return [Event("priority_ratio_set", now, {"ratio": ratio})]
+        return [Event(EventKind.PRIORITY_RATIO_SET, now, {"ratio": ratio})]
 
     # ------------------------------------------------------------------ apply
     def apply(self, event: Event) -> None:
@@ -309,11 +321,38 @@ class Engine:
         for event in events:
             self.apply(event)
 
+    def decider(self, op: str) -> Callable[..., list[Event]]:
+        """The decide_* method for a protocol op (a table, not a name built at run time)."""
+        table: dict[str, Callable[..., list[Event]]] = {
+            "issue": self.decide_issue,
+            "print_result": self.decide_print_result,
+            "cancel": self.decide_cancel,
+            "evaluate": self.decide_evaluate,
+            "call_next": self.decide_call_next,
+            "call": self.decide_call,
+            "recall": self.decide_recall,
+            "start": self.decide_start,
+            "finish": self.decide_finish,
+            "no_show": self.decide_no_show,
+            "hold": self.decide_hold,
+            "transfer": self.decide_transfer,
+            "open": self.decide_open,
+            "close": self.decide_close,
+            "pause": self.decide_pause,
+            "resume": self.decide_resume,
+            "set_services": self.decide_set_services,
+            "set_priority_ratio": self.decide_set_priority_ratio,
+        }
+        try:
+            return table[op]
+        except KeyError:
+            raise QueueError(ErrorCode.BAD_PAYLOAD, f"no such op {op!r}") from None
+
     def run(self, op: str, now: float, **args: Any) -> list[Event]:
         """Decide and apply in one step (simulator and tests); returns the events."""
         events = self.tick(now)
         self.apply_all(events)
-        decided: list[Event] = getattr(self, f"decide_{op}")(now=now, **args)
+        decided = self.decider(op)(now=now, **args)
         self.apply_all(decided)
         return events + decided
 

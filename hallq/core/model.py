@@ -38,6 +38,22 @@ class Tier(StrEnum):
     SECONDARY = "secondary"
 
 
+class CallRule(StrEnum):
+    """Which routing rule picked a called ticket (``reason_code`` of a call)."""
+
+    PRIMARY = "primary"  # the longest wait among the window's own (primary) services
+    SECONDARY_OVERDUE = "secondary_overdue"  # a secondary service passed its target wait
+    SECONDARY_IDLE = "secondary_idle"  # no primary ticket waiting: the window helps
+    BY_NUMBER = "by_number"  # staff called this number (特呼)
+
+
+class PriorityRule(StrEnum):
+    """Why a front-priority ticket went ahead (``priority_rule`` of a call)."""
+
+    SHARE = "share"  # its bounded share: 1 per priority_ratio normal calls
+    NORMAL_EMPTY = "normal_empty"  # no normal ticket waiting
+
+
 class PriorityPolicy(StrEnum):
     """How a priority class is favoured."""
 
@@ -138,6 +154,29 @@ class Window:
     served: int = 0
     rating_sum: int = 0
     rating_count: int = 0
+
+
+class EventKind(StrEnum):
+    """Every kind of stored event (the ``kind`` column of the store; never renamed)."""
+
+    DAY_STARTED = "day_started"
+    TICKET_ISSUED = "ticket_issued"
+    TICKET_PRINTED = "ticket_printed"
+    TICKET_CANCELLED = "ticket_cancelled"
+    TICKET_CALLED = "ticket_called"
+    TICKET_RECALLED = "ticket_recalled"
+    TICKET_STARTED = "ticket_started"
+    TICKET_FINISHED = "ticket_finished"
+    TICKET_NO_SHOW = "ticket_no_show"
+    TICKET_HELD = "ticket_held"
+    TICKET_TRANSFERRED = "ticket_transferred"
+    TICKET_RATED = "ticket_rated"
+    WINDOW_OPENED = "window_opened"
+    WINDOW_CLOSED = "window_closed"
+    WINDOW_PAUSED = "window_paused"
+    WINDOW_RESUMED = "window_resumed"
+    WINDOW_SERVICES_SET = "window_services_set"
+    PRIORITY_RATIO_SET = "priority_ratio_set"
 
 
 @dataclass(frozen=True, slots=True)

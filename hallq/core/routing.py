@@ -11,15 +11,55 @@ Rules, in order (docs/architecture.md explains them):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .model import ServiceSpec, Ticket, Tier, Window
+from .model import CallRule, PriorityRule, ServiceSpec, Ticket, Tier, Window
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why a ticket was called: the rule, the priority rule if it went ahead, and the
+    figures the sentence quotes (waits and targets in minutes)."""
+
+    rule: CallRule
+    service: str = ""
+    wait_min: float = 0.0
+    target_min: float = 0.0
+    priority: PriorityRule | None = None
+    priority_class: str | None = None
+    ratio: int = 0
+
+    def text(self) -> str:
+        """The plain sentence recorded with the call (the wire's ``reason``)."""
+        text = _RULE_TEXT[self.rule].format(
+            service=self.service, wait=self.wait_min, target=self.target_min
+        )
+        if self.priority is None:
+            return text
+        why = (
+            "normal queue empty"
+            if self.priority is PriorityRule.NORMAL_EMPTY
+            else (f"1 per {self.ratio} normal")
+        )
+        return f"priority {self.priority_class} ({why}); {text}"
+
+
+_RULE_TEXT = {
+    CallRule.PRIMARY: "primary {service}, longest wait {wait:.0f} min",
+    CallRule.SECONDARY_OVERDUE: "secondary {service} over target ({wait:.0f}>{target:.0f} min)",
+    CallRule.SECONDARY_IDLE: "secondary {service}, no primary ticket waiting",
+    CallRule.BY_NUMBER: "called by number",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
     ticket: Ticket
-    reason: str
+    why: Why
+
+    @property
+    def reason(self) -> str:
+        return self.why.text()
 
 
 def _oldest(tickets: Iterable[Ticket]) -> Ticket | None:
@@ -78,11 +118,11 @@ def choose_among(
     picked = _pick_by_tier(window, pool, specs, now, urgent=urgent, score=score)
     if picked is None:
         return None
-    ticket, tier_reason = picked
+    ticket, why = picked
     if use_front:
-        why = "normal queue empty" if not any_normal else f"1 per {priority_ratio} normal"
-        return Choice(ticket, f"priority {ticket.priority} ({why}); {tier_reason}")
-    return Choice(ticket, tier_reason)
+        rule = PriorityRule.SHARE if any_normal else PriorityRule.NORMAL_EMPTY
+        why = replace(why, priority=rule, priority_class=ticket.priority, ratio=priority_ratio)
+    return Choice(ticket, why)
 
 
 def _pick_by_tier(
@@ -93,7 +133,7 @@ def _pick_by_tier(
     *,
     urgent: Set[str],
     score: Callable[[Ticket], float],
-) -> tuple[Ticket, str] | None:
+) -> tuple[Ticket, Why] | None:
     first: list[Ticket] = []
     secondary: list[Ticket] = []
     for code, tickets in pool.items():
@@ -109,9 +149,9 @@ def _pick_by_tier(
         wait_min = (now - best.rank_at) / 60
         if window.services[best.service] is Tier.SECONDARY:
             target = specs[best.service].target_wait_min
-            return best, f"secondary {best.service} over target ({wait_min:.0f}>{target:.0f} min)"
-        return best, f"primary {best.service}, longest wait {wait_min:.0f} min"
+            return best, Why(CallRule.SECONDARY_OVERDUE, best.service, wait_min, target)
+        return best, Why(CallRule.PRIMARY, best.service, wait_min)
     spare = _oldest(secondary)
     if spare is None:
         return None
-    return spare, f"secondary {spare.service}, no primary ticket waiting"
+    return spare, Why(CallRule.SECONDARY_IDLE, spare.service)

@@ -7,7 +7,7 @@ from layouts import NOW, small_layout
 
 from hallq.core.engine import ISSUE_CONFIRM_TIMEOUT_S, Engine
 from hallq.core.errors import ErrorCode, QueueError
-from hallq.core.model import OpeningHours, TicketState, WindowStatus
+from hallq.core.model import CallRule, OpeningHours, TicketState, WindowStatus
 
 
 def open_engine(*windows: str, ratio: int = 2) -> Engine:
@@ -85,7 +85,8 @@ def test_primary_before_secondary_until_the_secondary_passes_its_target():
     b2 = issue(e, "B", NOW + 140)
     overdue = NOW + 21 * 60
     event = e.run("call_next", overdue, window="w2")[-1]
-    assert event.data["ticket"] == a and "over target" in event.data["reason"]
+    assert event.data["ticket"] == a
+    assert event.data["reason_code"] == CallRule.SECONDARY_OVERDUE
     assert call(e, "w2", overdue + 1) == b2
 
 
@@ -94,6 +95,8 @@ def test_secondary_served_when_no_primary_waits_and_every_call_says_why():
     a = issue(e, "A", NOW)
     ev = e.run("call_next", NOW + 5, window="w2")[-1]
     assert ev.data["ticket"] == a
+    assert ev.data["reason_code"] == CallRule.SECONDARY_IDLE and ev.data["priority_rule"] is None
+    # the plain sentence stays what third parties have always received
     assert ev.data["reason"] == "secondary A, no primary ticket waiting"
 
 

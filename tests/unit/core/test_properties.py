@@ -12,7 +12,7 @@ from layouts import NOW, small_layout
 
 from hallq.core.engine import Engine
 from hallq.core.errors import QueueError
-from hallq.core.model import ACTIVE_STATES, Event, TicketState
+from hallq.core.model import ACTIVE_STATES, CallRule, Event, PriorityRule, TicketState
 from hallq.core.views import hall_view, service_view, window_view
 
 WINDOWS = ["w1", "w2", "w3"]
@@ -109,7 +109,7 @@ def test_fifo_within_a_service_and_class(ops):
     shadow: dict[str, list[tuple]] = defaultdict(list)
     _, log = run_ops(ops)
     for ev in log:
-        if ev.kind == "ticket_called" and ev.data["reason"] != "called by number":
+        if ev.kind == "ticket_called" and ev.data["reason_code"] != CallRule.BY_NUMBER:
             service, front = ev.data["service"], ev.data["front"]
             same = [k for k in shadow[service] if k[2] == front]
             assert min(same)[1] == ev.data["ticket"]
@@ -142,7 +142,8 @@ def test_priority_share_is_bounded_per_window(ops, ratio):
             continue
         w = ev.data["window"]
         if ev.data["front"]:
-            if "normal queue empty" not in ev.data["reason"]:
+            if ev.data["priority_rule"] != PriorityRule.NORMAL_EMPTY:
+                assert ev.data["priority_rule"] == PriorityRule.SHARE
                 assert normals_since[w] >= ratio
             normals_since[w] = 0
         else:
