@@ -102,6 +102,7 @@ class BrokerService:
 
     def start(self) -> None:
         self.load()
+        self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
         if self.link is None:
             self.link = MqttLink.from_config(self.cfg, self.device_id)
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)

@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_day ON events(day, seq);
+-- start-up finds the last day_started and the older settings rows through this index, so a
+-- restart does not scan years of history (created once, on the first open of an older file)
+CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq);
 CREATE TABLE IF NOT EXISTS commands (
     device TEXT NOT NULL,
     id     TEXT NOT NULL,
@@ -99,6 +102,7 @@ class EventStore:
         self._db: sqlite3.Connection | None = None
         self._identity: dict[Path, tuple[int, int]] = {}  # file -> (st_dev, st_ino) at open
         self._last_error: StoreError | None = None
+        self._damage: str | None = None  # what verify() found, if anything
 
     def open(self) -> EventStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,9 +137,23 @@ class EventStore:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise ForeignDatabase(f"{self.path}: schema {version} is newer than this hallq")
-        ok = db.execute("PRAGMA quick_check").fetchone()[0]
-        if ok != "ok":
-            raise CorruptDatabase(f"{self.path}: damaged ({ok})")
+        # the whole-file integrity check is not done here: it grows with history (0.4 s at
+        # 2 million rows) and would delay every restart; see verify(), run in the background
+
+    def verify(self) -> str | None:
+        """``PRAGMA quick_check`` of the whole file on its own read-only connection (a reader:
+        the service keeps writing meanwhile). None when sound, else what is damaged; a damaged
+        file is then reported by health() as CORRUPT until the service restarts."""
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                result = str(db.execute("PRAGMA quick_check").fetchone()[0])
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            result = f"cannot be checked ({exc})"
+        self._damage = None if result == "ok" else f"{self.path}: damaged ({result[:200]})"
+        return self._damage
 
     def _failure(self, exc: sqlite3.Error, *, opened: bool) -> StoreError:
         """The StoreError that says in plain words why SQLite failed."""
@@ -181,6 +199,8 @@ class EventStore:
             return StoreHealth(
                 status=last.status or StoreStatus.UNWRITABLE, message=str(last), free_mb=free
             )
+        if self._damage is not None:  # still writable: serve on, but the board alarms
+            return StoreHealth(status=StoreStatus.CORRUPT, message=self._damage, free_mb=free)
         if disk is StoreStatus.OK:
             return StoreHealth(status=disk, message="ok", free_mb=free)
         message = f"{self.path}: {EXPLAIN[disk]}, {free} MB free"

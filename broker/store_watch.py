@@ -12,6 +12,7 @@ empties the WAL (``wal_checkpoint(TRUNCATE)``).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,24 @@ class StoreWatch:
         self.health: StoreHealth | None = None
         self._looked_at = float("-inf")
         self._busy_at = monotonic()
+
+    def verify_later(self) -> threading.Thread:
+        """The whole-file integrity check, off the start-up path (a background thread);
+        damage found is logged at once and reported with the next health look."""
+
+        def check() -> None:
+            started = time.perf_counter()
+            damage = self.store.verify()
+            took = time.perf_counter() - started
+            if damage is None:
+                log.info("event store integrity check passed in %.2f s", took)
+            else:
+                log.critical("EVENT STORE DAMAGED (the hall serves on; restore it): %s", damage)
+                self._looked_at = float("-inf")  # report at the next tick
+
+        thread = threading.Thread(target=check, name="store-verify", daemon=True)
+        thread.start()
+        return thread
 
     def refusal(self) -> StoreError | None:
         """Why a batch must be refused unseen right now, or None: the store can be written."""

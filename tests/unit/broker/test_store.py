@@ -193,3 +193,36 @@ def test_the_wal_stays_small_and_is_emptied_at_quiet_times(tmp_path):
     assert s.wal_bytes() == 0
     assert s.count() == 600
     reader.close()
+
+
+def test_opening_does_not_read_the_whole_file_and_damage_is_found_in_the_background(tmp_path):
+    """Restart time must not grow with history: open() checks the header only; verify()
+    (run by the service in a background thread) finds damage and health() then says so."""
+    path = tmp_path / "q.db"
+    s = EventStore(path).open()
+    s.append([Event("ticket_issued", 1.0, {"ticket": f"A{i:03d}"}) for i in range(3000)], "d")
+    s.close()
+    size = path.stat().st_size
+    with path.open("r+b") as f:  # damage a page in the middle of the events table
+        f.seek(size // 2)
+        f.write(b"\xff" * 4096)
+    opened = EventStore(path).open()  # no whole-file check on the critical path
+    try:
+        assert opened.verify() is not None
+        health = opened.health()
+        assert health.status is StoreStatus.CORRUPT and "damaged" in health.message
+    finally:
+        opened.close()
+
+
+def test_the_start_up_queries_use_the_kind_index(tmp_path):
+    s = EventStore(tmp_path / "q.db").open()
+    plans = [
+        " ".join(str(r[-1]) for r in s.db.execute("EXPLAIN QUERY PLAN " + sql, args))
+        for sql, args in [
+            ("SELECT MAX(seq) FROM events WHERE kind = 'day_started'", ()),
+            ("SELECT seq FROM events WHERE seq < 5 AND kind IN ('a', 'b') ORDER BY seq", ()),
+        ]
+    ]
+    s.close()
+    assert all("events_kind" in plan for plan in plans), plans
