@@ -36,7 +36,7 @@ def test_issue_call_event_and_retained_state(broker, device):
     cc.send("open", staff="s007")
     ticket = kc.send("issue", service="rs01").ticket
     called = cc.send("call_next")
-    assert called["ticket"] == ticket == "A001"
+    assert called.ticket == ticket == "A001"
     _, event = next_msg(calls)
     assert event["ticket"] == "A001" and event["window_name"] == "1号窗口"
     assert event["recall"] is False

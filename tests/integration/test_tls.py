@@ -163,7 +163,7 @@ def test_issue_and_call_next_round_trip_over_tls(tmp_path, certs):
             counter.send("open", staff="s001")
             ticket = kiosk.send("issue", service="rs01").ticket
             called = counter.send("call_next")
-        assert called["ticket"] == ticket == "A001" and called["window"] == "w1"
+        assert called.ticket == ticket == "A001" and called.window == "w1"
         assert service.engine.issued["rs01"] == 1
 
 
