@@ -3,6 +3,9 @@ and handed to the device's own run() (captured here instead of starting Kivy or 
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 
 from app import bootstrap
@@ -32,21 +35,23 @@ HALL = {
 @pytest.fixture
 def ran(monkeypatch):
     """What each device's run() was given: (module, device_id, keyword arguments)."""
+    import kiosk
     from counter import app as counter
     from counter import evaluator_app
     from display import app as display
-    from kiosk import app as kiosk
 
     calls: list[tuple[str, str, dict]] = []
-    for name, module in (
-        ("kiosk", kiosk),
-        ("counter", counter),
-        ("evaluator", evaluator_app),
-        ("display", display),
-    ):
-        monkeypatch.setattr(
-            module, "run", lambda _cfg, dev, _n=name, **kw: calls.append((_n, dev, kw))
-        )
+
+    def capture(name: str):
+        return lambda _cfg, device, **kw: calls.append((name, device, kw))
+
+    # kiosk.app imports Kivy at import time: a stand-in module keeps Kivy out of unit tests
+    kiosk_app = types.ModuleType("kiosk.app")
+    kiosk_app.run = capture("kiosk")
+    monkeypatch.setitem(sys.modules, "kiosk.app", kiosk_app)
+    monkeypatch.setattr(kiosk, "app", kiosk_app, raising=False)
+    for name, module in (("counter", counter), ("evaluator", evaluator_app), ("display", display)):
+        monkeypatch.setattr(module, "run", capture(name))
     return calls
 
 
