@@ -16,8 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+from app.localmqtt import LocalMosquitto, private_hall
 from hallq.client import CommandClient, CommandError
-from hallq.localmqtt import LocalMosquitto, private_hall
 from hallq.mqtt import MqttLink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +146,7 @@ def main() -> int:
         [
             sys.executable,
             "-m",
-            "hallq.cli",
+            "app.cli",
             "--log-file",
             str(tmp / "broker.log"),
             "broker",

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_broker import connect, fmt, raw_round_trip, wait_for_service
 
+from app.localmqtt import LocalMosquitto, private_hall
 from counter.controller import Action
 from counter.wiring import build_counter
 from hallq.client import CommandClient
 from hallq.config import CounterDevice, load_config
-from hallq.localmqtt import LocalMosquitto, private_hall
 from hallq.protocol import decode_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="hallq-bench-counter-"))
     cfg = private_hall(ROOT / "examples" / "hall.toml", tmp, always_open=True)
     mosq = LocalMosquitto(cfg, tmp / "mosquitto").start()
-    cmd = [sys.executable, "-m", "hallq.cli", "-v", "--log-file", str(tmp / "broker.log")]
+    cmd = [sys.executable, "-m", "app.cli", "-v", "--log-file", str(tmp / "broker.log")]
     proc = subprocess.Popen([*cmd, "broker", "--config", cfg.source])
     procs = []
     try:

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
 from bench_broker import connect, fmt, raw_round_trip
 from display_proc import DisplayProc
 
+from app.localmqtt import LocalMosquitto, private_hall
 from hallq.client import CommandClient
-from hallq.localmqtt import LocalMosquitto, private_hall
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_KIVY = """
@@ -128,7 +128,7 @@ def start_hall(tmp: Path) -> tuple[object, LocalMosquitto, subprocess.Popen[byte
     mosquitto = LocalMosquitto(cfg, tmp / "mosquitto").start()
     log = str(tmp / "broker.log")
     broker = subprocess.Popen(
-        [sys.executable, "-m", "hallq.cli", "--log-file", log, "broker", "--config", cfg.source]
+        [sys.executable, "-m", "app.cli", "--log-file", log, "broker", "--config", cfg.source]
     )
     return cfg, mosquitto, broker
 

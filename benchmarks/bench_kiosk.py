@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from halls import write_test_hall  # noqa: E402
 from ui.kiosk_run import drive  # noqa: E402
 
-from broker.service import BrokerService  # noqa: E402
+from app.bootstrap import build_broker  # noqa: E402
+from app.localmqtt import LocalMosquitto  # noqa: E402
 from hallq.client import CommandClient  # noqa: E402
 from hallq.config import load_config  # noqa: E402
-from hallq.localmqtt import LocalMosquitto  # noqa: E402
 from hallq.mqtt import MqttLink  # noqa: E402
 
 ENV = {
@@ -92,7 +92,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = load_config(write_test_hall(Path(tmp)))
         mq = LocalMosquitto(cfg, Path(tmp) / "mqtt").start()
-        broker = BrokerService(cfg)
+        broker = build_broker(cfg)
         broker.start()
         try:
             broker.handle("counter1", b'{"id":"bench-open","op":"open"}')

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from halls import write_test_hall  # noqa: E402
 
-from broker.service import BrokerService  # noqa: E402
+from app.bootstrap import build_broker  # noqa: E402
 from broker.store import EventStore  # noqa: E402
 from hallq.config import load_config  # noqa: E402
 from hallq.core.apply import PERSISTENT_KINDS  # noqa: E402
@@ -108,7 +108,7 @@ def old_load(path: Path, cfg) -> float:
 
 def new_load(cfg) -> tuple[float, int]:
     started = time.perf_counter()
-    service = BrokerService(cfg, clock=lambda: DAY0 + 3600)
+    service = build_broker(cfg, with_link=False, clock=lambda: DAY0 + 3600)
     n = service.load()
     took = time.perf_counter() - started
     service.store.close()

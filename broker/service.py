@@ -21,11 +21,11 @@ from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
-from hallq.mqtt import MqttLink
 
 from .handlers import HANDLERS, reply_fields
+from .ports import ServiceLink, Store
 from .publisher import Publisher
-from .store import EventStore, StoreError
+from .store import StoreError
 from .store_watch import StoreWatch
 
 log = logging.getLogger(__name__)
@@ -44,20 +44,19 @@ class BrokerService:
     def __init__(
         self,
         cfg: HallConfig,
-        device_id: str | None = None,
         *,
-        store: EventStore | None = None,
-        link: MqttLink | None = None,
+        store: Store,
+        engine: Engine,
+        link: ServiceLink | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """Everything injected (``app.bootstrap.build_broker`` makes the real ones); without
+        a link the service answers :meth:`handle` but cannot :meth:`start`."""
         self.cfg = cfg
-        broker = next(d for d in cfg.devices if d.role == "broker")
-        self.device_id = device_id or broker.id
-        store_path = getattr(cfg.device(self.device_id), "store", "hallq.db")
-        self.store = store or EventStore(cfg.resolve(store_path))
+        self.store = store
         self.link = link
         self.clock = clock
-        self.engine = Engine(cfg.layout())
+        self.engine = engine
         self.topics = p.Topics(cfg.hall.id)
         self.publisher = Publisher(self.engine, self.topics, self._send)
         self.roles = {d.id: p.Role(d.role) for d in cfg.devices}
@@ -101,10 +100,10 @@ class BrokerService:
         return applied
 
     def start(self) -> None:
+        if self.link is None:
+            raise ValueError("a service without a link cannot start (app.bootstrap makes one)")
         self.load()
         self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
-        if self.link is None:
-            self.link = MqttLink.from_config(self.cfg, self.device_id)
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
         self.link.subscribe(self.topics.presence("+"), self._on_presence)
         # paho's thread must not read the engine while the worker changes it: the tick
@@ -253,7 +252,7 @@ class BrokerService:
 
     def _rebuild(self, pending: Iterable[Event] = ()) -> None:
         """Memory from the store again, plus ``pending`` events not yet stored."""
-        self.engine = Engine(self.cfg.layout())
+        self.engine = Engine(self.engine.layout, policy=self.engine.policy)
         self.publisher.engine = self.engine
         self._replay()
         self.engine.apply_all(pending)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hallq.client import CommandClient
-from hallq.config import ConfigError, CounterDevice, EvaluatorDevice, HallConfig
+from hallq.config import CounterDevice, EvaluatorDevice, HallConfig, require_role
 from hallq.mqtt import MqttLink
 
 from .controller import CounterController
@@ -17,19 +17,11 @@ from .evaluation import EvaluationController
 
 
 def counter_device(cfg: HallConfig, device_id: str) -> CounterDevice:
-    device = cfg.device(device_id)
-    if not isinstance(device, CounterDevice):
-        raise ConfigError(cfg.source, [f"devices: {device_id!r} is a {device.role}, not a counter"])
-    return device
+    return require_role(cfg, device_id, CounterDevice)
 
 
 def evaluator_device(cfg: HallConfig, device_id: str) -> EvaluatorDevice:
-    device = cfg.device(device_id)
-    if not isinstance(device, EvaluatorDevice):
-        raise ConfigError(
-            cfg.source, [f"devices: {device_id!r} is a {device.role}, not an evaluator"]
-        )
-    return device
+    return require_role(cfg, device_id, EvaluatorDevice)
 
 
 def build_counter(

@@ -11,12 +11,18 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 
+from hallq.config_hardware import (
+    BoardConfig,
+    EvaluatorConfig,
+    KeypadConfig,
+    PrinterConfig,
+    VoiceConfig,
+)
 from hallq.errors import HallqError
-from hardware.config import BoardConfig, EvaluatorConfig, KeypadConfig, PrinterConfig, VoiceConfig
 
 from .core.model import (
     Layout,
@@ -174,6 +180,29 @@ Device = (
     | BoardDevice
     | LedDevice
 )
+
+
+D = TypeVar("D", bound=_Device)
+
+
+def require_role(cfg: HallConfig, device_id: str | None, kind: type[D]) -> D:
+    """The device ``device_id`` if it has the role ``kind`` (None: the config's first one).
+
+    The one role check of every entry point: a wrong or unknown id is a ConfigError naming
+    both roles, reported like any other config problem (exit code 2)."""
+    role = str(kind.__struct_config__.tag)
+    if device_id is None:
+        found = next((d for d in cfg.devices if isinstance(d, kind)), None)
+        if found is None:
+            raise ConfigError(cfg.source, [f"devices: no device with role {role!r}"])
+        return found
+    device = cfg.device(device_id)
+    if not isinstance(device, kind):
+        article = "an" if role[0] in "aeiou" else "a"
+        raise ConfigError(
+            cfg.source, [f"devices: {device_id!r} is a {device.role}, not {article} {role}"]
+        )
+    return device
 
 
 class Tls(_Strict, kw_only=True):

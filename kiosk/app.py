@@ -13,7 +13,7 @@ from typing import Any
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")  # Kivy must not parse hallq's command line
 
-from hallq.config import HallConfig, KioskDevice
+from hallq.config import HallConfig, KioskDevice, require_role
 
 from .controller import KioskController, wire_link
 from .kivy_app import KioskApp
@@ -35,9 +35,7 @@ def run(
 
     ``state_dir`` keeps undelivered print results across restarts (default
     ``$XDG_STATE_HOME/hallq/<device>`` or ``~/.local/state/hallq/<device>``)."""
-    device = cfg.device(device_id)
-    if not isinstance(device, KioskDevice):
-        raise ValueError(f"device {device_id!r} is a {device.role}, not a kiosk")
+    device = require_role(cfg, device_id, KioskDevice)
     from hallq.client import CommandClient
     from hallq.mqtt import MqttLink
     from hardware.printer import make_printer

@@ -18,10 +18,11 @@ from gpiozero import Device
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 from halls import write_test_hall
 
+from app.bootstrap import build_broker
+from app.localmqtt import LocalMosquitto
 from broker.service import BrokerService
 from hallq.client import CommandClient
 from hallq.config import HallConfig, load_config
-from hallq.localmqtt import LocalMosquitto
 from hallq.mqtt import MqttLink
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -47,7 +48,7 @@ class RunningBroker:
         self.service = self._start()
 
     def _start(self) -> BrokerService:
-        s = BrokerService(self.cfg)
+        s = build_broker(self.cfg)
         s.start()
         assert s.link is not None
         if not s.link.wait_for_connection(10):

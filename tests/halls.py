@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hallq.localmqtt import free_port
+from app.localmqtt import free_port
 
 DATA = Path(__file__).parent / "data"
 

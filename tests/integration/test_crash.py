@@ -15,7 +15,7 @@ from hallq.client import CommandError
 
 def start_broker(cfg_path):
     return subprocess.Popen(
-        [sys.executable, "-m", "hallq.cli", "broker", "--config", str(cfg_path)],
+        [sys.executable, "-m", "app.cli", "broker", "--config", str(cfg_path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

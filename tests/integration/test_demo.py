@@ -14,7 +14,7 @@ def test_demo_runs_a_whole_hall_headless(tmp_path):
         [
             sys.executable,
             "-m",
-            "hallq.cli",
+            "app.cli",
             "demo",
             "--dir",
             str(tmp_path / "run"),

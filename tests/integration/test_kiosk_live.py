@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from ui import kiosk_run
 
+from app.localmqtt import free_port
 from hallq.config import load_config
-from hallq.localmqtt import free_port
 
 pytestmark = pytest.mark.ui
 

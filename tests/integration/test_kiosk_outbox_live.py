@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from broker.service import BrokerService
+from app.bootstrap import build_broker
 from hallq.client import CommandClient
 from hallq.mqtt import MqttLink
 from hardware.fakes import FakePrinter
@@ -171,7 +171,7 @@ def test_result_for_a_ticket_already_called_is_dropped_and_logged(
     mosquitto.start()
     # The service restarts past the 60 s confirm timeout: the ticket is assumed printed.
     broker.service.stop()
-    later = BrokerService(broker.cfg, clock=lambda: time.time() + 61)
+    later = build_broker(broker.cfg, clock=lambda: time.time() + 61)
     later.start()
     broker.service = later  # the fixture stops it
     assert later.link is not None and later.link.wait_for_connection(10)

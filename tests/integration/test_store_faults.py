@@ -13,9 +13,9 @@ import threading
 import pytest
 from fsfaults import fill, immutable, read_only, small_disk
 
+from app.bootstrap import build_broker
 from board.alerts import Level, all_alerts
 from board.state import BoardState
-from broker.service import BrokerService
 from broker.store import EventStore
 from broker.store_health import StoreStatus, companions
 from hallq.client import CommandError, Refused
@@ -23,7 +23,7 @@ from hallq.client import CommandError, Refused
 
 @pytest.fixture
 def service(hall_cfg):
-    s = BrokerService(hall_cfg)
+    s = build_broker(hall_cfg, with_link=False)
     reports = []
     s.store_watch.report = reports.append  # what would go to the service's presence
     s.reports = reports
@@ -58,7 +58,8 @@ def test_a_deleted_store_stops_every_acknowledgement_and_says_why(hall_cfg, serv
     assert "EVENT STORE UNUSABLE" in caplog.text and "store file is gone" in caplog.text
     assert service.reports[-1]["status"] == "missing"
     service.store.close()
-    again = BrokerService(hall_cfg)  # a restart finds an empty store: nothing acked since
+    # a restart finds an empty store: nothing acked since
+    again = build_broker(hall_cfg, with_link=False)
     again.load()
     assert again.store.count() <= 1 and acked == ["A001", "A002", "A003"]
     again.store.close()
@@ -78,7 +79,7 @@ def test_an_immutable_store_is_refused_with_the_reason_and_recovers(service):
 def test_a_read_only_file_system_is_refused_with_the_reason(hall_cfg, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    s = BrokerService(hall_cfg, store=EventStore(folder / "q.db"))
+    s = build_broker(hall_cfg, with_link=False, store=EventStore(folder / "q.db"))
     s.load()
     try:
         assert send(s, "counter1", id="o", op="open")["ok"]
@@ -96,7 +97,7 @@ def test_a_read_only_file_system_is_refused_with_the_reason(hall_cfg, tmp_path):
 
 def test_a_full_disk_is_refused_with_the_reason_and_nothing_is_applied(hall_cfg, tmp_path):
     with small_disk(tmp_path / "disk", kb=4096) as disk:
-        s = BrokerService(hall_cfg, store=EventStore(disk / "q.db"))
+        s = build_broker(hall_cfg, with_link=False, store=EventStore(disk / "q.db"))
         s.load()
         try:
             assert send(s, "counter1", id="o", op="open")["ok"]
@@ -134,7 +135,7 @@ def test_live_an_immutable_store_is_refused_without_killing_the_service(mosquitt
     log_path = store_path.parent / "broker.stderr"
     with open(log_path, "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hallq.cli", "broker", "--config", str(cfg.source)],
+            [sys.executable, "-m", "app.cli", "broker", "--config", str(cfg.source)],
             stdout=subprocess.DEVNULL,
             stderr=err,
         )

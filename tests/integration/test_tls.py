@@ -16,11 +16,12 @@ import pytest
 from halls import write_test_hall
 from msgspec.structs import replace
 
+from app.bootstrap import build_broker
+from app.localmqtt import LocalMosquitto
 from broker.mosquitto import conf_text, write_mosquitto_config
 from broker.service import BrokerService
 from hallq.client import CommandClient
 from hallq.config import ConfigError, HallConfig, load_config
-from hallq.localmqtt import LocalMosquitto
 from hallq.mqtt import MqttLink
 
 MAKE_TLS = Path(__file__).resolve().parents[2] / "deploy" / "make-tls.sh"
@@ -68,7 +69,7 @@ def _toml(v: object) -> str:
 @contextmanager
 def tls_hall(cfg: HallConfig, tmp_path: Path) -> Iterator[tuple[LocalMosquitto, BrokerService]]:
     mosq = LocalMosquitto(cfg, tmp_path / "mqtt").start()
-    service = BrokerService(cfg)
+    service = build_broker(cfg)
     try:
         service.start()
         assert service.link is not None

@@ -75,10 +75,10 @@ class Harness:
 
     def start_broker(self) -> None:
         """A broker service in this process (scenarios stop and restart it), windows open."""
-        from broker.service import BrokerService
+        from app.bootstrap import build_broker
         from hallq.protocol import encode
 
-        self.broker = BrokerService(self.cfg)
+        self.broker = build_broker(self.cfg)
         self.broker.start()
         for d in self.cfg.devices:
             if d.role == "counter":

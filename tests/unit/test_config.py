@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from app.cli import main as cli
 from broker.mosquitto import acl_text, hash_password, write_mosquitto_config
-from hallq.cli import main as cli
-from hallq.config import ConfigError, decode_config, load_config
+from hallq.config import (
+    BrokerDevice,
+    ConfigError,
+    DisplayDevice,
+    EvaluatorDevice,
+    KioskDevice,
+    decode_config,
+    load_config,
+    require_role,
+)
 from hallq.core.model import Tier
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hall.toml"
@@ -148,3 +157,24 @@ def test_acl_lets_devices_write_only_their_own_cmd_and_presence():
 def test_password_hash_is_mosquittos_pbkdf2_format():
     h = hash_password("pw", salt=b"0123456789ab")
     assert h.startswith("$7$101$MDEyMzQ1Njc4OWFi$") and len(h.split("$")[-1]) == 88
+
+
+def test_require_role_is_the_one_role_check(tmp_path):
+    cfg = decode_config(MINIMAL, "test.toml")
+    assert require_role(cfg, "k1", KioskDevice).id == "k1"
+    assert require_role(cfg, None, BrokerDevice).id == "hallq"  # None: the config's one
+    with pytest.raises(ConfigError) as err:
+        require_role(cfg, "k1", EvaluatorDevice)
+    assert err.value.problems == ["devices: 'k1' is a kiosk, not an evaluator"]
+    with pytest.raises(ConfigError, match="no device with role 'display'"):
+        require_role(cfg, None, DisplayDevice)
+
+
+@pytest.mark.parametrize("command", ["kiosk", "counter", "evaluator", "display", "board"])
+def test_every_entry_point_refuses_a_device_of_another_role_the_same_way(command, capsys):
+    """One check for all: exit 2 and the same sentence, before anything starts."""
+    other = "hallq" if command != "board" else "kiosk1"
+    role = load_config(EXAMPLE).device(other).role
+    assert cli([command, "--config", str(EXAMPLE), "--id", other]) == 2
+    article = "an" if command == "evaluator" else "a"
+    assert f"devices: {other!r} is a {role}, not {article} {command}" in capsys.readouterr().err

@@ -17,7 +17,9 @@ sys.path.insert(0, str(HERE.parent.parent))  # tests/ for halls.py
 from halls import write_test_hall  # noqa: E402
 
 from broker.service import BrokerService  # noqa: E402
-from hallq.config import load_config  # noqa: E402
+from broker.store import EventStore  # noqa: E402
+from hallq.config import BrokerDevice, load_config, require_role  # noqa: E402
+from hallq.core.engine import Engine  # noqa: E402
 
 NOW = 1_795_820_000.0
 SCRIPT = [
@@ -69,7 +71,10 @@ def run() -> list[dict]:
     cfg = load_config(write_test_hall(Path(tempfile.mkdtemp())))
     clock = [NOW]
     rec = Recorder()
-    service = BrokerService(cfg, link=rec, clock=lambda: clock[0])  # type: ignore[arg-type]
+    store = EventStore(cfg.resolve(require_role(cfg, None, BrokerDevice).store))
+    engine = Engine(cfg.layout())
+    # only publish() is used (a recording never starts the service)
+    service = BrokerService(cfg, store=store, engine=engine, link=rec, clock=lambda: clock[0])  # type: ignore[arg-type]
     service.load()
     service.publisher.publish_all(NOW, force=True)
     for n, (device, body) in enumerate(SCRIPT, start=1):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_hardening import snapshot
 
-from broker.service import BrokerService
+from app.bootstrap import build_broker
 from hallq.config import load_config
 
 CFG = load_config(write_test_hall(Path(tempfile.mkdtemp(prefix="hallq-fuzz-"))))
@@ -96,7 +96,7 @@ batches = st.lists(
 )
 def test_every_command_gets_one_reply_and_memory_never_leads_the_store(runs):
     with tempfile.TemporaryDirectory() as tmp:
-        service = BrokerService(CFG, store=_store(Path(tmp)))
+        service = build_broker(CFG, with_link=False, store=_store(Path(tmp)))
         service.load()
         for dev in ("counter1", "counter2"):
             service.handle(dev, b'{"id":"o","op":"open","staff":"s1"}')
@@ -107,7 +107,7 @@ def test_every_command_gets_one_reply_and_memory_never_leads_the_store(runs):
                 assert isinstance(reply["ok"], bool)
                 assert reply["ok"] or (reply["error"] and reply["message"])
                 assert reply.get("error") != "internal"
-            fresh = BrokerService(CFG, store=service.store)
+            fresh = build_broker(CFG, with_link=False, store=service.store)
             fresh._replay()
             assert fresh.replay_faults == []
             assert snapshot(fresh.engine) == snapshot(service.engine)

@@ -5,15 +5,15 @@ from typing import get_args
 
 import pytest
 
+from app.bootstrap import build_broker
 from broker.handlers import HANDLERS
-from broker.service import BrokerService
 from hallq import protocol
 from hallq.contract import to_builtins
 
 
 @pytest.fixture
 def service(hall_cfg):
-    s = BrokerService(hall_cfg)
+    s = build_broker(hall_cfg, with_link=False)
     s.load()
     yield s
     s.store.close()
@@ -104,7 +104,7 @@ def test_state_is_rebuilt_from_the_store_after_a_restart(hall_cfg, service):
         send(service, "kiosk1", id=f"k{i}", op="issue", service="rs01")
     send(service, "counter1", id="c", op="call_next")
     service.store.close()
-    again = BrokerService(hall_cfg)
+    again = build_broker(hall_cfg, with_link=False)
     again.load()
     w = again.engine.windows["w1"]
     assert (w.status, w.staff, w.ticket) == ("open", "s1", "A001")
@@ -133,7 +133,7 @@ def test_an_appointment_code_is_kept_with_the_ticket(service):
 
 def test_staffing_advice_is_published_retained(hall_cfg):
     sent = {}
-    s = BrokerService(hall_cfg)
+    s = build_broker(hall_cfg, with_link=False)
     s._send = lambda topic, payload, retain=False: (
         sent.__setitem__(topic, to_builtins(payload)) or True
     )
@@ -154,7 +154,7 @@ def test_staffing_advice_is_published_retained(hall_cfg):
 def test_a_day_rollover_restarts_numbers_and_keeps_history(hall_cfg):
     # 2026-11-27 16:00 in Shanghai; the business day starts at 03:00
     clock = [1795766400.0]
-    s = BrokerService(hall_cfg, clock=lambda: clock[0])
+    s = build_broker(hall_cfg, with_link=False, clock=lambda: clock[0])
     s.load()
     send(s, "counter1", id="o1", op="open", staff="s1")
     assert send(s, "kiosk1", id="a", op="issue", service="rs01")["ticket"] == "A001"
@@ -171,7 +171,7 @@ def test_a_day_rollover_restarts_numbers_and_keeps_history(hall_cfg):
         "A002",
     ]
     s.store.close()
-    again = BrokerService(hall_cfg, clock=lambda: clock[0])
+    again = build_broker(hall_cfg, with_link=False, clock=lambda: clock[0])
     again.load()  # the restart replays only the new day
     assert sorted(again.engine.tickets) == ["A001"] and again.engine.day == s.engine.day
     again.store.close()

@@ -9,6 +9,7 @@ import logging
 
 import pytest
 
+from app.bootstrap import build_broker
 from broker import handlers
 from broker.service import BrokerService
 from hallq.core.engine import Engine
@@ -29,7 +30,7 @@ def snapshot(engine: Engine) -> dict:
 
 def replayed(cfg, service: BrokerService) -> dict:
     """The state a fresh service rebuilds from the same store."""
-    other = BrokerService(cfg, store=service.store)
+    other = build_broker(cfg, with_link=False, store=service.store)
     other._replay()
     return snapshot(other.engine)
 
@@ -37,7 +38,7 @@ def replayed(cfg, service: BrokerService) -> dict:
 @pytest.fixture
 def service(hall_cfg):
     """A loaded service with windows w1 (rs01, rs02) and w2 (bdc01, bdc02; rs01) open."""
-    s = BrokerService(hall_cfg)
+    s = build_broker(hall_cfg, with_link=False)
     s.load()
     for dev in ("counter1", "counter2"):
         assert s.handle(dev, cmd(id="open", op="open", staff="s1"))["ok"]
@@ -140,7 +141,7 @@ def test_a_publish_failure_after_the_commit_still_replies(service, monkeypatch):
 
 
 def test_a_store_with_an_unapplicable_event_is_replayed_without_it(hall_cfg, caplog):
-    s = BrokerService(hall_cfg)
+    s = build_broker(hall_cfg, with_link=False)
     s.load()
     s.handle("counter1", cmd(id="o", op="open"))
     assert s.handle("kiosk1", cmd(id="k1", op="issue", service="rs01"))["ok"]
@@ -149,7 +150,7 @@ def test_a_store_with_an_unapplicable_event_is_replayed_without_it(hall_cfg, cap
     bad_row = s.store.db.execute("SELECT MAX(seq) FROM events").fetchone()[0]
     s.store.close()
 
-    again = BrokerService(hall_cfg)
+    again = build_broker(hall_cfg, with_link=False)
     with caplog.at_level(logging.ERROR):
         again.load()
     try:
@@ -166,13 +167,13 @@ def test_a_store_with_an_unapplicable_event_is_replayed_without_it(hall_cfg, cap
 
 
 def test_a_row_that_is_not_json_is_reported_not_fatal(hall_cfg):
-    s = BrokerService(hall_cfg)
+    s = build_broker(hall_cfg, with_link=False)
     s.load()
     s.store.db.execute(
         "INSERT INTO events(day, at, kind, data) VALUES (?,?,?,?)", (s.engine.day, 1, "x", "{")
     )
     s.store.close()
-    again = BrokerService(hall_cfg)
+    again = build_broker(hall_cfg, with_link=False)
     again.load()
     try:
         assert [f.kind for f in again.replay_faults] == ["x"]

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from app.bootstrap import build_broker
 from broker import service as service_module
-from broker.service import BrokerService
 
 HOUR = 3600.0
 FRIDAY_16H = 1795766400.0  # 2026-11-27 16:00 in Shanghai; the business day starts at 03:00
@@ -18,7 +18,7 @@ def clock():
 
 @pytest.fixture
 def service(hall_cfg, clock):
-    s = BrokerService(hall_cfg, clock=lambda: clock[0])
+    s = build_broker(hall_cfg, with_link=False, clock=lambda: clock[0])
     s.load()
     yield s
     s.store.close()
@@ -45,7 +45,7 @@ def test_the_day_is_kept_across_a_step_back_and_rolls_over_once(service, clock, 
     clock[0] = FRIDAY_16H + HOUR  # caught up, still the same day
     assert send(service, "kiosk1", id="c", op="issue", service="rs01")["ticket"] == "A003"
     assert issued(service) == [(day, "A001"), (day, "A002"), (day, "A003")]
-    again = BrokerService(hall_cfg, clock=lambda: clock[0])
+    again = build_broker(hall_cfg, with_link=False, clock=lambda: clock[0])
     again.load()  # a restart rebuilds the same day from the store
     assert again.engine.day == day and sorted(again.engine.tickets) == ["A001", "A002", "A003"]
     again.store.close()

@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+from app import bootstrap
 from hallq.config import ConfigError, HallConfig, load_config
 from hallq.errors import HallqError
 from hallq.logs import setup_logging
@@ -57,9 +58,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from broker.service import BrokerService
-
-    service = BrokerService(_config(args), args.id)
+    service = bootstrap.build_broker(_config(args), args.id)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     service.start()
@@ -74,30 +73,23 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def cmd_board(args: argparse.Namespace) -> int:
-    cfg = _config(args)
-    if cfg.device(args.id).role != "board":
-        raise ConfigError(args.config, [f"devices: {args.id!r} is not a board"])
-    _entry("board.server", "run")(cfg, args.id, port=args.port)
+    bootstrap.run_board(_config(args), args.id, port=args.port)
     return 0
 
 
-def _entry(module: str, func: str) -> Callable[..., object]:
-    """A front end's entry point, imported only when asked for (Kivy is heavy)."""
-    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+def _device_runner(run: Callable[[HallConfig, str], None]) -> Callable[[argparse.Namespace], int]:
+    """A device process: its role is checked once, in its ``app.bootstrap.run_*``."""
 
-
-def _device_runner(module: str, role: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        cfg = _config(args)
-        device = cfg.device(args.id)
-        if device.role != role:
-            raise ConfigError(
-                args.config, [f"devices: {args.id!r} is a {device.role}, not a {role}"]
-            )
-        _entry(module, "run")(cfg, args.id)
+    def command(args: argparse.Namespace) -> int:
+        run(_config(args), args.id)
         return 0
 
-    return run
+    return command
+
+
+def _entry(module: str, func: str) -> Callable[..., object]:
+    """A tool's entry point, imported only when asked for."""
+    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
 def _forward(module: str) -> Callable[[argparse.Namespace], int]:
@@ -129,15 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp = with_config("broker", "run the queue service")
     sp.add_argument("--id", help="the broker device id (default: the config's broker)")
     sp.set_defaults(func=cmd_broker)
-    for name, module, role in (
-        ("kiosk", "kiosk.app", "kiosk"),
-        ("counter", "counter.app", "counter"),
-        ("evaluator", "counter.evaluator_app", "evaluator"),
-        ("display", "display.app", "display"),
+    for role, run in (
+        ("kiosk", bootstrap.run_kiosk),
+        ("counter", bootstrap.run_counter),
+        ("evaluator", bootstrap.run_evaluator),
+        ("display", bootstrap.run_display),
     ):
-        sp = with_config(name, f"run a {role} ({module})")
+        sp = with_config(role, f"run a {role}")
         sp.add_argument("--id", required=True, help=f"the {role}'s device id in the config")
-        sp.set_defaults(func=_device_runner(module, role))
+        sp.set_defaults(func=_device_runner(run))
     sp = with_config("board", "the managers' live board (web)")
     sp.add_argument("--id", default="board", help="the board's device id")
     sp.add_argument("--port", type=int, help="override the configured port")
@@ -146,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("report", "board.report", "a day's report: html, csv or xlsx"),
         ("board-user", "board.users", "add or change a board login"),
         ("simulate", "sim.cli", "simulate a day of the hall on virtual time"),
-        ("demo", "hallq.demo", "a whole hall on this machine (the README's main command)"),
+        ("demo", "app.demo", "a whole hall on this machine (the README's main command)"),
     ):
         sp = sub.add_parser(name, help=help_text, add_help=False)
         sp.set_defaults(func=_forward(module), forward=True)

@@ -21,10 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from broker.service import BrokerService
+from app.bootstrap import build_broker
+from app.localmqtt import LocalMosquitto, free_port, private_hall
 from hallq.client import CommandClient, CommandError
 from hallq.config import HallConfig
-from hallq.localmqtt import LocalMosquitto, free_port, private_hall
 from hallq.logs import setup_logging
 from hallq.mqtt import MqttLink
 
@@ -114,7 +114,7 @@ def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]
         out = open(log_dir / f"{role}.log", "ab")  # noqa: SIM115 - lives as long as the child
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "hallq.cli", role, "--config", cfg.source, "--id", device],
+                [sys.executable, "-m", "app.cli", role, "--config", cfg.source, "--id", device],
                 stdout=out,
                 stderr=out,
                 env=env,
@@ -126,7 +126,7 @@ def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]
 def _board(cfg: HallConfig, log_dir: Path, port: int) -> subprocess.Popen[bytes]:
     out = open(log_dir / "board.log", "ab")  # noqa: SIM115 - lives as long as the child
     return subprocess.Popen(
-        [sys.executable, "-m", "hallq.cli", "board", "--config", cfg.source, "--port", str(port)],
+        [sys.executable, "-m", "app.cli", "board", "--config", cfg.source, "--port", str(port)],
         stdout=out,
         stderr=out,
     )
@@ -185,7 +185,7 @@ def _start(
     mosquitto = LocalMosquitto(cfg, run_dir / "mosquitto")
     undo.append(mosquitto.stop)
     mosquitto.start()
-    service = BrokerService(cfg)
+    service = build_broker(cfg)
     undo.append(service.stop)
     service.start()
     port = args.board_port  # chosen in main(), before the config the kiosks read
