@@ -64,7 +64,8 @@ class HallService:
 
     def tick(self) -> None:
         """A command from a display: the service's periodic work runs first, then it answers."""
-        self.command("display1", "status")
+        display = next(d.id for d in self.cfg.devices if d.role == "display")
+        self.command(display, "status")
 
     def command(self, device: str, op: str, **fields: Any) -> dict[str, Any]:
         """A command from another device (a counter, the board), decided like any other."""
