@@ -3,8 +3,9 @@
 It behaves like MqttLink where tests depend on it: a publish while offline returns False and
 nothing is queued or retained; a (re)connection calls ``when_connected`` and then delivers the
 retained messages again, as Mosquitto does to a new session; handlers run on the calling
-thread. ``deliver()`` plays a message as if Mosquitto sent it; ``answer`` may reply to commands
-(a fake service); ``published`` records what went out.
+thread. ``deliver()`` plays a message as if Mosquitto sent it; ``answer`` may reply to the
+device's commands (a fake service; presence and state it publishes are not commands);
+``published`` records what went out.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ class FakeLink:
             return False
         self.published.append((topic, payload))
         self.deliver(topic, payload, retain=retain)
-        reply = self.answer(payload) if self.answer is not None else None
+        is_command = topic == self.topics.cmd(self.device)  # not presence, not state
+        reply = self.answer(payload) if self.answer is not None and is_command else None
         if reply is not None:
             self.deliver(self.topics.reply(self.device), reply)
         return True

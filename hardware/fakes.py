@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hardware.board import FakeWindowBoard
 from hardware.config import PrinterConfig
 from hardware.escpos_codec import encode_ticket
@@ -15,7 +17,7 @@ from hardware.printer import (
 from hardware.ticket import TicketPrint
 from hardware.voice import Call
 
-__all__ = ["FakeAnnouncer", "FakePrinter", "FakeWindowBoard"]
+__all__ = ["FakeAnnouncer", "FakePrinter", "FakeScanner", "FakeWindowBoard"]
 
 
 class FakePrinter:
@@ -24,7 +26,7 @@ class FakePrinter:
     def __init__(self, cfg: PrinterConfig | None = None) -> None:
         self.cfg = cfg or PrinterConfig(type="dummy")
         self.layout = layout_for(self.cfg)
-        self.status_value = PrinterStatus.ONLINE_OK
+        self.status_value = PrinterStatus.OK
         self.fail_send = False
         self.tickets: list[TicketPrint] = []
         self.raw = b""
@@ -75,3 +77,21 @@ class FakeAnnouncer:
 
     def close(self, timeout: float | None = None) -> None:
         self.closed = True
+
+
+class FakeScanner:
+    """Tests call ``scan("A1234")``; it reaches ``when_scanned`` like a real read."""
+
+    def __init__(self) -> None:
+        self.when_scanned: Callable[[str], None] | None = None
+        self.is_running = False
+
+    def start(self) -> None:
+        self.is_running = True
+
+    def stop(self) -> None:
+        self.is_running = False
+
+    def scan(self, code: str) -> None:
+        if self.is_running and self.when_scanned:
+            self.when_scanned(code)

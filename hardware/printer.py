@@ -13,6 +13,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from hallq.contract import PrinterPresence
 from hardware.config import PrinterConfig
 from hardware.errors import EncodeError, PrinterError
 from hardware.escpos_codec import Layout, encode_ticket
@@ -37,16 +38,13 @@ _COVER_OPEN_BIT = 0x04  # n=2
 _PAPER_NEAR_END, _PAPER_END = 0x0C, 0x60  # n=4
 
 
-class PrinterStatus(enum.Enum):
-    ONLINE_OK = "online_ok"
-    PAPER_LOW = "paper_low"
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    OFFLINE = "offline"
-    UNKNOWN = "unknown"  # the transport cannot read, or the answer made no sense
+# The printer's status IS what the kiosk's presence publishes (docs/protocol.md): one enum,
+# so a status cannot be written as one word and read as another. UNKNOWN: the transport
+# cannot read, or the answer made no sense.
+PrinterStatus = PrinterPresence
 
 
-READY_STATES = frozenset({PrinterStatus.ONLINE_OK, PrinterStatus.PAPER_LOW})
+READY_STATES = frozenset({PrinterStatus.OK, PrinterStatus.PAPER_LOW})
 
 
 class PrintOutcome(enum.Enum):
@@ -88,7 +86,7 @@ def status_from_replies(online: int, offline: int, paper: int) -> PrinterStatus:
         return PrinterStatus.OFFLINE
     if paper & _PAPER_NEAR_END:
         return PrinterStatus.PAPER_LOW
-    return PrinterStatus.ONLINE_OK
+    return PrinterStatus.OK
 
 
 def layout_for(cfg: PrinterConfig) -> Layout:

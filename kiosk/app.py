@@ -77,7 +77,7 @@ def _wants_fullscreen() -> bool:
 def _make_scanner(device: KioskDevice):
     if not device.scanner:
         return None
-    from .scanner import SerialScanner
+    from hardware.scanner import SerialScanner
 
     return SerialScanner(device.scanner)
 

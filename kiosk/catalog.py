@@ -15,6 +15,12 @@ def departments(cfg: HallConfig, device: KioskDevice):
     return [d for d in cfg.departments if not wanted or d.id in wanted]
 
 
+def service_codes(cfg: HallConfig, device: KioskDevice) -> list[str]:
+    """The services this kiosk offers (it follows only their state)."""
+    wanted = {d.id for d in departments(cfg, device)}
+    return [s.code for s in cfg.services if s.department in wanted]
+
+
 def service_tiles(cfg: HallConfig, state: KioskState, dept_id: str) -> list[TileView]:
     blocked = state.blocked
     return [

@@ -17,25 +17,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-import msgspec
-
 from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig, KioskDevice
+from hallq.contract import ServiceState
+from hallq.state import StateClient
 from hardware.printer import PrinterStatus, PrintResult
 from hardware.ticket import TicketPrint
 
+from . import catalog
 from .issuing import TicketIssuer
-from .outbox import PrintOutbox
+from .outbox import Commands, PrintOutbox
 from .outcome import Outcome, OutcomeKind
-from .state import PRESENCE, KioskState, Link, decode_service
+from .state import KioskState, Link
 
 log = logging.getLogger(__name__)
 PROBE_TIMEOUT_S = 2.0
 CONNECT_GRACE_S = 5.0  # "connecting" rather than "offline" while the first connection is made
-
-
-class Commands(Protocol):
-    def send(self, op: str, **fields: Any) -> dict[str, Any]: ...
 
 
 class Presence(Protocol):
@@ -95,18 +92,14 @@ class KioskController:
         self._probing = self._checking = False
         self._started = time.monotonic()
         self._mqtt_up = False
-        self._reported: str | None = None
+        self._reported: PrinterStatus | None = None
         self.when_changed: Callable[[], None] = lambda: None
         self.when_outcome: Callable[[Outcome], None] = lambda o: None
 
     # ------------------------------------------------------------ inbound (any thread)
-    def on_service_message(self, _topic: str, payload: bytes) -> None:
-        try:
-            st = decode_service(payload)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            log.warning("unreadable service state ignored: %s", exc)
-            return
-        self.post(self._store_service, st)
+    def on_service_state(self, code: str, st: ServiceState | None) -> None:
+        """A retained service state, decoded by the state client (None: it was cleared)."""
+        self.post(self._store_service, code, st)
 
     def on_connected(self) -> None:
         self._mqtt_up = True
@@ -151,9 +144,9 @@ class KioskController:
 
     def _report_printer(self, status: PrinterStatus) -> None:
         """Presence ``printer`` field, published when it changes (the link re-sends it)."""
-        if PRESENCE[status] != self._reported:
-            self._reported = PRESENCE[status]
-            self.presence.set_presence(printer=self._reported)
+        if status is not self._reported:
+            self._reported = status
+            self.presence.set_presence(printer=status)
 
     def _probe(self) -> None:
         try:
@@ -224,8 +217,11 @@ class KioskController:
         self.when_outcome(outcome)
 
     # ------------------------------------------------------------ state changes (main thread)
-    def _store_service(self, st: Any) -> None:
-        self.state.services[st.service] = st
+    def _store_service(self, code: str, st: ServiceState | None) -> None:
+        if st is None:
+            self.state.services.pop(code, None)
+        else:
+            self.state.services[code] = st
         self.when_changed()
 
     def _set_link(self, link: Link) -> None:
@@ -246,8 +242,13 @@ def _can_read(printer: Any) -> bool:
     return bool(getattr(transport, "can_read", True))
 
 
-def wire_link(link: Any, controller: KioskController) -> None:
-    """Subscribe to the retained service state and follow the connection (no Kivy needed)."""
-    link.subscribe(link.topics.service("+"), controller.on_service_message)
+def wire_link(link: Any, controller: KioskController) -> StateClient:
+    """Follow the retained state of the services this kiosk offers, and the connection
+    (no Kivy needed)."""
+    state = StateClient(link)
+    device = controller.device
+    codes = catalog.service_codes(controller.cfg, device) if device.departments else None
+    state.follow_services(codes).listen(controller.on_service_state)
     link.when_connected = controller.on_connected
     link.when_disconnected = controller.on_disconnected
+    return state

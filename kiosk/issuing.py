@@ -20,7 +20,7 @@ from hallq.contract import IssueOk
 from hardware.printer import PrinterStatus
 from hardware.ticket import TicketPrint
 
-from .outbox import PrintOutbox
+from .outbox import Commands, PrintOutbox
 from .outcome import Outcome, OutcomeKind
 from .texts import pick
 
@@ -34,7 +34,7 @@ class TicketIssuer:
     def __init__(
         self,
         cfg: HallConfig,
-        commands: Any,
+        commands: Commands,
         printer: Any,
         clock: Callable[[], datetime],
         outbox: PrintOutbox | None = None,

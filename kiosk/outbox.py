@@ -22,17 +22,22 @@ from typing import Any, Protocol
 import msgspec
 
 from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
+from hallq.contract import OkReply
+from hallq.core.errors import ErrorCode
 
 log = logging.getLogger(__name__)
 FILE_NAME = "print_results.json"
 SEND_TIMEOUT_S = 3.0
 SEND_RETRIES = 1  # per flush; the next flush (reconnect, service back, next result) tries again
-RETRY_LATER = frozenset({"internal"})  # the service could not save it: worth sending again
-EXPECTED_FINAL = frozenset({"bad_state", "unknown_ticket"})
+RETRY_LATER = frozenset({ErrorCode.INTERNAL})  # the service could not save it: send again
+EXPECTED_FINAL = frozenset({ErrorCode.BAD_STATE, ErrorCode.UNKNOWN_TICKET})
 
 
 class Commands(Protocol):
-    def send(self, op: str, **fields: Any) -> dict[str, Any]: ...
+    """What the kiosk needs of :class:`~hallq.client.CommandClient`: the op's typed ok reply,
+    or Offline / ReplyTimeout / Refused."""
+
+    def send(self, op: str, **fields: Any) -> OkReply: ...
 
 
 class PrintReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -144,16 +149,17 @@ class PrintOutbox:
         return True
 
     def _refused(self, r: PrintReport, exc: Refused) -> bool:
-        if exc.code in RETRY_LATER:
+        code = exc.reply.error
+        if code in RETRY_LATER:
             log.warning("service could not take print result for %s (%s); kept", r.ticket, exc)
             return False
-        level = logging.WARNING if exc.code in EXPECTED_FINAL else logging.ERROR
+        level = logging.WARNING if code in EXPECTED_FINAL else logging.ERROR
         log.log(
             level,
             "print result for %s (ok=%s) dropped: service refused it with %s (%s)",
             r.ticket,
             r.ok,
-            exc.code,
+            code,
             exc,
         )
         return True

@@ -1,20 +1,19 @@
 """What the kiosk knows and what each tile should say: pure functions, no Kivy, no I/O.
 
-The retained ``state/service/<code>`` payloads are decoded into :class:`ServiceState` (unknown
-keys are ignored on purpose: state payloads are extended by the service, never renamed, and a
-kiosk must keep working when a field is added).
+The retained ``state/service/<code>`` payloads arrive decoded by the state client
+(:mod:`hallq.state`) as the contract's :class:`~hallq.contract.ServiceState`.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import get_args
 
-import msgspec
-
+from hallq.contract import ClosedReason, ServiceState
 from hardware.printer import PrinterStatus
 
-CLOSED_REASONS = ("hall_closed", "daily_cap", "service_closed")
+CLOSED_REASONS: tuple[str, ...] = get_args(ClosedReason)
 
 
 class Link(enum.Enum):
@@ -25,40 +24,9 @@ class Link(enum.Enum):
     OFFLINE = "offline"  # Mosquitto unreachable, or the service stopped answering
 
 
-class ServiceState(msgspec.Struct, kw_only=True, frozen=True):
-    """One retained ``state/service/<code>`` payload (the fields the kiosk uses)."""
-
-    service: str
-    department: str = ""
-    waiting: int = 0
-    priority_waiting: int = 0
-    est_wait_s: float | None = None
-    open: bool = True
-    closed_reason: str | None = None
-
-
-_decode_service = msgspec.json.Decoder(ServiceState)
-
-
-def decode_service(payload: bytes) -> ServiceState:
-    """Decode a retained service payload; raises msgspec.DecodeError/ValidationError."""
-    return _decode_service.decode(payload)
-
-
-# presence field ``printer``: the web board shows these strings (docs/kiosk.md)
-PRESENCE = {
-    PrinterStatus.ONLINE_OK: "ok",
-    PrinterStatus.PAPER_LOW: "paper_low",
-    PrinterStatus.PAPER_OUT: "paper_out",
-    PrinterStatus.COVER_OPEN: "cover_open",
-    PrinterStatus.OFFLINE: "offline",
-    PrinterStatus.UNKNOWN: "unknown",
-}
-
-
 def printer_blocks(status: PrinterStatus, can_read: bool = True) -> str | None:
     """The text key explaining why no ticket can be printed now, or None."""
-    if status in (PrinterStatus.ONLINE_OK, PrinterStatus.PAPER_LOW):
+    if status in (PrinterStatus.OK, PrinterStatus.PAPER_LOW):
         return None
     if status is PrinterStatus.UNKNOWN and not can_read:
         return None  # a write-only printer (USB, file): we cannot know, so we try

@@ -6,6 +6,7 @@ A scenario yields a number (seconds to wait) or a predicate (poll until true, 10
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,9 +16,8 @@ from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
 from hallq.config import load_config
-from hardware.fakes import FakePrinter
-from kiosk.fakes import FakePresence, FakeService
-from kiosk.scanner import FakeScanner
+from hallq.fakes import FakeLink
+from hardware.fakes import FakePrinter, FakeScanner
 
 POLL_S, WAIT_MAX_S = 0.05, 12.0
 
@@ -48,16 +48,22 @@ class Harness:
         )
 
     def _run_fake(self) -> None:
-        from kiosk.app import KioskApp, build_controller
+        """The real broker service in this process, on the kiosk's FakeLink."""
+        from kiosk_service import HallService, InstantCommands
 
-        self.service = FakeService(self.cfg)
-        self.presence = FakePresence()
+        from kiosk.app import KioskApp, build_controller
+        from kiosk.controller import wire_link
+
         device = self.cfg.device(self.args.device)
+        self.link = FakeLink(self.cfg.hall.id, device.id)
+        store = Path(tempfile.mkdtemp(prefix="kiosk-store"))
+        self.service = HallService(self.cfg, self.link, store)
         self.printer.open()
-        c = build_controller(self.cfg, device, self.service, self.printer, self.presence)
-        self.service.when_state = c.on_service_message
+        commands = InstantCommands(self.link)
+        c = build_controller(self.cfg, device, commands, self.printer, self.link)
+        wire_link(self.link, c)
         self.controller = c
-        Clock.schedule_once(lambda _dt: (c.on_connected(), self.service.publish_states()), 0)
+        Clock.schedule_once(lambda _dt: self.link.start(), 0)
         KioskApp(c, scanner=self.scanner).run()
 
     def _run_live(self) -> None:
@@ -197,7 +203,12 @@ class Harness:
         return self.app.root.current == "ticket" and s.outcome is not None
 
     def issues(self) -> list[dict]:
-        return [s for s in getattr(self, "service", None).sent if s["op"] == "issue"]
+        return [s for s in self.service.sent() if s["op"] == "issue"]
+
+    def printer_presence(self) -> str | None:
+        """The printer value of the kiosk's last presence, as readers decode it."""
+        sent = self.service.presences()
+        return sent[-1].printer if sent else None
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.t_start

@@ -1,7 +1,8 @@
 """The real kiosk app (Kivy, SDL offscreen) driven by simulated touches, one process per run.
 
 Each run executes tests/ui/kiosk_driver.py SCENARIO and checks its JSON verdict; screenshots
-land in artifacts/kiosk/. The service is the in-memory FakeService (the real queue engine);
+land in artifacts/kiosk/. The service is the real BrokerService in-process on a FakeLink
+(tests/kiosk_service.py);
 tests/integration/test_kiosk_live.py runs the same app against Mosquitto and the broker.
 """
 

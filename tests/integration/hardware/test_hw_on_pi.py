@@ -35,7 +35,7 @@ def test_real_printer_prints_a_confirmed_ticket() -> None:
         baudrate=int(os.environ.get("HALLQ_PRINTER_BAUD", "9600")),
     )
     with make_printer(cfg) as printer:
-        assert printer.status() in (PrinterStatus.ONLINE_OK, PrinterStatus.PAPER_LOW)
+        assert printer.status() in (PrinterStatus.OK, PrinterStatus.PAPER_LOW)
         ticket = TicketPrint("测试大厅", "硬件测试", "T001", 0, None, datetime.now(),
                              "https://example.org/T001", "：，。测试完毕", None)  # fmt: skip
         assert printer.print_ticket(ticket).confirmed

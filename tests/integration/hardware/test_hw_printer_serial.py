@@ -36,7 +36,7 @@ def open_printer(fake: FakeSerialPrinter, timeout: float = 0.2) -> TicketPrinter
 def test_ticket_arrives_and_is_confirmed(serial_printer: FakeSerialPrinter) -> None:
     printer = open_printer(serial_printer)
     try:
-        assert printer.status() is PrinterStatus.ONLINE_OK
+        assert printer.status() is PrinterStatus.OK
         result = printer.print_ticket(TICKET)
     finally:
         printer.close()

@@ -25,7 +25,7 @@ TICKET = TicketPrint("大厅", "社保", "A001", 0, None, datetime(2026, 11, 5),
 @pytest.mark.parametrize(
     ("online", "offline", "paper", "expected"),
     [
-        (OK, OK, OK, PrinterStatus.ONLINE_OK),
+        (OK, OK, OK, PrinterStatus.OK),
         (OK, OK, OK | 0x0C, PrinterStatus.PAPER_LOW),
         (OK, OK | 0x20, OK | 0x6C, PrinterStatus.PAPER_OUT),
         (OK | 0x08, OK | 0x04, OK, PrinterStatus.COVER_OPEN),
@@ -50,7 +50,7 @@ def test_fake_printer_records_and_refuses_when_out_of_paper() -> None:
     fake.status_value = PrinterStatus.PAPER_OUT
     result = fake.print_ticket(TICKET)
     assert result.outcome is PrintOutcome.NOT_READY and not fake.is_ready
-    fake.status_value = PrinterStatus.ONLINE_OK
+    fake.status_value = PrinterStatus.OK
     fake.fail_send = True
     assert not fake.print_ticket(TICKET).ok
     assert fake.tickets == [TICKET]

@@ -1,15 +1,21 @@
-"""Builders shared by the kiosk unit tests (a small hall, the controller on fakes)."""
+"""Builders shared by the kiosk unit tests: a small hall, the controller on the real service.
+
+The controller talks through a ``hallq.fakes.FakeLink`` to the real ``BrokerService``
+(tests/kiosk_service.py), so every reply and state it reads is the contract's.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 from halls import write_test_hall
+from kiosk_service import HallService, InstantCommands
 
 from hallq.config import HallConfig, load_config
+from hallq.fakes import FakeLink
 from hardware.fakes import FakePrinter
-from kiosk.controller import KioskController
-from kiosk.fakes import FakePresence, FakeService
+from kiosk.controller import KioskController, wire_link
 
 
 def small_hall(tmp: Path) -> HallConfig:
@@ -31,16 +37,29 @@ class Deferred:
             self.jobs.pop(0)()
 
 
-def kiosk(tmp: Path, spawn=None):
-    """(controller, service, printer, presence) with the kiosk connected and ready."""
+def controller(tmp: Path, spawn=None, **device_fields):
+    """(controller, service, printer, link): wired, the link not started yet.
+    ``device_fields`` change kiosk1's config (e.g. ``departments=["rs"]``)."""
+    tmp.mkdir(parents=True, exist_ok=True)
     cfg = small_hall(tmp)
-    service, printer, presence = FakeService(cfg), FakePrinter(), FakePresence()
+    device = msgspec.structs.replace(cfg.device("kiosk1"), **device_fields)
+    link = FakeLink(cfg.hall.id, "kiosk1")
+    service, printer = HallService(cfg, link, tmp), FakePrinter()
     printer.open()
-    kw = {"spawn": spawn} if spawn else {"spawn": lambda fn: fn()}
-    c = KioskController(cfg, cfg.device("kiosk1"), service, printer, presence, **kw)
-    service.when_state = c.on_service_message
-    c.on_connected()
+    commands = InstantCommands(link)
+    c = KioskController(cfg, device, commands, printer, link, spawn=spawn or _now)
+    wire_link(link, c)
+    return c, service, printer, link
+
+
+def kiosk(tmp: Path, spawn=None, **device_fields):
+    """(controller, service, printer, link) with the kiosk connected and ready."""
+    c, service, printer, link = controller(tmp, spawn, **device_fields)
+    link.start()
     if spawn:
         spawn.run_all()
-    service.publish_states()
-    return c, service, printer, presence
+    return c, service, printer, link
+
+
+def _now(fn) -> None:
+    fn()

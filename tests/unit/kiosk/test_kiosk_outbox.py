@@ -10,6 +10,7 @@ import pytest
 
 from hallq.client import Offline, Refused, ReplyTimeout
 from hallq.contract import ErrorReply, PrintResultOk
+from hallq.core.errors import ErrorCode
 from kiosk.outbox import FILE_NAME, PrintOutbox, default_state_dir
 
 
@@ -21,7 +22,7 @@ class ScriptedCommands:
         self.sent: list[dict] = []
         self.default = "ok"
 
-    def send(self, op: str, **fields) -> dict:
+    def send(self, op: str, **fields) -> PrintResultOk:
         self.sent.append({"op": op, **fields})
         answer = self.answers.pop(0) if self.answers else self.default
         if answer == "offline":
@@ -29,7 +30,8 @@ class ScriptedCommands:
         if answer == "timeout":
             raise ReplyTimeout("no reply")
         if answer != "ok":
-            refusal = ErrorReply(id=fields["cmd_id"], error=answer, message=f"refused: {answer}")
+            code = ErrorCode(answer)
+            refusal = ErrorReply(id=fields["cmd_id"], error=code, message=f"refused: {answer}")
             raise Refused(refusal)
         return PrintResultOk(id=fields["cmd_id"], ticket=fields["ticket"])
 

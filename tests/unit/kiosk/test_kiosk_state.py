@@ -5,13 +5,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hallq.contract import ServiceState, decode
 from hardware.printer import PrinterStatus
 from kiosk import catalog
 from kiosk.state import (
     KioskState,
     Link,
-    ServiceState,
-    decode_service,
     department_tile,
     minutes,
     printer_blocks,
@@ -25,6 +24,10 @@ PAYLOAD = (
     b'"windows_open":1,"issued_today":9,"daily_cap":null,"open":false,'
     b'"closed_reason":"daily_cap","new_field":1}'
 )
+
+
+def decode_service(payload: bytes) -> ServiceState:
+    return decode(payload, ServiceState)
 
 
 def test_decode_full_payload_ignores_new_fields():
@@ -59,7 +62,7 @@ def test_printer_blocks():
 
 
 def test_state_blocked_order():
-    s = KioskState(link=Link.OK, printer=PrinterStatus.ONLINE_OK)
+    s = KioskState(link=Link.OK, printer=PrinterStatus.OK)
     assert s.blocked is None
     s.printer = PrinterStatus.PAPER_OUT
     assert s.blocked == "printer_paper_out"

@@ -1,6 +1,8 @@
-"""Barcode/QR scanners: "tell me when a code was read". A serial one and a fake.
+"""Barcode/QR scanners: "tell me when a code was read". A serial one here, its fake
+(``FakeScanner``) in hardware/fakes.py.
 
-A keyboard-wedge scanner needs no adapter: it types into the focused code field.
+A keyboard-wedge scanner needs no adapter: it types into the focused code field (the kiosk's
+appointment screen submits on Enter).
 """
 
 from __future__ import annotations
@@ -14,28 +16,12 @@ log = logging.getLogger(__name__)
 
 
 class Scanner(Protocol):
+    """Calls ``when_scanned(code)`` (on its own thread) for each code read."""
+
     when_scanned: Callable[[str], None] | None
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
-
-
-class FakeScanner:
-    """Tests call ``scan("A1234")``; it reaches ``when_scanned`` like a real read."""
-
-    def __init__(self) -> None:
-        self.when_scanned: Callable[[str], None] | None = None
-        self.is_running = False
-
-    def start(self) -> None:
-        self.is_running = True
-
-    def stop(self) -> None:
-        self.is_running = False
-
-    def scan(self, code: str) -> None:
-        if self.is_running and self.when_scanned:
-            self.when_scanned(code)
 
 
 class SerialScanner:
