@@ -34,11 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BARE_KIVY = """
 import os, sys
 os.environ["KIVY_NO_ARGS"] = "1"
-from kivy.config import Config
+from hardware.screen import prepare_screen
 w, h = sys.argv[1].split("x")
-Config.set("graphics", "width", w); Config.set("graphics", "height", h)
-from kivy.core.text import LabelBase, DEFAULT_FONT
-LabelBase.register(DEFAULT_FONT, "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+prepare_screen((int(w), int(h)))
 from kivy.app import App
 from kivy.uix.label import Label
 class Bare(App):

@@ -6,15 +6,16 @@ import base64
 import csv
 import html
 import io
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from hallq.fonts import cjk_font_or_none
+
 from .report import HEADER, hourly_rows, hourly_table, table
 from .stats import DayReport
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT = cjk_font_or_none()  # None: Pillow's default font (no Chinese)
 # A text cell starting with one of these is a formula (or becomes one) in Excel and LibreOffice.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,8 +68,8 @@ def _append(ws: Any, rows: list[list[Any]]) -> None:
 
 
 def _font(size: int) -> Any:
-    if FONT.exists():
-        return ImageFont.truetype(str(FONT), size)
+    if FONT is not None:
+        return ImageFont.truetype(FONT, size)
     return ImageFont.load_default(size)
 
 

@@ -18,6 +18,7 @@ from .keypad_front import KeypadFront
 from .wiring import build_counter, counter_device
 
 log = logging.getLogger(__name__)
+WINDOW_ENV = "HALLQ_COUNTER_WINDOW"  # WIDTHxHEIGHT; unset: Kivy's default window
 
 
 def run(
@@ -31,6 +32,9 @@ def run(
     """Run the counter until interrupted (keypad mode) or until its window closes (screen)."""
     device = counter_device(cfg, device_id)
     if device.mode == "screen":
+        from hardware.screen import prepare_screen, size_from_env
+
+        prepare_screen(size_from_env(WINDOW_ENV), fullscreen=False)
         from .screen import run_screen
 
         run_screen(cfg, device_id, link=link)

@@ -24,10 +24,11 @@ from typing import Any, NamedTuple, Protocol
 import msgspec
 
 from hallq.client import Offline, Refused, ReplyTimeout
-from hallq.contract import ErrorReply, OkReply
+from hallq.contract import ErrorReply, OkReply, ServiceState, WindowState
+from hallq.core.model import TicketState, Tier, WindowStatus
+from hardware.keypad import LedMode
 
 from .messages import Note, note
-from .state import ServiceState, WindowState, decode_service, decode_window
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +49,6 @@ class Action(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     TOGGLE_PAUSE = "toggle_pause"  # keypad: closed -> open, open -> pause, paused -> resume
-
-
-class LedMode(StrEnum):
-    """The keypad's status LED."""
-
-    OFF = "off"  # closed or paused
-    ON = "on"  # serving, or open and idle
-    BLINK = "blink"  # a ticket is called, the citizen has not arrived yet
-    FAST_BLINK = "fast_blink"  # offline
 
 
 DONE_NOTES = {
@@ -104,9 +96,9 @@ class CounterView(WindowState, kw_only=True, frozen=True):
     def led(self) -> LedMode:
         if not self.online:
             return LedMode.FAST_BLINK
-        if self.status != "open":
+        if self.status != WindowStatus.OPEN:
             return LedMode.OFF
-        return LedMode.BLINK if self.ticket_state == "called" else LedMode.ON
+        return LedMode.BLINK if self.ticket_state == TicketState.CALLED else LedMode.STEADY
 
 
 class CounterController:
@@ -152,15 +144,15 @@ class CounterController:
         """Press without blocking the caller (the result shows up in the view's note)."""
         threading.Thread(target=self.press, args=(action,), kwargs=fields, daemon=True).start()
 
-    def on_window_state(self, payload: bytes) -> None:
-        state = decode_window(payload)
+    def on_window_state(self, _key: str, state: WindowState | None) -> None:
+        """A state-client listener for ``state/window/<this window>`` (None: cleared)."""
         if state is not None and state.window == self.window:
             with self._lock:
                 self._state = state
             self._changed()
 
-    def on_service_state(self, payload: bytes) -> None:
-        state = decode_service(payload)
+    def on_service_state(self, _key: str, state: ServiceState | None) -> None:
+        """A state-client listener for the window's services."""
         if state is not None:
             with self._lock:
                 self._services[state.service] = state
@@ -181,7 +173,7 @@ class CounterController:
                 **msgspec.structs.asdict(self._state),
                 online=self._online,
                 waiting=self._waiting(tiers),
-                waiting_primary=self._waiting(c for c, tier in tiers.items() if tier == "primary"),
+                waiting_primary=self._waiting(c for c, t in tiers.items() if t == Tier.PRIMARY),
                 busy=self._inflight.locked(),
                 note=self._note,
             )
@@ -195,7 +187,9 @@ class CounterController:
         if action is not Action.TOGGLE_PAUSE:
             return action
         status = self._state.status
-        return {"closed": Action.SIGN_IN, "open": Action.PAUSE}.get(status, Action.RESUME)
+        return {WindowStatus.CLOSED: Action.SIGN_IN, WindowStatus.OPEN: Action.PAUSE}.get(
+            status, Action.RESUME
+        )
 
     def _precheck(self, action: Action, fields: dict[str, Any]) -> Note | None:
         if not self._online:

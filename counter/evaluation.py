@@ -18,9 +18,9 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from hallq.client import Offline, Refused, ReplyTimeout
+from hallq.contract import WindowState
 
 from .controller import Sender
-from .state import WindowState, decode_window
 
 log = logging.getLogger(__name__)
 SCORES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -78,8 +78,8 @@ class EvaluationController:
             with self._lock:
                 self._last = None  # the first state after reconnect is a new baseline
 
-    def on_window_state(self, payload: bytes) -> None:
-        state = decode_window(payload)
+    def on_window_state(self, _key: str, state: WindowState | None) -> None:
+        """A state-client listener for ``state/window/<this window>`` (None: cleared)."""
         if state is None or state.window != self.window:
             return
         with self._lock:

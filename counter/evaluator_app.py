@@ -28,6 +28,9 @@ def run(
     """Run until interrupted; ``buttons`` may be a ready hardware.evaluator.Evaluator (tests)."""
     device = evaluator_device(cfg, device_id)
     if device.buttons is None and buttons is None:
+        from hardware.screen import prepare_screen
+
+        prepare_screen(fullscreen=False)
         from .evaluator_screen import run_evaluator_screen
 
         run_evaluator_screen(cfg, device_id, link=link)

@@ -16,7 +16,6 @@ from hallq.config import HallConfig
 from hallq.mqtt import MqttLink
 
 from .evaluation import EvaluationController, Outcome, Record
-from .screen import register_font
 from .wiring import build_evaluator
 
 HERE = Path(__file__).parent
@@ -66,7 +65,6 @@ class EvaluatorApp(App):
 
 def run_evaluator_screen(cfg: HallConfig, device_id: str, *, link: MqttLink | None = None) -> None:
     link, controller = build_evaluator(cfg, device_id, link)
-    register_font()
     app = EvaluatorApp(controller)
     link.start()
     try:

@@ -13,7 +13,7 @@ pause    closed -> open, open -> pause, paused -> resume
 ======== ==================================================================
 
 LED: steady = open (serving or idle), blinking = a ticket is called, off = paused or closed.
-Offline: the LED blinks and the buzzer beeps three times at once; a refused key beeps twice.
+Offline: the LED blinks fast and the buzzer beeps three times at once; a refused key beeps twice.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
-from display.boards import BoardLine, board_line, show_line
+from hardware.board import WindowBoard
+from hardware.window_board import BoardLine, board_line, show_line
 
-from .controller import Action, CounterController, CounterView, LedMode
+from .controller import Action, CounterController, CounterView
 
 log = logging.getLogger(__name__)
 KEY_ACTIONS = {
@@ -39,12 +40,6 @@ KEY_ACTIONS = {
 }
 
 
-class WindowBoardLike(Protocol):
-    def show(self, text: str) -> None: ...
-    def show_call(self, ticket: str, window: str) -> None: ...
-    def show_idle(self) -> None: ...
-
-
 class KeypadFront:
     """Binds one keypad (and optionally the window's LED board) to a controller."""
 
@@ -52,7 +47,7 @@ class KeypadFront:
         self,
         controller: CounterController,
         keypad: Any,
-        board: WindowBoardLike | None = None,
+        board: WindowBoard | None = None,
         window_name: str = "",
         run: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
@@ -78,14 +73,14 @@ class KeypadFront:
     def show(self, view: CounterView) -> None:
         """Bring the LED (and board) in line with the view; called on every change."""
         last, self._last = self._last, view
-        self.keypad.set_led(_hardware_led(view.led))
+        self.keypad.set_led(view.led)
         if last is not None and last.online and not view.online:
             self.keypad.beep(0.2, 3)
         if view.online:
             self._show_board(view)
 
     def _show_board(self, view: CounterView) -> None:
-        """The same rules as a display-driven board (display.boards.board_line): the ticket at
+        """The same rules as a display-driven board (hardware.window_board): the ticket at
         the window, 暂停服务 / 暂停办理 when paused or closed (nobody walks to a paused
         window), else the idle text. Offline it keeps what it shows: the board is wired
         locally, the state is not."""
@@ -99,20 +94,9 @@ class KeypadFront:
         try:
             show_line(self.board, line)
             self._shown = line
-        except OSError:
+        except OSError:  # hardware.errors.BoardError is one
             log.exception("window board write failed")
 
 
 def _in_thread(job: Callable[[], None]) -> None:
     threading.Thread(target=job, daemon=True).start()
-
-
-def _hardware_led(mode: LedMode) -> Any:
-    from hardware.keypad import LedMode as HwLed
-
-    return {
-        LedMode.ON: HwLed.STEADY,
-        LedMode.BLINK: HwLed.BLINK,
-        LedMode.FAST_BLINK: HwLed.BLINK,
-        LedMode.OFF: HwLed.OFF,
-    }[mode]

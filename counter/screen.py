@@ -1,7 +1,9 @@
 """Screen mode (Kivy): sign-in and work screens over the shared CounterController.
 
-Widgets only hold properties; every key goes to the controller, which sends on a worker
-thread. State arrives on paho's thread and hops to Kivy's main thread via Clock.schedule_once.
+Import this module only after hardware.screen.prepare_screen() (counter/app.py does): importing
+it opens Kivy's window. Widgets only hold properties; every key goes to the controller, which
+sends on a worker thread. State arrives on paho's thread and hops to Kivy's main thread via
+Clock.schedule_once.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from .wiring import build_counter
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 F_KEYS = {282: "call_next", 283: "recall", 284: "no_show", 285: "finish"}
 F5 = 286
 F6 = 287
@@ -177,17 +178,8 @@ class CounterApp(App):
         return True
 
 
-def register_font(path: str = CJK_FONT) -> None:
-    """Kivy's Roboto has no Chinese: make the CJK font the default for every widget."""
-    if not Path(path).exists():
-        raise FileNotFoundError(f"Chinese font {path} not found: install fonts-wqy-microhei")
-    from kivy.core.text import DEFAULT_FONT, LabelBase
-
-    LabelBase.register(DEFAULT_FONT, path, path, path, path)
-
-
 def make_app(cfg: HallConfig, controller: CounterController) -> CounterApp:
-    register_font()
+    """The app; hardware.screen.prepare_screen() must have run (window and Chinese font)."""
     names = {s.code: s.name for s in cfg.services}
     return CounterApp(controller, names)
 

@@ -6,11 +6,14 @@ Mosquitto) or with fakes; nothing here connects until the caller starts the link
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from hallq.client import CommandClient
 from hallq.config import CounterDevice, EvaluatorDevice, HallConfig, require_role
+from hallq.contract import ServiceState, WindowState
 from hallq.mqtt import MqttLink
+from hallq.state import Listener, StateClient
 
 from .controller import CounterController
 from .evaluation import EvaluationController
@@ -27,15 +30,43 @@ def evaluator_device(cfg: HallConfig, device_id: str) -> EvaluatorDevice:
 def build_counter(
     cfg: HallConfig, device_id: str, link: MqttLink | None = None, **kwargs: Any
 ) -> tuple[MqttLink, CounterController]:
-    """A counter controller fed by the window's and services' retained state (not started)."""
+    """A counter controller fed by its window's retained state and that window's services
+    only (not every service of the hall); nothing is started."""
     device = counter_device(cfg, device_id)
     link = link or MqttLink.from_config(cfg, device_id)
     controller = CounterController(device.window, CommandClient(link), **kwargs)
-    topics = link.topics
-    link.subscribe(topics.window(device.window), lambda _t, p: controller.on_window_state(p))
-    link.subscribe(topics.service("+"), lambda _t, p: controller.on_service_state(p))
+    state = StateClient(link)
+    services = WindowServices(state, controller.on_service_state)
+    window = cfg.window(device.window)
+    services.follow([*window.primary, *window.secondary])
+    windows = state.follow_windows([device.window])
+    windows.listen(services.on_window_state)  # first: a new service is followed before drawing
+    windows.listen(controller.on_window_state)
     _follow_connection(link, controller)
     return link, controller
+
+
+class WindowServices:
+    """Follows the services of one window: those in the config, and any the window's state
+    lists later (a manager may give the window another service while it runs)."""
+
+    def __init__(self, state: StateClient, listener: Listener[ServiceState]) -> None:
+        self.state = state
+        self.followed: set[str] = set()
+        self._lock = threading.Lock()
+        state.services.listen(listener)
+
+    def follow(self, codes: list[str]) -> None:
+        """Subscribe to the services in ``codes`` not followed yet."""
+        with self._lock:
+            new = sorted(set(codes) - self.followed)
+            self.followed.update(new)
+        if new:
+            self.state.follow_services(new)
+
+    def on_window_state(self, _key: str, w: WindowState | None) -> None:
+        if w is not None:
+            self.follow(list(w.services))
 
 
 def build_evaluator(
@@ -45,7 +76,7 @@ def build_evaluator(
     device = evaluator_device(cfg, device_id)
     link = link or MqttLink.from_config(cfg, device_id)
     controller = EvaluationController(device.window, CommandClient(link), **kwargs)
-    link.subscribe(link.topics.window(device.window), lambda _t, p: controller.on_window_state(p))
+    StateClient(link).follow_windows([device.window]).listen(controller.on_window_state)
     _follow_connection(link, controller)
     return link, controller
 

@@ -9,25 +9,26 @@ Window boards are driven straight from the paho thread (no widgets involved).
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from display.boards import WindowBoard, WindowBoardDriver
-from display.errors import BadMessage, FontMissing, NotADisplay
-from display.messages import CalledEvent, ServiceState, WindowState, decode
-from display.model import DisplayModel, hall_info
-from display.voice import AnnounceQueue, Announcer
+from display.errors import NotADisplay
+from display.model import DisplayModel, HallInfo, hall_info
+from hallq.state import StateClient
+from hardware.board import WindowBoard
+from hardware.screen import prepare_screen, size_from_env
+from hardware.voice import Announcer
+from hardware.window_board import WindowBoardDriver
 
 if TYPE_CHECKING:
     from display.wall import WallController
 
 log = logging.getLogger(__name__)
-CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 STALE_S = 30.0
+WINDOW_ENV = "HALLQ_DISPLAY_WINDOW"
 Ready = Callable[[Any, "WallController"], None]
+Hop = Callable[[Callable[[], None]], None]
 
 
 def run(
@@ -49,59 +50,68 @@ def run(
     dev = cfg.device(device_id)
     if dev.role != "display":
         raise NotADisplay(f"device {device_id!r} is a {dev.role}, not a display")
-    _configure_kivy(window_size or _size_from_env())
-    _register_font(dev.font)
+    prepare_screen(window_size or size_from_env(WINDOW_ENV), font=dev.font)
     if link is None:
         from hallq.mqtt import MqttLink
 
         link = MqttLink.from_config(cfg, device_id)
     announcer = announcer if announcer is not None else make_announcer(cfg, dev.voice)
     boards = boards if boards is not None else make_boards(dev.boards)
-    voice = AnnounceQueue(announcer) if announcer is not None else None
-    model = DisplayModel(hall_info(cfg), zone=dev.zone, recent=dev.recent, stale_s=STALE_S)
+    info = hall_info(cfg)
+    model = DisplayModel(info, zone=dev.zone, recent=dev.recent, stale_s=STALE_S)
     from display.kivy_app import DisplayApp
 
-    app = DisplayApp(cfg, model, link, voice, WindowBoardDriver(boards), when_ready=when_ready)
-    app.run()
+    driver = WindowBoardDriver(boards)
+    follows = Follows.of(info, dev.zone, driver)
+    DisplayApp(cfg, model, link, announcer, driver, follows=follows, when_ready=when_ready).run()
 
 
-def _configure_kivy(window_size: tuple[int, int] | None) -> None:
-    """Window settings must be in Kivy's Config before the window module is imported."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
+class Follows:
+    """What a display subscribes to: its zone's windows and services (None: the whole hall),
+    plus the windows of the LED boards it drives."""
 
-    if window_size is None:
-        Config.set("graphics", "fullscreen", "auto")
-        Config.set("graphics", "show_cursor", "0")
-    else:
-        Config.set("graphics", "fullscreen", "0")
-        Config.set("graphics", "width", str(window_size[0]))
-        Config.set("graphics", "height", str(window_size[1]))
-    Config.set("kivy", "exit_on_escape", "1")
+    def __init__(self, windows: list[str] | None, services: list[str] | None) -> None:
+        self.windows, self.services = windows, services
 
-
-def _register_font(path: str | None) -> None:
-    """Make the CJK font Kivy's default, so every label renders Chinese."""
-    font = path or CJK_FONT
-    if not Path(font).exists():
-        raise FontMissing(
-            f"Chinese font {font} not found: install fonts-wqy-microhei or set the "
-            "display's 'font' in hall.toml"
-        )
-    from kivy.core.text import DEFAULT_FONT, LabelBase
-
-    LabelBase.register(DEFAULT_FONT, font)
+    @classmethod
+    def of(cls, info: HallInfo, zone: str, driver: WindowBoardDriver) -> Follows:
+        if not zone:
+            return cls(None, None)
+        windows = [w for w, z in info.window_zones.items() if z == zone]
+        services = sorted(info.zone_services.get(zone, ())) or None  # none listed: all
+        return cls(sorted({*windows, *driver.windows}), services)
 
 
-def _size_from_env() -> tuple[int, int] | None:
-    raw = os.environ.get("HALLQ_DISPLAY_WINDOW", "")
-    try:
-        w, h = (int(x) for x in raw.lower().split("x"))
-    except ValueError:
-        if raw:
-            log.warning("HALLQ_DISPLAY_WINDOW=%r is not WIDTHxHEIGHT; going full screen", raw)
-        return None
-    return w, h
+def subscribe(
+    link: Any,
+    hop: Hop,
+    ctl: Any,
+    driver: WindowBoardDriver,
+    follows: Follows | None = None,
+) -> StateClient:
+    """Wire the state client's feeds to the controller (via ``hop``) and the boards (directly).
+
+    event/called is the only source of calls and announcements; window states restore the
+    wall after a (re)start and drive the boards; service states give the waiting counts.
+    """
+    follows = follows or Follows(None, None)
+    state = StateClient(link)
+    state.follow_calls().listen(_hopped(hop, ctl.on_called))
+    windows = state.follow_windows(follows.windows)
+    windows.listen(_hopped(hop, ctl.on_window))
+    windows.listen(driver.on_window)
+    state.follow_services(follows.services).listen(_hopped(hop, ctl.on_service))
+    link.when_connected = lambda: hop(partial(ctl.set_online, True))
+    link.when_disconnected = lambda: hop(partial(ctl.set_online, False))
+    return state
+
+
+def _hopped(hop: Hop, target: Callable[[Any], None]) -> Callable[[str, Any], None]:
+    def listener(_key: str, payload: Any) -> None:
+        if payload is not None:  # a cleared retained message changes nothing on the wall
+            hop(partial(target, payload))
+
+    return listener
 
 
 def make_announcer(cfg: Any, voice_cfg: Any) -> Announcer | None:
@@ -116,35 +126,10 @@ def make_announcer(cfg: Any, voice_cfg: Any) -> Announcer | None:
     return voice.Announcer(msgspec.structs.replace(voice_cfg, cache_dir=cache))
 
 
-def make_boards(bindings: list[Any]) -> dict[str, WindowBoard]:
+def make_boards(bindings: Iterable[Any]) -> dict[str, WindowBoard]:
     """The window LED boards this display drives (serial), by window id."""
     if not bindings:
         return {}
     from hardware import board
 
     return {b.window: board.SerialWindowBoard(b.board) for b in bindings}
-
-
-def subscribe(link: Any, hop: Callable[..., None], ctl: Any, driver: WindowBoardDriver) -> None:
-    """Wire the link's topics to the controller (via ``hop``) and the boards (directly)."""
-    t = link.topics
-
-    def handler(kind: type[Any], target: Callable[[Any], None]) -> Callable[[str, bytes], None]:
-        def on_message(topic: str, payload: bytes) -> None:
-            if not payload:
-                return  # a cleared retained message
-            try:
-                msg = decode(payload, kind)
-            except BadMessage as exc:
-                log.warning("ignoring %s: %s", topic, exc)
-                return
-            hop(partial(target, msg))
-
-        return on_message
-
-    link.subscribe(t.event("called"), handler(CalledEvent, ctl.on_called))
-    link.subscribe(t.window("+"), handler(WindowState, ctl.on_window))
-    link.subscribe(t.window("+"), driver.on_message)
-    link.subscribe(t.service("+"), handler(ServiceState, ctl.on_service))
-    link.when_connected = lambda: hop(partial(ctl.set_online, True))
-    link.when_disconnected = lambda: hop(partial(ctl.set_online, False))

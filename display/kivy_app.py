@@ -7,11 +7,11 @@ from typing import Any
 from kivy.app import App
 from kivy.clock import Clock
 
-from display.app import Ready, subscribe
-from display.boards import WindowBoardDriver
+from display.app import Follows, Ready, subscribe
 from display.model import DisplayModel
-from display.voice import AnnounceQueue
 from display.wall import WallController, WallScreen, load_kv
+from hardware.voice import Announcer
+from hardware.window_board import WindowBoardDriver
 
 
 def hop(fn: Any) -> None:
@@ -29,14 +29,15 @@ class DisplayApp(App):
         cfg: Any,
         model: DisplayModel,
         link: Any,
-        voice: AnnounceQueue | None,
+        voice: Announcer | None,
         driver: WindowBoardDriver,
         *,
+        follows: Follows | None = None,
         when_ready: Ready | None = None,
     ) -> None:
         super().__init__()
         self.cfg, self.model, self.link, self.voice = cfg, model, link, voice
-        self.driver, self.when_ready = driver, when_ready
+        self.driver, self.follows, self.when_ready = driver, follows, when_ready
         self.controller: WallController | None = None
 
     def build(self) -> WallScreen:
@@ -52,9 +53,9 @@ class DisplayApp(App):
         ctl.on_enter()
         ctl.refresh()
         self.driver.start()
-        subscribe(self.link, hop, ctl, self.driver)
+        subscribe(self.link, hop, ctl, self.driver, self.follows)
         if self.voice is not None:
-            self.voice.start()
+            self.voice.open()
         self.link.start()
         if self.when_ready is not None:
             Clock.schedule_once(lambda _dt: self.when_ready(self, ctl), 0)  # type: ignore[misc]
@@ -65,4 +66,4 @@ class DisplayApp(App):
         self.link.stop()
         self.driver.stop()
         if self.voice is not None:
-            self.voice.stop()
+            self.voice.close(5.0)  # speak what is queued, for at most 5 s

@@ -4,25 +4,31 @@ Everything time-dependent takes ``now`` as an argument. The Kivy controller feed
 on the main thread and reads :meth:`DisplayModel.view` back; the tests do the same without Kivy.
 
 Rules decided here:
-- **Zone:** a display bound to a zone keeps only windows of that zone ("" = the whole hall).
-- **Restore:** retained window states with a ``called_at`` rebuild the latest calls at once
-  (after a power cut the board is not blank); they are shown, never announced.
+- **One source for calls:** ``event/called`` is what puts a call (or recall) on the wall,
+  highlights it and announces it. Window state never does, with one exception:
+- **Restore:** until the first call event after a (re)connection, retained window states with
+  a current ticket rebuild the calls at once (after a power cut the wall is not blank); they
+  are shown, never announced, and only for a (ticket, window) not already on the list.
 - **No stale announcements:** a call event older than ``stale_s`` (e.g. delivered on reconnect)
   is shown but not announced; "older" allows for a display clock that differs from the
-  broker's. A recall is a new call: announced again and highlighted again.
+  broker's. A recall is a new call: announced again and highlighted again. The same event
+  delivered twice (QoS 1) is dropped.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from display.messages import CalledEvent, ServiceState, WindowState
+from hallq.contract import CalledEvent, ServiceState, WindowState
+from hardware.voice import Call
+from hardware.window_board import ACTIVE_TICKET
 
-ACTIVE_TICKET = {"called", "serving"}
+HEARD_EVENTS = 256  # call events remembered to drop QoS 1 redeliveries
 
 
 @dataclass(frozen=True)
-class Call:
+class CallLine:
     """One line of the call list."""
 
     ticket: str
@@ -30,16 +36,6 @@ class Call:
     window_name: str
     service_name: str
     at: float
-    recall: bool = False
-    from_event: bool = True  # False: rebuilt from retained window state
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """What the announcer should say."""
-
-    ticket: str
-    window_name: str
     recall: bool = False
 
 
@@ -57,9 +53,9 @@ class WaitingRow:
 class View:
     """A snapshot of everything the screen shows."""
 
-    latest: Call | None
+    latest: CallLine | None
     is_highlighted: bool
-    recent: list[Call]
+    recent: list[CallLine]
     waiting: list[WaitingRow]
     waiting_total: int
     is_online: bool
@@ -91,43 +87,51 @@ class DisplayModel:
     ) -> None:
         self.info, self.zone, self.size = info, zone, recent
         self.stale_s, self.highlight_s = stale_s, highlight_s
-        self.calls: list[Call] = []  # newest first
+        self.calls: list[CallLine] = []  # newest first
+        self.is_restoring = True  # no call event since the (re)connection yet
+        self._heard: OrderedDict[tuple[str, str, float, bool], None] = OrderedDict()
         self.services: dict[str, ServiceState] = {}
         self.is_online = False
         self.highlight_until = 0.0
         self.min_lag: float | None = None  # smallest (local now - event at) seen: clock skew
 
     # ------------------------------------------------------------ inputs
-    def on_called(self, ev: CalledEvent, now: float) -> Announcement | None:
-        """Show the call; return what to announce, or None (other zone, stale)."""
-        if not self._in_zone(ev.window, ev.zone):
+    def on_called(self, ev: CalledEvent, now: float) -> Call | None:
+        """Show the call on top; return what to announce, or None (other zone, stale, repeat)."""
+        if not self._in_zone(ev.window, ev.zone or None):
             return None
+        if self._is_repeat(ev):
+            return None  # the same event delivered twice (QoS 1 redelivery)
+        self.is_restoring = False
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
-        call = Call(ev.ticket, ev.window, name, service, ev.at, ev.recall)
+        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall)
         is_fresh = self._is_fresh(now - ev.at)
-        if not self._add(call, replace_same_time=False):
-            return None  # the same event delivered twice (QoS 1 redelivery)
-        if is_fresh and self.calls[0] is call:
+        self._put(line)
+        if is_fresh and self.calls[0] is line:
             self.highlight_until = now + self.highlight_s
-        return Announcement(ev.ticket, name, ev.recall) if is_fresh else None
+        return Call(ev.ticket, name, ev.recall) if is_fresh else None
 
     def on_window(self, w: WindowState) -> None:
-        """Retained window state: restores the window's current call (never announced)."""
-        if not self._in_zone(w.window, w.zone):
+        """Retained window state: while restoring, shows the window's current call (silently)."""
+        if not self.is_restoring or not self._in_zone(w.window, w.zone or None):
             return
         if not w.ticket or w.called_at is None or w.ticket_state not in ACTIVE_TICKET:
             return
+        if any((c.ticket, c.window) == (w.ticket, w.window) for c in self.calls):
+            return
         name = w.name or self.info.window_names.get(w.window, w.window)
         service = self.info.service_names.get(w.service or "", w.service or "")
-        call = Call(w.ticket, w.window, name, service, w.called_at, from_event=False)
-        self._add(call, replace_same_time=True)
+        self._put(CallLine(w.ticket, w.window, name, service, w.called_at))
 
     def on_service(self, s: ServiceState) -> None:
         self.services[s.service] = s
 
     def set_online(self, is_online: bool) -> None:
+        """A (re)connection restores from the retained window states that follow it."""
         self.is_online = is_online
+        if not is_online:
+            self.is_restoring = True
 
     # ------------------------------------------------------------ output
     def view(self, now: float, max_rows: int = 12) -> View:
@@ -189,28 +193,22 @@ class DisplayModel:
         mine = mine or None  # a zone whose windows list no services: show the whole hall
         return [s for s in self.services.values() if mine is None or s.service in mine]
 
-    def _add(self, call: Call, *, replace_same_time: bool) -> bool:
-        """Insert keeping newest first, one line per (ticket, window); False if a repeat."""
-        old = next((c for c in self.calls if _same_line(c, call)), None)
-        if old is not None and replace_same_time and old.at >= call.at:
-            return False  # the retained state repeats a call we already show
-        if old is not None and not replace_same_time and _same_event(old, call):
-            return False  # the same event delivered twice (QoS 1)
-        self.calls = [c for c in self.calls if not _same_line(c, call)]
-        self.calls.append(call)
+    def _is_repeat(self, ev: CalledEvent) -> bool:
+        key = (ev.ticket, ev.window, ev.at, ev.recall)
+        if key in self._heard:
+            return True
+        self._heard[key] = None
+        if len(self._heard) > HEARD_EVENTS:
+            self._heard.popitem(last=False)
+        return False
+
+    def _put(self, line: CallLine) -> None:
+        """Insert keeping newest first, one line per (ticket, window), at most size + 1."""
+        key = (line.ticket, line.window)
+        self.calls = [c for c in self.calls if (c.ticket, c.window) != key]
+        self.calls.append(line)
         self.calls.sort(key=lambda c: c.at, reverse=True)
         del self.calls[self.size + 1 :]
-        return True
-
-
-def _same_line(a: Call, b: Call) -> bool:
-    return (a.ticket, a.window) == (b.ticket, b.window)
-
-
-def _same_event(old: Call, new: Call) -> bool:
-    """A repeat of an event already shown. A line rebuilt from window state is not: the broker
-    publishes a window's state just before its call event, and that event must be announced."""
-    return old.from_event and (old.at, old.recall) == (new.at, new.recall)
 
 
 def _minutes(seconds: float | None) -> int | None:

@@ -16,9 +16,9 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from display.messages import CalledEvent, ServiceState, WindowState
 from display.model import DisplayModel, View
-from display.voice import AnnounceQueue
+from hallq.contract import CalledEvent, ServiceState, WindowState
+from hardware.voice import Announcer
 
 KV = Path(__file__).with_name("wall.kv")
 WEEKDAYS = "一二三四五六日"
@@ -74,13 +74,17 @@ def load_kv() -> None:
 
 
 class WallController:
-    """Feeds messages to the model, the model's view to the screen, calls to the announcer."""
+    """Feeds messages to the model, the model's view to the screen, calls to the announcer.
+
+    ``voice`` is hardware.voice.Announcer (or its fake): ``announce()`` only queues, so the
+    main thread never waits for speech.
+    """
 
     def __init__(
         self,
         screen: WallScreen,
         model: DisplayModel,
-        voice: AnnounceQueue | None = None,
+        voice: Announcer | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.screen, self.model, self.voice, self.clock = screen, model, voice, clock
@@ -109,9 +113,9 @@ class WallController:
 
     # ------------------------------------------------------------ inputs (main thread)
     def on_called(self, ev: CalledEvent) -> None:
-        a = self.model.on_called(ev, self.clock())
-        if a is not None and self.voice is not None:
-            self.voice.put(a)
+        call = self.model.on_called(ev, self.clock())
+        if call is not None and self.voice is not None:
+            self.voice.announce(call.ticket, call.window_name, recall=call.recall)
         self.refresh()
 
     def on_window(self, w: WindowState) -> None:

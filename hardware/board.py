@@ -91,7 +91,11 @@ def _decode_one(frame: bytes, encoding: str) -> BoardFrame:
 
 
 class WindowBoard(ABC):
-    """Anything that shows a line of text above a window."""
+    """The one window-board interface: a line of text above a window (open, show, close).
+
+    Real: :class:`SerialWindowBoard`; fake: hardware.fakes.FakeWindowBoard. What to show for a
+    window's state is decided in hardware/window_board.py.
+    """
 
     def __init__(self, cfg: BoardConfig) -> None:
         self.cfg = cfg
@@ -144,18 +148,3 @@ class SerialWindowBoard(WindowBoard):
             self._port.flush()
         except (serial.SerialException, OSError) as exc:
             raise BoardError(f"write to window board {self.cfg.device} failed: {exc}") from exc
-
-
-class FakeWindowBoard(WindowBoard):
-    """Records what would be shown: ``.texts`` and ``.frames`` (command, text)."""
-
-    def __init__(self, cfg: BoardConfig | None = None) -> None:
-        super().__init__(cfg or BoardConfig())
-        self.frames: list[tuple[BoardCommand, str]] = []
-
-    @property
-    def texts(self) -> list[str]:
-        return [text for _, text in self.frames]
-
-    def _send(self, command: BoardCommand, text: str) -> None:
-        self.frames.append((command, clean_text(text)))

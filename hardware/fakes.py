@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
-from hardware.board import FakeWindowBoard
-from hardware.config import PrinterConfig
+from hardware.board import BoardCommand, WindowBoard, clean_text
+from hardware.config import BoardConfig, PrinterConfig, VoiceConfig
 from hardware.escpos_codec import encode_ticket
 from hardware.printer import (
     READY_STATES,
@@ -15,7 +17,7 @@ from hardware.printer import (
     layout_for,
 )
 from hardware.ticket import TicketPrint
-from hardware.voice import Call
+from hardware.voice import Announcer, Call
 
 __all__ = ["FakeAnnouncer", "FakePrinter", "FakeScanner", "FakeWindowBoard"]
 
@@ -57,26 +59,55 @@ class FakePrinter:
         return PrintResult(PrintOutcome.PRINTED, status, len(data))
 
 
-class FakeAnnouncer:
-    """Records calls instead of speaking: ``.announced`` is a list of voice.Call."""
+class FakeAnnouncer(Announcer):
+    """The real announcement queue (one worker, strict order) recording instead of speaking.
 
-    def __init__(self) -> None:
+    ``.announced`` lists the voice.Calls in the order they were spoken; ``busy_s`` is how long
+    each takes (a burst then queues up, as with a real player); ``overlaps`` counts calls
+    spoken while another was (always 0 unless the queue is broken). Read ``.announced`` after
+    ``wait_idle()``: ``announce()`` only queues.
+    """
+
+    def __init__(self, busy_s: float = 0.0) -> None:
+        super().__init__(VoiceConfig(engine="none"))
+        self.busy_s = busy_s
         self.announced: list[Call] = []
+        self.overlaps = 0
         self.closed = False
+        self._speaking = threading.Lock()
 
     def open(self) -> None:
         self.closed = False
+        super().open()
 
-    def announce(
-        self, ticket: str, window_name: str, recall: bool = False, lang: str | None = None
-    ) -> None:
-        self.announced.append(Call(ticket, window_name, recall, lang or "zh"))
-
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        return True
-
-    def close(self, timeout: float | None = None) -> None:
+    def close(self, timeout: float | None = 30.0) -> None:
+        super().close(timeout)
         self.closed = True
+
+    def _speak(self, call: Call) -> None:
+        if not self._speaking.acquire(blocking=False):
+            self.overlaps += 1
+            return
+        try:
+            time.sleep(self.busy_s)
+            self.announced.append(call)
+        finally:
+            self._speaking.release()
+
+
+class FakeWindowBoard(WindowBoard):
+    """Records what would be shown: ``.texts`` and ``.frames`` (command, text)."""
+
+    def __init__(self, cfg: BoardConfig | None = None) -> None:
+        super().__init__(cfg or BoardConfig())
+        self.frames: list[tuple[BoardCommand, str]] = []
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, text in self.frames]
+
+    def _send(self, command: BoardCommand, text: str) -> None:
+        self.frames.append((command, clean_text(text)))
 
 
 class FakeScanner:

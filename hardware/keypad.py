@@ -29,9 +29,12 @@ class Key(enum.Enum):
 
 
 class LedMode(enum.Enum):
-    STEADY = "steady"  # serving a citizen
-    BLINK = "blink"  # calling
-    OFF = "off"  # paused
+    """The status LED (one enum: the counter's controller decides, the keypad shows)."""
+
+    STEADY = "steady"  # open: serving, or idle
+    BLINK = "blink"  # a ticket is called, the citizen has not arrived yet
+    FAST_BLINK = "fast_blink"  # offline
+    OFF = "off"  # paused or closed
 
 
 class Keypad:
@@ -81,14 +84,15 @@ class Keypad:
         return bool(self._buttons)
 
     def set_led(self, mode: LedMode) -> None:
-        """Steady while serving, blinking while calling, off while paused."""
+        """Steady while serving, blinking while calling (fast when offline), off while paused."""
         led = self._led
         if led is None:
             return
         if mode is LedMode.STEADY:
             led.on()
-        elif mode is LedMode.BLINK:
-            led.blink(on_time=self.cfg.blink_s, off_time=self.cfg.blink_s, background=True)
+        elif mode in (LedMode.BLINK, LedMode.FAST_BLINK):
+            period = self.cfg.blink_s / (4 if mode is LedMode.FAST_BLINK else 1)
+            led.blink(on_time=period, off_time=period, background=True)
         else:
             led.off()
         self.led_mode = mode

@@ -1,6 +1,6 @@
 """Render decoded ESC/POS to a PNG, roughly as the thermal printer would print it.
 
-For eyeballing and for tests; font is WenQuanYi Micro Hei (Chinese and Latin digits).
+For eyeballing and for tests; the font is hallq.fonts' CJK font (WenQuanYi Micro Hei).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from hallq.fonts import find_cjk_font
 from hardware.escpos_codec import FONT_A_DOTS, qr_image
 from hardware.escpos_decode import Cut, Decoded, Feed, Item, QrCode, Raster, TextLine
 from hardware.ticket import text_columns
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 BASE_DOTS = 24  # font A is 12x24 dots, a CJK character 24x24
 LINE_SPACING = 6
 MARGIN = 16
@@ -21,7 +21,7 @@ MARGIN = 16
 
 def render(decoded: Decoded, dots: int = 384) -> Image.Image:
     """Draw the decoded items top to bottom on white paper `dots` wide."""
-    font = ImageFont.truetype(FONT_PATH, BASE_DOTS)
+    font = ImageFont.truetype(find_cjk_font(), BASE_DOTS)
     blocks = [_block(item, dots, font) for item in decoded.items]
     height = sum(b.height for b in blocks) + 2 * MARGIN
     paper = Image.new("L", (dots + 2 * MARGIN, height), 255)

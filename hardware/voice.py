@@ -32,14 +32,21 @@ Player = Callable[[Path], None]
 
 @dataclass(frozen=True)
 class Call:
+    """One call to announce (a recall is spoken again in full); ``lang`` "" = the config's."""
+
     ticket: str
     window_name: str
-    recall: bool
-    lang: str
+    recall: bool = False
+    lang: str = ""
 
 
 class Announcer:
-    """Queues calls and speaks them one after another on its own thread."""
+    """The one announcement queue: calls are spoken one after another on its own thread.
+
+    Callers (the wall display's controller, on Kivy's main thread) only queue and return at
+    once; the queue is unbounded on purpose (every citizen must hear their number, in the order
+    the calls arrived). hardware.fakes.FakeAnnouncer is this queue with a recording ``_speak``.
+    """
 
     def __init__(self, cfg: VoiceConfig, play: Player | None = None) -> None:
         self.cfg = cfg

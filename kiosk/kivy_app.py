@@ -9,9 +9,11 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from hallq.fonts import find_cjk_font
+from hardware.screen import register_default_font
+
 from . import catalog
 from .controller import KioskController
-from .fonts import find_cjk_font, register_default_font
 from .outcome import Outcome
 from .screens.appointment import AppointmentScreen
 from .screens.home import HomeScreen

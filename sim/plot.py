@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from hallq.fonts import cjk_font_or_none
+
 from .day import DayResult
 from .stats import percentile
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT = cjk_font_or_none()  # None: Pillow's default font (no Chinese)
 W, H = 1200, 600
 LEFT, RIGHT, TOP, BOTTOM = 80, 30, 100, 60
 BIN_MIN = 15
@@ -21,8 +23,8 @@ ToPixel = Callable[[float, float], tuple[float, float]]
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if FONT.exists():
-        return ImageFont.truetype(str(FONT), size)
+    if FONT is not None:
+        return ImageFont.truetype(FONT, size)
     return ImageFont.load_default()
 
 

@@ -22,6 +22,7 @@ from hallq import contract
 from hallq.client import CommandClient
 from hallq.config import HallConfig
 from hallq.contract import OkReply
+from hallq.core.engine import Engine
 from hallq.fakes import FakeLink
 from hallq.protocol import encode
 
@@ -44,7 +45,8 @@ class HallService:
         self.replies_lost = False  # True: the service decides, its replies are lost
         self.delay_s = 0.0  # answer an issue this late (the "getting your ticket" screen)
         store = EventStore(Path(store_dir) / "hallq.db")
-        self.service = BrokerService(cfg, store=store, link=link, clock=self.clock)
+        engine = Engine(cfg.layout())
+        self.service = BrokerService(cfg, store=store, engine=engine, link=link, clock=self.clock)
         self.service.load()
         link.answer = self._answer
         for d in cfg.devices:

@@ -22,7 +22,7 @@ from counter.wiring import build_counter, build_evaluator
 from hallq.client import Refused
 from hallq.config import CounterDevice
 from hallq.core.model import TicketState
-from hardware.board import FakeWindowBoard
+from hardware.fakes import FakeWindowBoard
 from hardware.keypad import Keypad
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from display.boards import WindowBoardDriver
-from hardware.board import BoardCommand, FakeWindowBoard
+from hallq.state import StateClient
+from hardware.board import BoardCommand
+from hardware.fakes import FakeWindowBoard
+from hardware.window_board import WindowBoardDriver
 
 
 class WatchedBoard(FakeWindowBoard):
@@ -31,7 +33,7 @@ def test_boards_follow_their_windows_through_a_day(broker, device) -> None:  # t
     driver = WindowBoardDriver({"w1": b1, "w2": b2})
     driver.start()
     link, _ = device("display1")
-    link.subscribe(link.topics.window("+"), driver.on_message)
+    StateClient(link).follow_windows(driver.windows).listen(driver.on_window)
     b1.wait_for((BoardCommand.TEXT, "暂停办理"))  # retained state at once: w1 is closed
     _c1, counter = device("counter1")
     _k, kiosk = device("kiosk1")

@@ -20,10 +20,9 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
-from kivy.config import Config
+from hardware.screen import prepare_screen
 
-Config.set("graphics", "width", "1024")
-Config.set("graphics", "height", "640")
+prepare_screen((1024, 640))  # the one Kivy start-up: window size and the Chinese font
 
 from kivy.app import App  # noqa: E402
 from kivy.base import stopTouchApp  # noqa: E402

@@ -7,7 +7,7 @@ Prints one JSON object per line on stdout:
   {"event": "arrived", "ticket", "frame"}     event/called reached the process (paho thread)
   {"event": "shown", "frame", "latest", "latest_label", "recent", "offline", "highlighted",
    "waiting"}                                 the screen was updated (main thread)
-  {"event": "said", "ticket", "window", "recall", "start", "end"}   handed to the announcer
+  {"event": "said", "ticket", "window", "recall", "start", "end"}   spoken (the queue's worker)
   {"event": "played", "wav", "start", "end"}  (--voice-dir) a rendered call WAV was played
   {"event": "flipped", "ticket", "t"}        the frame showing a new call reached the screen
   {"event": "shot", "path"}                   a screenshot was written
@@ -38,33 +38,34 @@ def emit(**fields: Any) -> None:
         sys.stdout.flush()
 
 
-class ReportingAnnouncer:
-    """Wraps an announcer (or just sleeps) and reports each announcement's start and end."""
+def reporting(announcer_class: type) -> type:
+    """The announcer class (the one queue: hardware.voice.Announcer, or its fake) whose worker
+    reports each announcement's start and end."""
 
-    def __init__(self, inner: Any = None, busy_s: float = 0.05) -> None:
-        self.inner, self.busy_s = inner, busy_s
+    class Reporting(announcer_class):  # type: ignore[misc, valid-type]
+        def _speak(self, call: Any) -> None:
+            start = time.monotonic()
+            super()._speak(call)
+            emit(
+                event="said",
+                ticket=call.ticket,
+                window=call.window_name,
+                recall=call.recall,
+                start=start,
+                end=time.monotonic(),
+            )
 
-    def announce(self, ticket: str, window_name: str, recall: bool = False) -> None:
-        start = time.monotonic()
-        if self.inner is not None:
-            self.inner.announce(ticket, window_name, recall=recall)
-        else:
-            time.sleep(self.busy_s)
-        emit(
-            event="said",
-            ticket=ticket,
-            window=window_name,
-            recall=recall,
-            start=start,
-            end=time.monotonic(),
-        )
+    return Reporting
 
 
-def make_voice(voice_dir: str | None) -> ReportingAnnouncer:
-    """A sleeping fake, or (``--voice-dir``) hardware.voice.Announcer rendering real WAVs
-    with espeak-ng and "playing" them to files at 20x speed, each play reported."""
+def make_voice(voice_dir: str | None) -> Any:
+    """The fake announcer taking 50 ms a call, or (``--voice-dir``) hardware.voice.Announcer
+    rendering real WAVs with espeak-ng and "playing" them to files at 20x speed, each play
+    reported."""
     if voice_dir is None:
-        return ReportingAnnouncer()
+        from hardware.fakes import FakeAnnouncer
+
+        return reporting(FakeAnnouncer)(busy_s=0.05)
     from hardware.config import VoiceConfig
     from hardware.voice import Announcer, FilePlayer
 
@@ -75,8 +76,8 @@ def make_voice(voice_dir: str | None) -> ReportingAnnouncer:
         player(path)
         emit(event="played", wav=str(path), start=start, end=time.monotonic())
 
-    announcer = Announcer(VoiceConfig(cache_dir=str(Path(voice_dir) / "cache")), play=play)
-    return ReportingAnnouncer(announcer)
+    cfg = VoiceConfig(cache_dir=str(Path(voice_dir) / "cache"))
+    return reporting(Announcer)(cfg, play=play)
 
 
 def watch_link(link: Any) -> None:
@@ -149,7 +150,7 @@ def read_commands(app: Any, link: Any) -> None:
             link.go_online()
         elif cmd == "publish":
             topic, _, body = arg.partition(" ")
-            link.publish(topic, body.encode(), retain="/state/" in topic)
+            link.deliver(topic, body.encode(), retain="/state/" in topic)
     Clock.schedule_once(lambda _dt: app.stop(), 0)
 
 
@@ -177,8 +178,8 @@ def screenshot(path: str) -> None:
 
 def main(argv: list[str]) -> None:
     from display.app import run
-    from display.fakes import FakeLink
     from hallq.config import load_config
+    from hallq.fakes import FakeLink
     from hallq.mqtt import MqttLink
 
     config, device_id, size = argv[0], argv[1], argv[2]
@@ -186,7 +187,9 @@ def main(argv: list[str]) -> None:
     cfg = load_config(config)
     voice_dir = argv[argv.index("--voice-dir") + 1] if "--voice-dir" in argv else None
     link: Any = (
-        FakeLink(cfg.hall.id) if "--fake-link" in argv else MqttLink.from_config(cfg, device_id)
+        FakeLink(cfg.hall.id, device_id)
+        if "--fake-link" in argv
+        else MqttLink.from_config(cfg, device_id)
     )
     watch_link(link)
     run(

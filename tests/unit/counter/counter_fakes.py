@@ -1,15 +1,18 @@
-"""A fake command sender for the counter's unit tests: records ops, answers from a table."""
+"""Fakes for the counter's unit tests: a command sender answering from a table, a clock, and
+raw payloads fed through the state client's decoding."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from hallq.client import Offline, Refused
-from hallq.contract import ErrorReply, OkReply
+from hallq.contract import ErrorReply, OkReply, Payload
 from hallq.core.errors import ErrorCode
+from hallq.state import Feed
 
 
 class FakeSender:
@@ -45,3 +48,10 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def feeding(listener: Callable[[str, Any], None], kind: type[Payload]) -> Callable[[bytes], None]:
+    """Raw payloads -> the state client's decoding (hallq.state.Feed) -> ``listener``."""
+    feed: Feed[Any] = Feed(kind)
+    feed.listen(listener)
+    return lambda payload: feed.on_message("testhall/state/x/w1", payload)

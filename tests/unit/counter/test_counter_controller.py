@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 
 import msgspec
-from counter_fakes import FakeClock, FakeSender
+from counter_fakes import FakeClock, FakeSender, feeding
 
-from counter.controller import Action, CounterController, LedMode
+from counter.controller import Action, CounterController
+from hallq.contract import ServiceState, WindowState
+from hardware.keypad import LedMode
 
 
 def window_state(**fields: object) -> bytes:
@@ -31,11 +33,19 @@ def service_state(code: str, waiting: int) -> bytes:
     return msgspec.json.encode({"service": code, "waiting": waiting, "est_wait_s": 60})
 
 
+def window(c: CounterController):  # type: ignore[no-untyped-def]
+    return feeding(c.on_window_state, WindowState)
+
+
+def service(c: CounterController):  # type: ignore[no-untyped-def]
+    return feeding(c.on_service_state, ServiceState)
+
+
 def make(online: bool = True) -> tuple[CounterController, FakeSender, FakeClock]:
     sender, clock = FakeSender(), FakeClock()
     c = CounterController("w1", sender, clock=clock, repeat_guard_s=0.5)
     c.on_connection(online)
-    c.on_window_state(window_state())
+    window(c)(window_state())
     return c, sender, clock
 
 
@@ -104,7 +114,7 @@ def test_sign_in_needs_a_staff_id_and_transfer_a_service() -> None:
 def test_toggle_pause_follows_the_window_status() -> None:
     c, sender, clock = make()
     for status, op in (("closed", "open"), ("open", "pause"), ("paused", "resume")):
-        c.on_window_state(window_state(status=status))
+        window(c)(window_state(status=status))
         clock.now += 1
         assert c.press(Action.TOGGLE_PAUSE).ok
         assert sender.ops()[-1] == op
@@ -113,7 +123,7 @@ def test_toggle_pause_follows_the_window_status() -> None:
 def test_view_sums_waiting_for_this_windows_services_only() -> None:
     c, _, _ = make()
     for code, n in (("rs01", 3), ("rs02", 2), ("bdc01", 4), ("bdc02", 9)):
-        c.on_service_state(service_state(code, n))
+        service(c)(service_state(code, n))
     v = c.view()
     assert (v.waiting, v.waiting_primary) == (9, 5)
     assert v.services == {"rs01": "primary", "rs02": "primary", "bdc01": "secondary"}
@@ -121,12 +131,12 @@ def test_view_sums_waiting_for_this_windows_services_only() -> None:
 
 def test_led_follows_state_and_connection() -> None:
     c, _, _ = make()
-    assert c.view().led is LedMode.ON
-    c.on_window_state(window_state(ticket="A001", ticket_state="called"))
+    assert c.view().led is LedMode.STEADY
+    window(c)(window_state(ticket="A001", ticket_state="called"))
     assert c.view().led is LedMode.BLINK
-    c.on_window_state(window_state(ticket="A001", ticket_state="serving"))
-    assert c.view().led is LedMode.ON
-    c.on_window_state(window_state(status="paused"))
+    window(c)(window_state(ticket="A001", ticket_state="serving"))
+    assert c.view().led is LedMode.STEADY
+    window(c)(window_state(status="paused"))
     assert c.view().led is LedMode.OFF
     c.on_connection(False)
     assert c.view().led is LedMode.FAST_BLINK and c.view().note.code == "offline"
@@ -134,9 +144,9 @@ def test_led_follows_state_and_connection() -> None:
 
 def test_state_of_another_window_or_garbage_is_ignored() -> None:
     c, _, _ = make()
-    c.on_window_state(window_state(window="w2", ticket="B001"))
-    c.on_window_state(b"{not json")
-    c.on_window_state(b"")
+    window(c)(window_state(window="w2", ticket="B001"))
+    window(c)(b"{not json")
+    window(c)(b"")
     assert c.view().ticket is None and c.view().status == "open"
 
 
@@ -144,5 +154,5 @@ def test_every_change_is_pushed_to_the_front_end() -> None:
     c, _, _ = make()
     seen: list[str | None] = []
     c.when_changed = lambda v: seen.append(v.ticket)
-    c.on_window_state(window_state(ticket="A002", ticket_state="called"))
+    window(c)(window_state(ticket="A002", ticket_state="called"))
     assert seen[-1] == "A002"

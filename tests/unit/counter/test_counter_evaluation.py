@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import msgspec
-from counter_fakes import FakeClock, FakeSender
+from counter_fakes import FakeClock, FakeSender, feeding
 
 from counter.evaluation import EvaluationController, Outcome
+from hallq.contract import WindowState
 
 
 def state(ticket: str | None, served: int, ticket_state: str | None = "serving") -> bytes:
@@ -31,8 +32,8 @@ def make() -> tuple[EvaluationController, FakeSender, FakeClock, list[str]]:
 
 def test_finish_asks_for_that_ticket_and_a_score_is_sent_once() -> None:
     e, sender, _, asked = make()
-    e.on_window_state(state("A001", 0))
-    e.on_window_state(state(None, 1))
+    feeding(e.on_window_state, WindowState)(state("A001", 0))
+    feeding(e.on_window_state, WindowState)(state(None, 1))
     assert asked == ["A001"] and e.asking == "A001"
     assert e.rate(5).outcome is Outcome.RATED
     assert e.rate(4) is None  # a second press rates nothing
@@ -41,31 +42,31 @@ def test_finish_asks_for_that_ticket_and_a_score_is_sent_once() -> None:
 
 def test_call_next_straight_after_serving_still_asks_for_the_previous_ticket() -> None:
     e, _, _, asked = make()
-    e.on_window_state(state("A001", 4))
-    e.on_window_state(state("A002", 5, "called"))
+    feeding(e.on_window_state, WindowState)(state("A001", 4))
+    feeding(e.on_window_state, WindowState)(state("A002", 5, "called"))
     assert asked == ["A001"]
 
 
 def test_no_show_hold_or_transfer_asks_nothing() -> None:
     e, _, _, asked = make()
-    e.on_window_state(state("A001", 2, "called"))
-    e.on_window_state(state(None, 2))
+    feeding(e.on_window_state, WindowState)(state("A001", 2, "called"))
+    feeding(e.on_window_state, WindowState)(state(None, 2))
     assert asked == [] and e.asking is None
 
 
 def test_first_state_after_connecting_is_only_a_baseline() -> None:
     e, _, _, asked = make()
-    e.on_window_state(state("A001", 3))
+    feeding(e.on_window_state, WindowState)(state("A001", 3))
     e.on_connection(False)
     e.on_connection(True)
-    e.on_window_state(state(None, 7))
+    feeding(e.on_window_state, WindowState)(state(None, 7))
     assert asked == []
 
 
 def test_timeout_records_not_rated_and_late_press_sends_nothing() -> None:
     e, sender, clock, _ = make()
-    e.on_window_state(state("A001", 0))
-    e.on_window_state(state(None, 1))
+    feeding(e.on_window_state, WindowState)(state("A001", 0))
+    feeding(e.on_window_state, WindowState)(state(None, 1))
     clock.now += 29
     assert e.tick() is None
     clock.now += 2
@@ -77,7 +78,7 @@ def test_timeout_records_not_rated_and_late_press_sends_nothing() -> None:
 def test_next_finish_before_a_rating_marks_the_first_not_rated() -> None:
     e, _, _, asked = make()
     for ticket, served in (("A001", 0), ("A002", 1), (None, 2)):
-        e.on_window_state(state(ticket, served))
+        feeding(e.on_window_state, WindowState)(state(ticket, served))
     assert asked == ["A001", "A002"]
     assert [(r.ticket, r.outcome) for r in e.records] == [("A001", Outcome.NOT_RATED)]
 
@@ -85,10 +86,10 @@ def test_next_finish_before_a_rating_marks_the_first_not_rated() -> None:
 def test_already_rated_and_offline_are_recorded() -> None:
     e, sender, _, _ = make()
     sender.errors["evaluate"] = "already_rated"
-    e.on_window_state(state("A001", 0))
-    e.on_window_state(state(None, 1))
+    feeding(e.on_window_state, WindowState)(state("A001", 0))
+    feeding(e.on_window_state, WindowState)(state(None, 1))
     assert e.rate(3).outcome is Outcome.REFUSED
     sender.online = False
-    e.on_window_state(state("A002", 1))
-    e.on_window_state(state(None, 2))
+    feeding(e.on_window_state, WindowState)(state("A002", 1))
+    feeding(e.on_window_state, WindowState)(state(None, 2))
     assert e.rate(3).outcome is Outcome.NOT_SENT

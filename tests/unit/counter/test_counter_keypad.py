@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from counter_fakes import FakeClock, FakeSender
+from counter_fakes import FakeClock, FakeSender, feeding
 from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
 
 from counter.controller import CounterController
 from counter.keypad_front import KeypadFront
+from hallq.contract import WindowState
 from hardware.config import KeypadConfig
+from hardware.fakes import FakeWindowBoard
 from hardware.keypad import Keypad, LedMode
 
 CFG = KeypadConfig(buzzer=12, hold_s=0.05, debounce_ms=50, blink_s=0.05)
@@ -21,26 +23,13 @@ def factory(mock_pins: MockFactory) -> MockFactory:
     return mock_pins  # tests/conftest.py swaps the pin factory and restores it
 
 
-class Board:
-    def __init__(self) -> None:
-        self.shown: list[str] = []
-
-    def show(self, text: str) -> None:
-        self.shown.append(text)
-
-    def show_call(self, ticket: str, window: str) -> None:
-        self.shown.append(f"{ticket} {window}")
-
-    def show_idle(self) -> None:
-        self.shown.append("idle")
-
-
 class Rig:
     """Keypad + controller + front end; keys run synchronously (no worker thread)."""
 
     def __init__(self) -> None:
-        self.clock, self.sender, self.board = FakeClock(), FakeSender(), Board()
+        self.clock, self.sender, self.board = FakeClock(), FakeSender(), FakeWindowBoard()
         self.controller = CounterController("w1", self.sender, clock=self.clock)
+        self.window = feeding(self.controller.on_window_state, WindowState)
         self.keypad = Keypad(CFG, clock=self.clock)
         self.front = KeypadFront(self.controller, self.keypad, self.board, "1号窗口", run=_now)
         self.keypad.open()
@@ -50,7 +39,7 @@ class Rig:
 
     def state(self, **fields: object) -> None:
         body = {"window": "w1", "status": "open", "ticket": None, **fields}
-        self.controller.on_window_state(msgspec.json.encode(body))
+        self.window(msgspec.json.encode(body))
 
     def tap(self, key: str, chatter: int = 0) -> None:
         pin = Device.pin_factory.pin(getattr(CFG, key))
@@ -98,7 +87,7 @@ def test_offline_press_beeps_and_is_not_sent_after_reconnect(factory: MockFactor
     rig = Rig()
     buzzer = factory.pin(CFG.buzzer)
     rig.controller.on_connection(False)
-    assert rig.keypad.led_mode is LedMode.BLINK
+    assert rig.keypad.led_mode is LedMode.FAST_BLINK
     rig.tap("call_next")
     rig.controller.on_connection(True)
     assert rig.sender.sent == []
@@ -116,4 +105,4 @@ def test_led_and_board_follow_the_window(factory: MockFactory) -> None:
     assert rig.keypad.led_mode is LedMode.OFF
     # closed until the window's state says open; serving keeps the ticket up; a paused
     # window says so instead of inviting people over
-    assert rig.board.shown == ["暂停办理", "idle", "A001 1号窗口", "暂停服务"]
+    assert rig.board.texts == ["暂停办理", "欢迎光临", "A001 请到1号窗口", "暂停服务"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from display.messages import CalledEvent, ServiceState, WindowState
-from display.model import Announcement, DisplayModel, HallInfo
+from display.model import DisplayModel, HallInfo
+from hallq.contract import CalledEvent, ServiceState, WindowState
+from hallq.core.model import TicketState, WindowStatus
+from hardware.voice import Call as Announcement
 
 T0 = 1_800_000_000.0
 
@@ -33,9 +35,9 @@ def ws(
         window=window,
         name="",
         zone=info().window_zones[window],
-        status="open",
+        status=WindowStatus.OPEN,
         ticket=ticket,
-        ticket_state=state if ticket else None,
+        ticket_state=TicketState(state) if ticket else None,
         service="A",
         called_at=called_at,
     )
@@ -195,3 +197,30 @@ def test_display_clock_behind_broker_still_drops_late_events() -> None:
     skew = -300.0
     assert m.on_called(ev("A001", "w01", T0), now=T0 + skew) is not None
     assert m.on_called(ev("A002", "w01", T0 + 5), now=T0 + 5 + skew + 120) is None
+
+
+def test_calls_come_from_events_only_once_live() -> None:
+    """event/called is the one source of calls: the window state the broker publishes just
+    before the event neither shows the call early nor needs reconciling with the event."""
+    m = DisplayModel(info())
+    assert m.on_called(ev("A001", "w01", T0), now=T0) is not None
+    m.on_window(ws("w02", "A002", T0 + 5))  # state first, as the broker publishes it
+    v = m.view(T0 + 5)
+    assert v.latest is not None and v.latest.ticket == "A001"
+    assert m.on_called(ev("A002", "w02", T0 + 5), now=T0 + 5) == Announcement("A002", "2号窗口")
+    v = m.view(T0 + 5)
+    assert v.latest is not None and v.latest.ticket == "A002" and v.is_highlighted
+    assert [c.ticket for c in v.recent] == ["A001"]
+
+
+def test_reconnection_restores_calls_missed_while_offline_silently() -> None:
+    m = DisplayModel(info())
+    m.set_online(True)
+    m.on_called(ev("A001", "w01", T0), now=T0)
+    m.set_online(False)
+    m.set_online(True)  # the retained window states follow the reconnection
+    m.on_window(ws("w01", "A001", T0))
+    m.on_window(ws("w02", "A002", T0 + 60))  # called while this display was offline
+    v = m.view(T0 + 61)
+    assert v.latest is not None and v.latest.ticket == "A002" and not v.is_highlighted
+    assert [c.ticket for c in v.recent] == ["A001"]

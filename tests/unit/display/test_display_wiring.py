@@ -7,14 +7,16 @@ from typing import Any
 
 import pytest
 
-from display.app import _size_from_env, make_announcer, run, subscribe
-from display.boards import WindowBoardDriver
+from display.app import Follows, make_announcer, run, subscribe
 from display.errors import NotADisplay
-from display.fakes import FakeLink
-from display.messages import CalledEvent, ServiceState, WindowState
+from display.model import hall_info
 from hallq.config import HallConfig
-from hardware.board import FakeWindowBoard
+from hallq.contract import CalledEvent, ServiceState, WindowState
+from hallq.fakes import FakeLink
 from hardware.config import VoiceConfig
+from hardware.fakes import FakeWindowBoard
+from hardware.screen import size_from_env
+from hardware.window_board import WindowBoardDriver
 
 
 class Controller:
@@ -43,12 +45,12 @@ def test_topics_reach_controller_via_hop_and_boards_directly() -> None:
         fn()
 
     subscribe(link, hop, ctl, WindowBoardDriver({"w1": board}))
-    link.publish(link.topics.window("w1"), {"window": "w1", "status": "open"}, retain=True)
+    link.deliver(link.topics.window("w1"), {"window": "w1", "status": "open"}, retain=True)
     link.start()
-    link.publish(link.topics.event("called"), {"ticket": "A001", "window": "w1", "at": 1.0})
-    link.publish(link.topics.service("rs01"), {"service": "rs01", "waiting": 2})
-    link.publish(link.topics.event("called"), {"ticket": 5, "window": "w1", "at": 1.0})  # bad
-    link.publish(link.topics.window("w2"), b"")  # a cleared retained message
+    link.deliver(link.topics.event("called"), {"ticket": "A001", "window": "w1", "at": 1.0})
+    link.deliver(link.topics.service("rs01"), {"service": "rs01", "waiting": 2})
+    link.deliver(link.topics.event("called"), {"ticket": 5, "window": "w1", "at": 1.0})  # bad
+    link.deliver(link.topics.window("w2"), b"", retain=True)  # a cleared retained message
     link.go_offline()
     kinds = [type(g).__name__ if not isinstance(g, tuple) else g for g in ctl.got]
     assert kinds == [
@@ -64,11 +66,11 @@ def test_topics_reach_controller_via_hop_and_boards_directly() -> None:
 
 def test_window_size_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALLQ_DISPLAY_WINDOW", "1280x720")
-    assert _size_from_env() == (1280, 720)
+    assert size_from_env("HALLQ_DISPLAY_WINDOW") == (1280, 720)
     monkeypatch.setenv("HALLQ_DISPLAY_WINDOW", "big")
-    assert _size_from_env() is None
+    assert size_from_env("HALLQ_DISPLAY_WINDOW") is None
     monkeypatch.delenv("HALLQ_DISPLAY_WINDOW")
-    assert _size_from_env() is None
+    assert size_from_env("HALLQ_DISPLAY_WINDOW") is None
 
 
 def test_announcer_cache_is_relative_to_the_config(tmp_path: Path) -> None:
@@ -85,3 +87,38 @@ def test_announcer_cache_is_relative_to_the_config(tmp_path: Path) -> None:
 def test_run_refuses_a_device_that_is_not_a_display(hall_cfg: HallConfig) -> None:
     with pytest.raises(NotADisplay, match="kiosk1"):
         run(hall_cfg, "kiosk1", link=FakeLink())
+
+
+class RecordingLink(FakeLink):
+    def __init__(self) -> None:
+        super().__init__("h")
+        self.filters: list[str] = []
+
+    def subscribe(self, topic_filter: str, handler: Any) -> None:
+        self.filters.append(topic_filter)
+        super().subscribe(topic_filter, handler)
+
+
+def test_zone_display_follows_only_its_zone_and_its_boards(hall_cfg: HallConfig) -> None:
+    info = hall_info(hall_cfg)
+    zone = next(z for z in info.zone_services if z)
+    board_window = next(w for w, z in info.window_zones.items() if z != zone)
+    driver = WindowBoardDriver({board_window: FakeWindowBoard()})
+    link = RecordingLink()
+    subscribe(link, lambda fn: fn(), Controller(), driver, Follows.of(info, zone, driver))
+    windows = sorted({w for w, z in info.window_zones.items() if z == zone} | {board_window})
+    services = sorted(info.zone_services[zone])
+    assert link.filters == [
+        link.topics.event("called"),
+        *(link.topics.window(w) for w in windows),
+        *(link.topics.service(s) for s in services),
+    ]
+
+
+def test_whole_hall_display_follows_every_window_and_service(hall_cfg: HallConfig) -> None:
+    link, driver = RecordingLink(), WindowBoardDriver({})
+    subscribe(
+        link, lambda fn: fn(), Controller(), driver, Follows.of(hall_info(hall_cfg), "", driver)
+    )
+    t = link.topics
+    assert link.filters == [t.event("called"), t.window("+"), t.service("+")]

@@ -1,11 +1,12 @@
-"""Window LED boards: each window's board shows its current ticket, fed by state/window/<w>.
+"""What a window's LED board shows for the window's state, and a driver for a set of boards.
 
-Headless (no Kivy): the wall display runs it for the boards in its config, and a counter
-process can run it for its own window's board. Usable with any MQTT link:
+The board itself is hardware.board.WindowBoard (serial) or hardware.fakes.FakeWindowBoard; this
+module holds the one rule for its text, shared by the wall display (which drives the boards of
+its windows) and a keypad counter (which drives its own window's board):
 
     driver = WindowBoardDriver({"w01": SerialWindowBoard(cfg)})
     driver.start()  # opens the boards
-    link.subscribe(link.topics.window("+"), driver.on_message)
+    StateClient(link).follow_windows(driver.windows).listen(driver.on_window)
 
 A board is written only when its text changes, so retained-state republishing and unrelated
 fields (served_today, ratings) cost no serial traffic. A failing board is logged, reopened
@@ -18,24 +19,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
-from display.messages import BadMessage, WindowState, decode
-from display.model import ACTIVE_TICKET
+from hallq.contract import WindowState
+from hallq.core.model import TicketState, WindowStatus
+from hardware.board import WindowBoard
 
 log = logging.getLogger(__name__)
+ACTIVE_TICKET = frozenset({TicketState.CALLED, TicketState.SERVING})
 PAUSED_TEXT = "暂停服务"
 CLOSED_TEXT = "暂停办理"
-
-
-class WindowBoard(Protocol):
-    """What the driver needs from hardware.board.WindowBoard."""
-
-    def open(self) -> None: ...
-    def close(self) -> None: ...
-    def show(self, text: str) -> None: ...
-    def show_call(self, ticket: str, window_name: str) -> None: ...
-    def show_idle(self, text: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -52,20 +45,35 @@ def board_line(w: WindowState) -> BoardLine:
     """What a window's board says for this window state."""
     if w.ticket and w.ticket_state in ACTIVE_TICKET:
         return BoardLine("call", ticket=w.ticket, window_name=w.name or w.window)
-    if w.status == "paused":
+    if w.status == WindowStatus.PAUSED:
         return BoardLine("text", text=PAUSED_TEXT)
-    if w.status == "closed":
+    if w.status == WindowStatus.CLOSED:
         return BoardLine("text", text=CLOSED_TEXT)
     return BoardLine("idle")
 
 
+def show_line(board: WindowBoard, line: BoardLine) -> None:
+    """Write one BoardLine to a board."""
+    if line.kind == "call":
+        board.show_call(line.ticket, line.window_name)
+    elif line.kind == "idle":
+        board.show_idle()
+    else:
+        board.show(line.text)
+
+
 class WindowBoardDriver:
-    """Drives a set of window boards from retained window states."""
+    """Drives a set of window boards from window states (any thread)."""
 
     def __init__(self, boards: dict[str, WindowBoard]) -> None:
         self.boards = boards
         self.shown: dict[str, BoardLine] = {}
         self._lock = threading.Lock()
+
+    @property
+    def windows(self) -> list[str]:
+        """The windows whose state the boards need."""
+        return sorted(self.boards)
 
     def start(self) -> None:
         """Open every board; one that fails is logged and retried on its next change."""
@@ -76,18 +84,10 @@ class WindowBoardDriver:
         for window, board in self.boards.items():
             self._try(window, board.close)
 
-    def on_message(self, _topic: str, payload: bytes) -> None:
-        """MQTT handler for state/window/+ (any thread)."""
-        if not payload:
-            return  # a cleared retained message
-        try:
-            w = decode(payload, WindowState)
-        except BadMessage as exc:
-            log.warning("ignoring window state: %s", exc)
+    def on_window(self, _key: str, w: WindowState | None) -> None:
+        """A state-client listener: a cleared state (None) changes nothing."""
+        if w is None:
             return
-        self.on_window(w)
-
-    def on_window(self, w: WindowState) -> None:
         board = self.boards.get(w.window)
         if board is None:
             return
@@ -109,13 +109,3 @@ class WindowBoardDriver:
             log.warning("window board %s: %s", window, exc)
             return False
         return True
-
-
-def show_line(board: WindowBoard, line: BoardLine) -> None:
-    """Write one BoardLine to a board (also used by a counter that drives its own board)."""
-    if line.kind == "call":
-        board.show_call(line.ticket, line.window_name)
-    elif line.kind == "idle":
-        board.show_idle()
-    else:
-        board.show(line.text)

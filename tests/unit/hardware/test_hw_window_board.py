@@ -1,79 +1,68 @@
-"""AnnounceQueue (order, no loss, no overlap) and WindowBoardDriver (text, only on change)."""
+"""The one announcement queue (order, no loss, no overlap) and the window boards' driver."""
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import msgspec
 
-from display.boards import BoardLine, WindowBoardDriver, board_line
-from display.fakes import RecordingAnnouncer
-from display.messages import WindowState
-from display.model import Announcement
-from display.voice import AnnounceQueue
-from hardware.board import BoardCommand, FakeWindowBoard
-from hardware.config import BoardConfig
+from hallq.contract import WindowState, decode
+from hardware.board import BoardCommand
+from hardware.config import BoardConfig, VoiceConfig
 from hardware.errors import BoardError
-
-
-class Board:
-    def __init__(self, fail: bool = False) -> None:
-        self.texts: list[str] = []
-        self.fail = fail
-
-    def show(self, text: str) -> None:
-        if self.fail:
-            raise OSError("serial gone")
-        self.texts.append(text)
+from hardware.fakes import FakeAnnouncer, FakeWindowBoard
+from hardware.voice import Announcer, Call
+from hardware.window_board import BoardLine, WindowBoardDriver, board_line
 
 
 def test_burst_from_many_threads_is_said_in_arrival_order_without_overlap() -> None:
-    ann = RecordingAnnouncer(busy_s=0.002)  # long enough for an overlap to show
-    q = AnnounceQueue(ann)
-    q.start()
-    order: list[tuple[str, str, bool]] = []
+    ann = FakeAnnouncer(busy_s=0.002)  # long enough for an overlap to show
+    order: list[Call] = []
     lock = threading.Lock()
 
     def caller(k: int) -> None:
         for i in range(5):
             with lock:  # the arrival order is what the lock serialises
-                a = Announcement(f"A{k}{i:02d}", f"{k}号窗口", recall=i == 4)
-                order.append((a.ticket, a.window_name, a.recall))
-                q.put(a)
+                call = Call(f"A{k}{i:02d}", f"{k}号窗口", recall=i == 4, lang="zh")
+                order.append(call)
+                ann.announce(call.ticket, call.window_name, recall=call.recall)
 
     threads = [threading.Thread(target=caller, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert q.wait_for_idle(10)
-    q.stop()
-    assert ann.said == order and len(ann.said) == 20
+    assert ann.wait_idle(10)
+    ann.close()
+    assert ann.announced == order and len(ann.announced) == 20
     assert ann.overlaps == 0
 
 
 def test_failing_announcer_does_not_stop_the_queue() -> None:
     said: list[str] = []
 
-    class Flaky:
-        def announce(self, ticket: str, window_name: str, recall: bool = False) -> None:
-            if ticket == "A001":
-                raise RuntimeError("aplay failed")
-            said.append(ticket)
+    def play(rendered: Any) -> None:
+        if rendered == "A001":
+            raise RuntimeError("aplay failed")
+        said.append(rendered)
 
-    q = AnnounceQueue(Flaky())
-    q.start()
+    class Flaky(Announcer):
+        def render_call(self, ticket: str, window_name: str, lang: str | None = None) -> Any:
+            return ticket  # what play() gets: no espeak needed
+
+    q = Flaky(VoiceConfig(), play=play)
     for t in ("A001", "A002"):
-        q.put(Announcement(t, "1号窗口"))
-    assert q.wait_for_idle(5)
-    q.stop()
+        q.announce(t, "1号窗口")
+    assert q.wait_idle(5)
+    q.close()
     assert said == ["A002"]
 
 
 def state(**kw: object) -> WindowState:
     base: dict[str, object] = {"window": "w01", "name": "1号窗口", "status": "open"}
     base.update(kw)
-    return WindowState(**base)  # type: ignore[arg-type]
+    return decode(msgspec.json.encode(base), WindowState)
 
 
 def test_board_line_for_each_window_situation() -> None:
@@ -89,15 +78,12 @@ def test_driver_writes_only_its_boards_and_only_on_change() -> None:
     b1, b2 = FakeWindowBoard(), FakeWindowBoard(BoardConfig(call_template="{ticket}"))
     d = WindowBoardDriver({"w01": b1, "w02": b2})
     d.start()
-    enc = msgspec.json.encode
-    open_w1 = {"window": "w01", "name": "1号窗口", "status": "open"}
-    d.on_message("x", enc(open_w1))
-    d.on_message("x", enc({**open_w1, "served_today": 3}))
-    d.on_message("x", enc({**open_w1, "ticket": "A001", "ticket_state": "called"}))
-    d.on_message("x", enc({"window": "w02", "ticket": "B007", "ticket_state": "called"}))
-    d.on_message("x", enc({"window": "w09", "name": "9号窗口", "status": "open"}))
-    d.on_message("x", b"")
-    d.on_message("x", b"{not json")
+    d.on_window("w01", state())
+    d.on_window("w01", state(served_today=3))
+    d.on_window("w01", state(ticket="A001", ticket_state="called"))
+    d.on_window("w02", state(window="w02", name="", ticket="B007", ticket_state="called"))
+    d.on_window("w09", state(window="w09", name="9号窗口"))
+    d.on_window("w01", None)  # a cleared retained message
     assert b1.frames == [(BoardCommand.IDLE, "欢迎光临"), (BoardCommand.CALL, "A001 请到1号窗口")]
     assert b2.texts == ["B007"]
 
@@ -120,8 +106,8 @@ class FlakyBoard(FakeWindowBoard):
 def test_failing_board_is_reopened_and_retried_on_next_message() -> None:
     b = FlakyBoard()
     d = WindowBoardDriver({"w01": b})
-    d.on_window(state(ticket="A001", ticket_state="called"))
+    d.on_window("w01", state(ticket="A001", ticket_state="called"))
     assert b.opened == 1 and b.texts == []
     b.fail = False
-    d.on_window(state(ticket="A001", ticket_state="called"))
+    d.on_window("w01", state(ticket="A001", ticket_state="called"))
     assert b.texts == ["A001 请到1号窗口"]
