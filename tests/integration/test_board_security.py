@@ -128,7 +128,12 @@ def test_a_name_or_reply_with_a_newline_makes_one_log_line(served, hall_cfg, cap
     # an older or hand-edited users file may hold a name `board-user add` would refuse
     users = Users(hall_cfg.resolve("board-users.json"))
     users._save({forged: hash_password(PASSWORD)})
-    link.answer = lambda cmd: {"id": cmd["id"], "ok": False, "error": "bad_state", "message": forged}
+    link.answer = lambda cmd: {
+        "id": cmd["id"],
+        "ok": False,
+        "error": "bad_state",
+        "message": forged,
+    }
     caplog.set_level(logging.INFO)
     b = Browser(server.url)
     assert b.login(forged, "wrong password") == 401
