@@ -19,6 +19,7 @@ from broker.service import BrokerService
 from broker.store import EventStore
 from broker.store_health import StoreStatus, companions
 from hallq.client import CommandError, Refused
+from hallq.contract import Presence, decode
 
 
 @pytest.fixture
@@ -144,10 +145,10 @@ def test_live_an_immutable_store_is_refused_without_killing_the_service(mosquitt
         _, counter = device("counter1")
         link.subscribe(
             link.topics.presence(broker_id),
-            lambda _t, payload: board.apply("presence", broker_id, json.loads(payload), 0.0),
+            lambda _t, payload: board.apply("presence", broker_id, decode(payload, Presence), 0.0),
         )
         wait_for(lambda: _try(counter, "open"))
-        assert kiosk.send("issue", service="rs01")["ticket"] == "A001"
+        assert kiosk.send("issue", service="rs01").ticket == "A001"
         with immutable(companions(store_path)):
             with pytest.raises(Refused) as refused:
                 kiosk.send("issue", service="rs01", cmd_id="k-immutable", retries=0)
@@ -160,7 +161,7 @@ def test_live_an_immutable_store_is_refused_without_killing_the_service(mosquitt
             assert [(a.level, a.key) for a in alerts] == [(Level.ALARM, broker_id)]
             assert alerts[0].zh.startswith("存储不可写")
         again = kiosk.send("issue", service="rs01", cmd_id="k-immutable", retries=0)
-        assert again["ticket"] == "A002"
+        assert again.ticket == "A002"
         assert "EVENT STORE UNUSABLE" in log_path.read_text()
     finally:
         proc.send_signal(signal.SIGTERM)
