@@ -72,7 +72,7 @@ def printer_states() -> dict[str, dict[str, str]]:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # over_target | forecast | idle_window | device_offline | printer | store
+    kind: str  # over_target | forecast | idle_window | device_offline | printer | store | replay
     level: Level
     key: str  # what it is about: a service code, window id or device id
     zh: str
@@ -219,6 +219,24 @@ def store_alerts(dev: str, store: Mapping[str, Any]) -> list[Alert]:
     return [Alert("store", Level.ALARM, dev, zh + STOPPED_ZH, en + STOPPED_EN)]
 
 
+def replay_alerts(hall: Mapping[str, Any]) -> list[Alert]:
+    """Stored events the service skipped at start-up (``state/hall`` ``replay_faults``): the
+    day's figures may be off until someone looks at its log (docs/architecture.md)."""
+    faults = hall.get("replay_faults") or []
+    if not faults:
+        return []
+    n = len(faults)
+    return [
+        Alert(
+            "replay",
+            Level.ALARM,
+            "",
+            f"服务启动时跳过了 {n} 条无法应用的存储事件，请查看服务日志 REPLAY SKIPPED",
+            f"The service skipped {n} stored events at start-up: see its log (REPLAY SKIPPED)",
+        )
+    ]
+
+
 def all_alerts(
     state: Mapping[str, Any], now: float, departments: Mapping[str, str] | None = None
 ) -> list[Alert]:
@@ -228,5 +246,6 @@ def all_alerts(
         service_alerts(services, now)
         + idle_window_alerts(windows, services, now, departments)
         + device_alerts(state.get("devices", {}))
+        + replay_alerts(state.get("hall", {}))
     )
     return sorted(alerts, key=lambda a: a.level is not Level.ALARM)

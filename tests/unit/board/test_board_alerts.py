@@ -143,3 +143,12 @@ def test_an_unwritable_store_is_a_chinese_first_alarm_and_low_disk_a_warning():
     # alarms come first in the board's list
     state = {"devices": {**broker("disk_low", 150), "kiosk1": {"online": False}}}
     assert [a.kind for a in all_alerts(state, NOW)] == ["device_offline", "store"]
+
+
+def test_events_the_service_skipped_at_start_up_raise_an_alarm():
+    fault = {"seq": 17, "kind": "ticket_called", "error": "unknown window w9"}
+    state = {"hall": {"hall": "h1", "replay_faults": [fault, {**fault, "seq": 18}]}}
+    (alert,) = all_alerts(state, NOW)
+    assert (alert.kind, alert.level) == ("replay", Level.ALARM)
+    assert "2 条" in alert.zh and "REPLAY SKIPPED" in alert.en
+    assert all_alerts({"hall": {"hall": "h1", "replay_faults": []}}, NOW) == []
