@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-import statistics
 import threading
 import time
 
 from board.hub import Hub
 from board.stats import day_report
-from board.testing import FakeLink
 from hallq.core.model import Event
+from hallq.core.percentile import percentile
+from hallq.fakes import FakeLink
 
 T0 = 1_795_395_600.0  # 2026-11-23 09:00 Asia/Shanghai
 
@@ -88,7 +88,7 @@ async def bare_hop(rounds: int = 300) -> list[float]:
 
 
 def ms(values: list[float], pct: float) -> float:
-    return statistics.quantiles(values, n=100)[int(pct) - 1] * 1000
+    return (percentile(values, pct) or 0.0) * 1000
 
 
 def main() -> None:

@@ -18,19 +18,16 @@ from pathlib import Path
 
 from app.localmqtt import LocalMosquitto, private_hall
 from hallq.client import CommandClient, CommandError
+from hallq.core.percentile import percentile
 from hallq.mqtt import MqttLink
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(p / 100 * len(s)))]
-
-
 def fmt(values: list[float]) -> str:
     ms = [v * 1000 for v in values]
-    return f"p50 {pct(ms, 50):6.2f} ms   p99 {pct(ms, 99):6.2f} ms   (n={len(ms)})"
+    p50, p99 = percentile(ms, 50) or 0.0, percentile(ms, 99) or 0.0
+    return f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   (n={len(ms)})"
 
 
 def connect(cfg, device: str) -> MqttLink:

@@ -29,6 +29,7 @@ from counter.controller import Action
 from counter.wiring import build_counter
 from hallq.client import CommandClient
 from hallq.config import CounterDevice, load_config
+from hallq.core.percentile import percentile
 from hallq.protocol import decode_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,10 +118,10 @@ def batches(tmp: Path) -> str:
     if not found:
         return "no timings logged"
     sizes = [int(n) for n, _ in found]
-    ms = sorted(float(t) for _, t in found)
+    ms = [float(t) for _, t in found]
     return (
         f"{len(ms)} batches, mean {sum(sizes) / len(sizes):.1f} commands, "
-        f"p50 {ms[len(ms) // 2]:.1f} ms, p99 {ms[int(0.99 * (len(ms) - 1))]:.1f} ms"
+        f"p50 {percentile(ms, 50):.1f} ms, p99 {percentile(ms, 99):.1f} ms"
     )
 
 

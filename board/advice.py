@@ -1,62 +1,21 @@
 """The broker's staffing advice (retained ``state/advice``) for the board (pure, no I/O).
 
-:func:`clean` checks a payload against the protocol's shape and keeps only the known fields
-(a future field is dropped, as with the other state). :func:`advice_view` turns it into what
-the page shows: per department pool, names and whether it is short-staffed; per move, a plain
-sentence in Chinese and English and the manager command that carries it out.
+The advice arrives checked and whitelisted by its contract struct (``hallq.contract.Advice``,
+through the state client); :func:`advice_view` turns its plain dict into what the page shows:
+per department pool, names and whether it is short-staffed; per move, a plain sentence in
+Chinese and English and the manager command that carries it out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import msgspec
+from typing import Any
 
 from hallq.core.staffing import MAX_WINDOWS
 
 MAX_MOVES = 12  # moves shown; a big hall's morning can advise dozens (the rest are counted)
 MAX_NAMED = 3  # services named in a sentence; the rest are counted ("等 5 项")
 Pair = tuple[str, str]  # (中文, English)
-
-
-class AdviceError(ValueError):
-    """The advice payload does not have the protocol's shape."""
-
-
-class _Need(msgspec.Struct):
-    department: str
-    services: list[str]
-    arrivals_per_h: float
-    mean_service_min: float
-    target_wait_min: float
-    windows_serving: float
-    windows_needed: int | None
-    predicted_wait_min: float | None
-
-
-class _Move(msgspec.Struct):
-    action: Literal["open", "help"]
-    window: str
-    window_name: str
-    services: list[str]
-    reason: str = ""
-
-
-class _Advice(msgspec.Struct):
-    at: float
-    needs: list[_Need]
-    moves: list[_Move]
-
-
-def clean(payload: Any) -> dict[str, Any]:
-    """The whitelisted advice, or AdviceError with the key path of what is wrong."""
-    try:
-        advice = msgspec.convert(payload, _Advice)
-    except msgspec.ValidationError as exc:
-        raise AdviceError(str(exc)) from exc
-    result: dict[str, Any] = msgspec.to_builtins(advice)
-    return result
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,8 @@
 Inputs are the retained-state dicts (docs/protocol.md): services carry ``waiting``,
 ``oldest_waiting_at``, ``target_wait_s``, ``est_wait_s``; windows ``status``, ``ticket``,
 ``services`` ({code: tier}); device presence ``online`` and, for kiosks, ``printer`` (a
-``hardware.printer.PrinterStatus`` value: ``paper_low``, ``paper_out``, ``cover_open``, ...);
-the broker service's presence carries ``store`` (``{"status": broker.store_health.StoreStatus,
-"message", "free_mb"}``).
+``hallq.contract.PrinterPresence`` value: ``ok``, ``paper_low``, ``paper_out``, ...); the
+broker service's presence carries ``store`` (``hallq.contract.StoreHealth``).
 """
 
 from __future__ import annotations
@@ -15,15 +14,9 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from hallq.contract import StoreStatus
+from hallq.contract import PrinterPresence, StoreStatus
 
 State = Mapping[str, Mapping[str, Any]]
-PRINTER_PROBLEMS = {
-    "paper_low": ("warn", "纸将用完", "paper low"),
-    "paper_out": ("alarm", "缺纸", "paper out"),
-    "cover_open": ("alarm", "纸仓盖未关", "cover open"),
-    "offline": ("alarm", "打印机离线", "printer offline"),
-}
 
 STOPPED_ZH, STOPPED_EN = "，取号叫号已暂停", "; commands are refused"
 STORE_PROBLEMS = {
@@ -49,9 +42,37 @@ class Level(StrEnum):
     ALARM = "alarm"
 
 
+class PrinterHealth(StrEnum):
+    """How the board judges a kiosk's printer: only OK is shown as healthy."""
+
+    OK = "ok"
+    UNKNOWN = "unknown"  # not an alert (a write-only printer cannot say), but not shown healthy
+    WARN = "warn"
+    ALARM = "alarm"
+
+
+# every value a kiosk's presence may carry (the page gets this table: board.js has no copy)
+PRINTER_STATES: dict[PrinterPresence, tuple[PrinterHealth, str, str]] = {
+    PrinterPresence.OK: (PrinterHealth.OK, "正常", "OK"),
+    PrinterPresence.PAPER_LOW: (PrinterHealth.WARN, "纸将用完", "paper low"),
+    PrinterPresence.PAPER_OUT: (PrinterHealth.ALARM, "缺纸", "paper out"),
+    PrinterPresence.COVER_OPEN: (PrinterHealth.ALARM, "纸仓盖未关", "cover open"),
+    PrinterPresence.OFFLINE: (PrinterHealth.ALARM, "离线", "offline"),
+    PrinterPresence.UNKNOWN: (PrinterHealth.UNKNOWN, "状态未知", "status unknown"),
+}
+
+
+def printer_states() -> dict[str, dict[str, str]]:
+    """The printer table as the page reads it: value -> {"health", "zh", "en"}."""
+    return {
+        value.value: {"health": health.value, "zh": zh, "en": en}
+        for value, (health, zh, en) in PRINTER_STATES.items()
+    }
+
+
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # over_target | forecast | idle_window | device_offline | printer | store
+    kind: str  # over_target | forecast | idle_window | device_offline | printer | store | replay
     level: Level
     key: str  # what it is about: a service code, window id or device id
     zh: str
@@ -161,14 +182,23 @@ def device_alerts(devices: State) -> list[Alert]:
         if not p.get("online"):
             out.append(Alert("device_offline", Level.ALARM, dev, f"{dev} 离线", f"{dev} offline"))
             continue
-        problem = PRINTER_PROBLEMS.get(str(p.get("printer") or ""))
-        if problem:
-            level, zh, en = problem
-            out.append(Alert("printer", Level(level), dev, f"{dev} {zh}", f"{dev}: {en}"))
+        out += printer_alerts(dev, p.get("printer"))
         store = p.get("store")
         if isinstance(store, Mapping):
             out += store_alerts(dev, store)
     return out
+
+
+def printer_alerts(dev: str, printer: str | None) -> list[Alert]:
+    """A kiosk's printer that needs someone: paper low (warn), out, cover open, offline."""
+    try:
+        health, zh, en = PRINTER_STATES[PrinterPresence(printer)]
+    except ValueError:
+        return []  # no printer (not a kiosk)
+    if health not in (PrinterHealth.WARN, PrinterHealth.ALARM):
+        return []
+    level = Level(health.value)
+    return [Alert("printer", level, dev, f"{dev} 打印机{zh}", f"{dev}: printer {en}")]
 
 
 def store_alerts(dev: str, store: Mapping[str, Any]) -> list[Alert]:
@@ -189,6 +219,24 @@ def store_alerts(dev: str, store: Mapping[str, Any]) -> list[Alert]:
     return [Alert("store", Level.ALARM, dev, zh + STOPPED_ZH, en + STOPPED_EN)]
 
 
+def replay_alerts(hall: Mapping[str, Any]) -> list[Alert]:
+    """Stored events the service skipped at start-up (``state/hall`` ``replay_faults``): the
+    day's figures may be off until someone looks at its log (docs/architecture.md)."""
+    faults = hall.get("replay_faults") or []
+    if not faults:
+        return []
+    n = len(faults)
+    return [
+        Alert(
+            "replay",
+            Level.ALARM,
+            "",
+            f"服务启动时跳过了 {n} 条无法应用的存储事件，请查看服务日志 REPLAY SKIPPED",
+            f"The service skipped {n} stored events at start-up: see its log (REPLAY SKIPPED)",
+        )
+    ]
+
+
 def all_alerts(
     state: Mapping[str, Any], now: float, departments: Mapping[str, str] | None = None
 ) -> list[Alert]:
@@ -198,5 +246,6 @@ def all_alerts(
         service_alerts(services, now)
         + idle_window_alerts(windows, services, now, departments)
         + device_alerts(state.get("devices", {}))
+        + replay_alerts(state.get("hall", {}))
     )
     return sorted(alerts, key=lambda a: a.level is not Level.ALARM)

@@ -1,14 +1,17 @@
 """The bridge from MQTT (paho's thread) to the browsers' SSE streams (the asyncio loop).
 
-Each browser stream owns a bounded asyncio queue. A message from MQTT updates the
-:class:`BoardState` under a lock and, when something changed, is handed to every queue with
-``loop.call_soon_threadsafe``. A browser too slow to keep up is dropped; its EventSource
-reconnects and starts again from a full snapshot, so nothing is silently lost.
+Each browser stream owns a bounded asyncio queue. A message from MQTT, decoded once by
+:class:`hallq.state.StateClient` (a payload that does not decode is logged and ignored, the
+last good one kept), updates the :class:`BoardState` under a lock and, when something
+changed, is handed to every queue with ``loop.call_soon_threadsafe``. A browser too slow to
+keep up is dropped; its EventSource reconnects and starts again from a full snapshot, so
+nothing is silently lost.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import threading
@@ -16,14 +19,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hallq.protocol import decode_json
+from hallq.contract import Payload
+from hallq.state import Feed, StateClient
 
-from .advice import AdviceError, Names, advice_view
-from .alerts import all_alerts
-from .state import BoardState, parse_topic
+from .advice import Names, advice_view
+from .alerts import all_alerts, printer_states
+from .state import BoardState
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 2000
+PRINTER_STATES = printer_states()
 
 
 class Hub:
@@ -42,7 +47,6 @@ class Hub:
         self.link, self.clock, self.departments = link, clock, departments
         self.info = info or {}  # static facts for the page: hall name, service names
         self.names = names or Names()  # for the staffing advice's sentences
-        self.root = link.topics.root
         self.state = BoardState(roles)
         self._lock = threading.Lock()
         self._queues: set[asyncio.Queue[dict[str, Any] | None]] = set()
@@ -52,19 +56,23 @@ class Hub:
     # ---------------------------------------------------------------- MQTT side
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        t = self.link.topics
-        for topic in (
-            t.window("+"),
-            t.service("+"),
-            t.hall,
-            t.advice,
-            t.presence("+"),
-            t.event("called"),
-        ):
-            self.link.subscribe(topic, self.on_message)
         self.link.when_connected = lambda: self.broadcast(self.link_status())
         self.link.when_disconnected = lambda: self.broadcast(self.link_status())
+        self.follow(StateClient(self.link))
         self.link.start()
+
+    def follow(self, state: StateClient) -> None:
+        """Every payload the board shows, decoded once by the state client."""
+        feeds: dict[str, Feed[Any]] = {
+            "window": state.follow_windows(),
+            "service": state.follow_services(),
+            "hall": state.follow_hall(),
+            "advice": state.follow_advice(),
+            "presence": state.follow_presence(),
+            "called": state.follow_calls(),
+        }
+        for kind, feed in feeds.items():
+            feed.listen(functools.partial(self.on_payload, kind))
 
     def stop(self) -> None:
         self.close_streams()
@@ -75,21 +83,10 @@ class Hub:
         self.closing = True
         self.broadcast(None)
 
-    def on_message(self, topic: str, payload: bytes) -> None:
-        where = parse_topic(self.root, topic)
-        if where is None:
-            return
-        try:
-            body = decode_json(payload) if payload else None
-        except Exception:
-            log.warning("unreadable payload on %s ignored", topic)
-            return
-        try:
-            with self._lock:
-                change = self.state.apply(where[0], where[1], body, self.clock())
-        except AdviceError as exc:
-            log.warning("malformed staffing advice on %s ignored: %s", topic, exc)
-            return
+    def on_payload(self, kind: str, key: str, payload: Payload | None) -> None:
+        """One decoded message (on the link's thread): update the state, push the change."""
+        with self._lock:
+            change = self.state.apply(kind, key, payload, self.clock())
         if change is not None:
             self.broadcast({"type": "change", **change})
 
@@ -103,6 +100,7 @@ class Hub:
         now = self.clock()
         snap["alerts"] = [a.to_dict() for a in all_alerts(snap, now, self.departments)]
         snap["staffing"] = advice_view(snap["advice"], snap["windows"], self.names)
+        snap["printer_states"] = PRINTER_STATES  # what the devices' printer values mean
         mqtt = bool(self.link.is_connected)
         return {"type": "snapshot", "now": now, "mqtt": mqtt, "info": self.info, **snap}
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from hallq.core.model import OpeningHours
+from hallq.core.percentile import percentile
 from hallq.errors import HallqError
 
 from .history import read_events, store_path
-from .stats import DayReport, Row, day_report, percentile
+from .stats import DayReport, Row, day_report
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FORMATS = {

@@ -1,99 +1,26 @@
-"""The board's copy of the hall's retained state, kept from MQTT messages (pure, no I/O).
+"""The board's copy of the hall's retained state, kept from typed payloads (pure, no I/O).
 
-Only whitelisted fields pass: the board shows ticket numbers, never a citizen's personal data,
-even if a future payload carried some.
+Every payload arrives decoded with its struct from ``hallq.contract`` (through
+``hallq.state.StateClient``) and is kept as that struct's plain dict, the JSON the browsers
+get. The structs are the whitelist: a field they do not define — a newer service's, or a
+citizen's personal data a future payload might carry — is dropped when decoding and never
+reaches a browser.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
-from .advice import clean
+from hallq import contract as c
 
-WINDOW_FIELDS = (
-    "window",
-    "name",
-    "name_en",
-    "zone",
-    "status",
-    "staff",
-    "since",
-    "pause_reason",
-    "ticket",
-    "ticket_state",
-    "service",
-    "called_at",
-    "served_today",
-    "rating_avg",
-    "rating_count",
-    "services",
-)
-SERVICE_FIELDS = (
-    "service",
-    "name",
-    "name_en",
-    "department",
-    "prefix",
-    "waiting",
-    "priority_waiting",
-    "est_wait_s",
-    "oldest_waiting_at",
-    "target_wait_s",
-    "windows_open",
-    "issued_today",
-    "daily_cap",
-    "open",
-    "closed_reason",
-)
-HALL_FIELDS = (
-    "hall",
-    "day",
-    "open",
-    "issued",
-    "waiting",
-    "serving",
-    "done",
-    "no_show",
-    "cancelled",
-    "held",
-    "windows_open",
-    "ratings",
-    "priority_ratio",
-)
-PRESENCE_FIELDS = ("online", "since", "device", "printer", "version", "store")
-CALL_FIELDS = (
-    "ticket",
-    "window",
-    "window_name",
-    "window_name_en",
-    "service",
-    "service_name",
-    "service_name_en",
-    "recall",
-    "at",
-)
+Change = dict[str, Any]  # {"kind": section, "key": ..., "data": ...} pushed to browsers
+Handler = Callable[[str, Any, float], Change | None]
 
 
-def pick(payload: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {k: payload[k] for k in fields if k in payload} if isinstance(payload, dict) else {}
-
-
-def parse_topic(root: str, topic: str) -> tuple[str, str] | None:
-    """``hallq/h1/state/window/w5`` -> ("window", "w5"); None for topics the board ignores."""
-    if not topic.startswith(root + "/"):
-        return None
-    parts = topic[len(root) + 1 :].split("/")
-    match parts:
-        case ["state", ("window" | "service") as kind, key]:
-            return kind, key
-        case ["state", ("hall" | "advice") as kind]:
-            return kind, ""
-        case ["presence", device]:
-            return "presence", device
-        case ["event", "called"]:
-            return "called", ""
-    return None
+def _plain(payload: c.Payload | None) -> dict[str, Any] | None:
+    return None if payload is None else c.to_builtins(payload)
 
 
 class BoardState:
@@ -107,14 +34,21 @@ class BoardState:
         self.hall: dict[str, Any] = {}
         self.calls: deque[dict[str, Any]] = deque(maxlen=recent)
         self.advice: dict[str, Any] | None = None  # the broker's staffing advice
+        self._handlers: dict[str, Handler] = {
+            "window": self._on_window,
+            "service": self._on_service,
+            "hall": self._on_hall,
+            "advice": self._on_advice,
+            "presence": self._on_presence,
+            "called": self._on_called,
+        }
 
-    def apply(self, kind: str, key: str, payload: Any, now: float) -> dict[str, Any] | None:
-        """Take one message in; return the change to push to browsers (None: nothing changed)."""
-        handler = getattr(self, f"_on_{kind}")
-        result: dict[str, Any] | None = handler(key, payload, now)
-        return result
+    def apply(self, kind: str, key: str, payload: c.Payload | None, now: float) -> Change | None:
+        """Take one decoded message in (None: its retained topic was cleared); return the
+        change to push to browsers (None: nothing changed)."""
+        return self._handlers[kind](key, payload, now)
 
-    def _put(self, section: str, key: str, value: dict[str, Any] | None) -> dict[str, Any] | None:
+    def _put(self, section: str, key: str, value: dict[str, Any] | None) -> Change | None:
         table: dict[str, dict[str, Any]] = getattr(self, section)
         if value is None:
             if table.pop(key, None) is None:
@@ -125,44 +59,44 @@ class BoardState:
             table[key] = value
         return {"kind": section, "key": key, "data": value}
 
-    def _on_window(self, key: str, payload: Any, _now: float) -> dict[str, Any] | None:
-        return self._put("windows", key, pick(payload, WINDOW_FIELDS) if payload else None)
+    def _on_window(self, key: str, payload: c.WindowState | None, _now: float) -> Change | None:
+        return self._put("windows", key, _plain(payload))
 
-    def _on_service(self, key: str, payload: Any, _now: float) -> dict[str, Any] | None:
-        return self._put("services", key, pick(payload, SERVICE_FIELDS) if payload else None)
+    def _on_service(self, key: str, payload: c.ServiceState | None, _now: float) -> Change | None:
+        return self._put("services", key, _plain(payload))
 
-    def _on_hall(self, _key: str, payload: Any, _now: float) -> dict[str, Any] | None:
-        value = pick(payload, HALL_FIELDS)
+    def _on_hall(self, _key: str, payload: c.HallState | None, _now: float) -> Change | None:
+        value = _plain(payload) or {}
         if value == self.hall:
             return None
         self.hall = value
         return {"kind": "hall", "key": "", "data": value}
 
-    def _on_advice(self, _key: str, payload: Any, _now: float) -> dict[str, Any] | None:
-        """Raises AdviceError for a malformed payload (the state keeps the previous advice)."""
-        value = clean(payload) if payload else None
+    def _on_advice(self, _key: str, payload: c.Advice | None, _now: float) -> Change | None:
+        value = _plain(payload)
         if value == self.advice:
             return None
         self.advice = value
         return {"kind": "advice", "key": "", "data": value}
 
-    def _on_presence(self, key: str, payload: Any, now: float) -> dict[str, Any] | None:
-        if not payload:
+    def _on_presence(self, key: str, payload: c.Presence | None, now: float) -> Change | None:
+        if payload is None:
             return self._put("devices", key, None)
-        value = pick(payload, PRESENCE_FIELDS)
-        value["online"] = bool(value.get("online"))
+        value = c.to_builtins(payload)
         value["role"] = self.roles.get(key, "")
         before = self.devices.get(key)
-        if before is not None and before.get("online") == value["online"]:
+        if before is not None and before["online"] == payload.online:
             value["changed_at"] = before.get("changed_at", now)
         else:
-            value["changed_at"] = (value.get("since") or now) if value["online"] else now
+            value["changed_at"] = (payload.since or now) if payload.online else now
         return self._put("devices", key, value)
 
-    def _on_called(self, _key: str, payload: Any, now: float) -> dict[str, Any] | None:
-        call = {"at": now, **pick(payload, CALL_FIELDS)}
+    def _on_called(self, _key: str, payload: c.CalledEvent | None, now: float) -> Change | None:
+        if payload is None:
+            return None
+        call = {**c.to_builtins(payload), "at": payload.at or now}
         self.calls.appendleft(call)
-        return {"kind": "call", "key": call.get("window", ""), "data": call}
+        return {"kind": "call", "key": payload.window, "data": call}
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -4,7 +4,8 @@ Definitions (docs/board.md, "Reports"):
 
 - **tickets**: per service, tickets issued for it; per window / staff member, tickets called there.
 - **wait**: from joining a queue (issue, or transfer into a service) to the first call after it;
-  counted once per queue visit, for the service the ticket waited in. Percentiles: nearest rank.
+  counted once per queue visit, for the service the ticket waited in. Percentiles: nearest rank
+  (``hallq.core.percentile``).
 - **service time**: finish minus start (minus the call when staff never pressed start).
 - **no-show rate**: no-shows / (finished + no-shows).
 - **transfers**: per service, tickets moved out of it; per window / staff, transfers done there.
@@ -15,13 +16,13 @@ Definitions (docs/board.md, "Reports"):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hallq.core.model import Event
+from hallq.core.percentile import percentile
 
 GOOD_SCORES = (3, 4, 5)
 
@@ -86,14 +87,6 @@ class DayReport:
         """Every hour from the first to the last with arrivals or calls (or of ``span``)."""
         seen = set(self.total.arrivals) | set(self.hourly_waits) | set(self.span or ())
         return list(range(min(seen), max(seen) + 1)) if seen else []
-
-
-def percentile(values: list[float], pct: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least pct% of values at or below."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""Test helpers shipped beside the board: a fake MQTT link and a tiny HTTP client.
+"""Test helpers shipped beside the board: a tiny HTTP client and waits.
 
-``FakeLink`` stands in for :class:`hallq.mqtt.MqttLink` (same names); ``Browser`` keeps a
-cookie jar, speaks JSON and reads the SSE stream.
+``Browser`` keeps a cookie jar, speaks JSON and reads the SSE stream. The fake MQTT link is
+the one every device uses: :class:`hallq.fakes.FakeLink`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
-
-from hallq.protocol import Topics, encode
 
 
 class Browser:
@@ -79,47 +77,3 @@ def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "con
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.05)
-
-
-class FakeLink:
-    """An MqttLink without a network: ``deliver()`` plays a message to the subscribers."""
-
-    def __init__(self, hall: str = "testhall", device: str = "board") -> None:
-        self.topics, self.device = Topics(hall), device
-        self.is_connected = False
-        self.subs: list[tuple[str, Callable[[str, bytes], None]]] = []
-        self.published: list[tuple[str, Any]] = []
-        self.when_connected: Callable[[], None] | None = None
-        self.when_disconnected: Callable[[], None] | None = None
-        self.answer: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
-
-    def start(self) -> None:
-        self.is_connected = True
-
-    def stop(self) -> None:
-        self.is_connected = False
-
-    def subscribe(self, topic_filter: str, handler: Callable[[str, bytes], None]) -> None:
-        self.subs.append((topic_filter, handler))
-
-    def publish(self, topic: str, payload: Any, *, retain: bool = False, qos: int = 1) -> bool:
-        if not self.is_connected:
-            return False
-        self.published.append((topic, payload))
-        reply = self.answer(payload) if self.answer else None
-        if reply is not None:
-            self.deliver(self.topics.reply(self.device), reply)
-        return True
-
-    def deliver(self, topic: str, payload: Any) -> None:
-        data = payload if isinstance(payload, bytes) else encode(payload)
-        for topic_filter, handler in self.subs:
-            if _matches(topic_filter, topic):
-                handler(topic, data)
-
-
-def _matches(topic_filter: str, topic: str) -> bool:
-    f, t = topic_filter.split("/"), topic.split("/")
-    if f[-1] == "#":
-        return t[: len(f) - 1] == f[:-1]
-    return len(f) == len(t) and all(a in ("+", b) for a, b in zip(f, t, strict=True))

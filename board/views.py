@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import pick
-
+# fields of hallq.contract.WindowState the public may see (a test keeps them real fields)
 PUBLIC_WINDOW_FIELDS = (
     "window",
     "name",
@@ -23,17 +22,25 @@ PUBLIC_WINDOW_FIELDS = (
     "service",
     "called_at",
 )
+MANAGER_HALL_FIELDS = ("replay_faults",)  # HallState: the service's start-up faults
 PUBLIC_SNAPSHOT_KEYS = ("type", "now", "mqtt", "info", "windows", "services", "hall", "calls")
-PUBLIC_CHANGES = {"services", "hall", "call"}  # shown as they are; "windows" trimmed
+PUBLIC_CHANGES = {"services", "call"}  # shown as they are; "windows" and "hall" trimmed
 
 
 def public_window(window: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if window is None else pick(window, PUBLIC_WINDOW_FIELDS)
+    if window is None:
+        return None
+    return {k: window[k] for k in PUBLIC_WINDOW_FIELDS if k in window}
+
+
+def public_hall(hall: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in hall.items() if k not in MANAGER_HALL_FIELDS}
 
 
 def public_snapshot(snap: dict[str, Any]) -> dict[str, Any]:
     out = {k: snap[k] for k in PUBLIC_SNAPSHOT_KEYS if k in snap}
     out["windows"] = {k: public_window(w) for k, w in snap.get("windows", {}).items()}
+    out["hall"] = public_hall(snap.get("hall", {}))
     return out
 
 
@@ -46,6 +53,8 @@ def public_message(msg: dict[str, Any]) -> dict[str, Any] | None:
         return msg
     if kind == "change" and msg.get("kind") == "windows":
         return {**msg, "data": public_window(msg.get("data"))}
+    if kind == "change" and msg.get("kind") == "hall":
+        return {**msg, "data": public_hall(msg.get("data") or {})}
     if kind == "change" and msg.get("kind") in PUBLIC_CHANGES:
         return msg
     return None  # alerts, advice, devices

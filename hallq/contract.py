@@ -111,7 +111,7 @@ class AdviceNeed(Payload, kw_only=True):
     mean_service_min: float
     target_wait_min: float
     windows_serving: float
-    windows_needed: int
+    windows_needed: int | None  # null: more than the model counts (hallq.core.staffing)
     predicted_wait_min: float | None = None
 
 

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from hallq.core.percentile import percentile
 from hallq.fonts import cjk_font_or_none
 
 from .day import DayResult
-from .stats import percentile
 
 FONT = cjk_font_or_none()  # None: Pillow's default font (no Chinese)
 W, H = 1200, 600
@@ -110,7 +110,8 @@ def _lines(g: ImageDraw.ImageDraw, pts: list[tuple[float, float]], x0: float, xy
     keys = sorted(bins)
     centre = [x0 + (k + 0.5) * BIN_MIN for k in keys]
     means = [xy(c, fmean(bins[k])) for c, k in zip(centre, keys, strict=True)]
-    p95 = [xy(c, percentile(sorted(bins[k]), 95)) for c, k in zip(centre, keys, strict=True)]
+    # every bin holds at least one wait, so its percentile is never None
+    p95 = [xy(c, percentile(bins[k], 95) or 0.0) for c, k in zip(centre, keys, strict=True)]
     if len(keys) > 1:
         g.line(means, fill=(30, 90, 200), width=3)
         g.line(p95, fill=(210, 60, 40), width=3)

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
+from hallq.core.percentile import percentile
+
 from .day import DayResult, Record
 
 LATE_S = 300.0  # an estimate is "broken" when the real wait exceeds it by more than this
@@ -27,12 +29,9 @@ class WaitStats:
     priority_mean: float  # mean wait of front-priority tickets (nan when none)
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile of sorted ``values`` (nan when empty)."""
-    if not values:
-        return math.nan
-    k = max(0, math.ceil(q / 100 * len(values)) - 1)
-    return values[k]
+def _nan(value: float | None) -> float:
+    """A figure of no tickets is nan in these tables."""
+    return math.nan if value is None else value
 
 
 def wait_stats(label: str, records: Iterable[Record]) -> WaitStats:
@@ -44,8 +43,8 @@ def wait_stats(label: str, records: Iterable[Record]) -> WaitStats:
         label,
         len(waits),
         fmean(waits) if waits else math.nan,
-        percentile(waits, 50),
-        percentile(waits, 95),
+        _nan(percentile(waits, 50)),
+        _nan(percentile(waits, 95)),
         waits[-1] if waits else math.nan,
         len(front) / len(waits) if waits else math.nan,
         max(normal, default=math.nan),

@@ -1,6 +1,6 @@
 // The hall managers' live board: state from /api/stream (SSE), actions to /api/action.
 "use strict";
-const S = { windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null };
+const S = { windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null, printer_states: {} };
 let skew = 0; // server clock minus ours, seconds
 let me = { user: null, csrf: null };
 let streamUp = false;
@@ -39,7 +39,7 @@ function connect() { // again after login and logout: the server sends the view 
 }
 function handle(msg) {
   if (msg.type === "snapshot") {
-    for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing"]) S[k] = msg[k];
+    for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing", "printer_states"]) S[k] = msg[k];
     skew = msg.now - Date.now() / 1000;
     mqttUp = msg.mqtt;
   } else if (msg.type === "change") {
@@ -183,12 +183,15 @@ function renderWindows() {
 function renderDevices() {
   const list = Object.entries(S.devices).sort(([a], [b]) => a.localeCompare(b));
   $("devices").tBodies[0].innerHTML = list.map(([id, d]) => {
-    const printer = d.printer ? `${t("printer")}: ${t(d.printer)}` : "";
-    const bad = d.printer && !["online_ok"].includes(d.printer);
+    // what each printer value means comes from the board (printer_states, built from the
+    // contract's PrinterPresence): no list of printer values here to drift from the kiosk's
+    const ps = (S.printer_states || {})[d.printer];
+    const printer = d.printer ? `${t("printer")}: ${ps ? ps[LANG ? "en" : "zh"] : d.printer}` : "";
+    const health = d.printer ? (ps ? ps.health : "unknown") : "";
     return `<tr class="device ${d.online ? "on" : "off"}" data-device="${esc(id)}">
       <td><span class="dot"></span>${esc(id)}</td><td>${esc(t(d.role || ""))}</td>
       <td>${d.online ? t("online") : t("offline")} ${t("since")} ${hhmm(d.changed_at)}</td>
-      <td class="${bad ? "bad" : ""}">${esc(printer)}</td></tr>`;
+      <td class="printer ${health && health !== "ok" ? "bad" : ""}" data-health="${esc(health)}">${esc(printer)}</td></tr>`;
   }).join("");
 }
 

@@ -81,11 +81,6 @@ const TEXTS = {
   board: ["看板", "Board"],
   led: ["LED屏", "LED"],
   printer: ["打印机", "Printer"],
-  paper_low: ["纸将用完", "paper low"],
-  paper_out: ["缺纸", "paper out"],
-  cover_open: ["纸仓盖未关", "cover open"],
-  online_ok: ["正常", "OK"],
-  unknown: ["未知", "unknown"],
 };
 let LANG = localStorage.getItem("hallq-lang") === "en" ? 1 : 0;
 function t(key) {

@@ -8,16 +8,17 @@ import pytest
 
 from board.auth import COOKIE
 from board.server import BoardServer
-from board.testing import Browser, FakeLink
+from board.testing import Browser
 from board.users import Users
 from board.users import main as users_main
+from hallq.fakes import FakeLink
 
 PASSWORD = "correct horse"
 
 
 @pytest.fixture
 def served(hall_cfg):
-    link = FakeLink(hall_cfg.hall.id)
+    link = FakeLink(hall_cfg.hall.id, "board")
     link.answer = lambda cmd: {"id": cmd["id"], "ok": True, "op": cmd["op"]}
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
     with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
@@ -25,7 +26,7 @@ def served(hall_cfg):
 
 
 def commands(link):
-    return [p for topic, p in link.published if topic.endswith("/cmd/board")]
+    return [p for topic, p in link.published if topic == link.topics.cmd("board")]
 
 
 def test_the_users_file_holds_no_password(hall_cfg):
@@ -104,7 +105,7 @@ def test_bad_actions_are_refused_with_a_reason(served):
 
 
 def test_repeated_failures_slow_the_address_down_even_after_a_restart(hall_cfg):
-    link = FakeLink(hall_cfg.hall.id)
+    link = FakeLink(hall_cfg.hall.id, "board")
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
     frozen = time.time()
     with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:
@@ -160,7 +161,7 @@ def test_removing_a_user_or_a_new_password_ends_their_sessions(served, hall_cfg,
 
 
 def test_a_session_survives_a_board_restart(hall_cfg):
-    link = FakeLink(hall_cfg.hall.id)
+    link = FakeLink(hall_cfg.hall.id, "board")
     link.answer = lambda cmd: {"id": cmd["id"], "ok": True, "op": cmd["op"]}
     Users(hall_cfg.resolve("board-users.json")).add("wang", PASSWORD)
     with BoardServer(hall_cfg, link_factory=lambda _cfg, _dev: link) as server:

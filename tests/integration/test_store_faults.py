@@ -19,6 +19,7 @@ from board.state import BoardState
 from broker.store import EventStore
 from broker.store_health import StoreStatus, companions
 from hallq.client import CommandError, Refused
+from hallq.contract import Presence, decode
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_live_an_immutable_store_is_refused_without_killing_the_service(mosquitt
         _, counter = device("counter1")
         link.subscribe(
             link.topics.presence(broker_id),
-            lambda _t, payload: board.apply("presence", broker_id, json.loads(payload), 0.0),
+            lambda _t, payload: board.apply("presence", broker_id, decode(payload, Presence), 0.0),
         )
         wait_for(lambda: _try(counter, "open"))
         assert kiosk.send("issue", service="rs01").ticket == "A001"

@@ -1,5 +1,6 @@
 """The board in Debian's headless Chromium against real Mosquitto and the broker service."""
 
+import re
 import shutil
 
 import pytest
@@ -9,6 +10,9 @@ from board.server import BoardServer
 from board.testing import Browser, wait_until
 from board.users import Users
 from broker import service as broker_service
+from hardware.fakes import FakePrinter
+from hardware.printer import PrinterStatus
+from kiosk.controller import KioskController
 
 pytestmark = pytest.mark.ui
 PASSWORD = "manager-pass"
@@ -190,3 +194,36 @@ def test_staffing_advice_panel_with_one_click_moves(chromium, board, broker, dev
         page.locator("#advice-panel").screenshot(path=str(out / "advice-panel-en.png"))
     finally:
         broker_service.REFRESH_S = before
+
+
+def test_a_kiosks_healthy_printer_shows_healthy_on_the_board(
+    chromium, board, mosquitto, device, artifacts
+):
+    """The real kiosk controller reports its printer on its real MqttLink presence, through
+    Mosquitto to the board and the page. A healthy printer ("ok" in the contract's
+    PrinterPresence) showed red as faulty when board.js expected "online_ok"."""
+    cfg = mosquitto.cfg
+    link, commands = device("kiosk1")
+    printer = FakePrinter()
+    printer.open()  # PrinterStatus.ONLINE_OK
+    kiosk = KioskController(cfg, cfg.device("kiosk1"), commands, printer, link, spawn=_at_once)
+    kiosk.maintain()  # checks the printer and publishes it on the kiosk's presence
+    page = open_board(chromium, board.url)
+    login(page)
+    cell = page.locator('tr.device[data-device="kiosk1"] td').nth(3)  # the printer column
+    expect(cell).to_have_text("打印机: 正常")
+    expect(cell).not_to_have_class(re.compile(r"\bbad\b"))
+    expect(cell).to_have_attribute("data-health", "ok")
+    page.locator("#devices-panel").screenshot(path=str(artifacts("board") / "printer-ok.png"))
+    printer.status_value = PrinterStatus.PAPER_OUT
+    kiosk.maintain()
+    expect(cell).to_have_text("打印机: 缺纸")
+    expect(cell).to_have_class(re.compile(r"\bbad\b"))
+    expect(page.locator('.alert[data-kind="printer"][data-key="kiosk1"]')).to_contain_text(
+        "kiosk1 打印机缺纸"
+    )
+    page.locator("#devices-panel").screenshot(path=str(artifacts("board") / "printer-out.png"))
+
+
+def _at_once(fn):
+    fn()

@@ -2,12 +2,15 @@
 
 import asyncio
 
+import msgspec
 import pytest
 
-from board.advice import AdviceError, Names, advice_view, clean
+from board.advice import Names, advice_view
 from board.hub import Hub
-from board.state import BoardState, parse_topic
-from board.testing import FakeLink
+from board.state import BoardState
+from hallq.contract import Advice, decode
+from hallq.fakes import FakeLink
+from hallq.protocol import encode
 
 NAMES = Names(
     departments={"sw": ("税务局", "Tax Bureau")},
@@ -49,39 +52,42 @@ def advice(**over):
     return {"at": 1795820600.0, "needs": [need()], "moves": [move("open", "w38")], **over}
 
 
-def test_clean_keeps_the_protocol_fields_and_drops_anything_else():
+def as_decoded(payload):
+    """The advice as the state client hands it to the board."""
+    return decode(encode(payload), Advice)
+
+
+def test_the_state_keeps_the_contract_fields_and_drops_anything_else():
     payload = advice(citizen="张三")
     payload["needs"][0]["phone"] = "13800000000"
-    got = clean(payload)
-    assert "citizen" not in got and "phone" not in got["needs"][0]
+    s = BoardState()
+    change = s.apply("advice", "advice", as_decoded(payload), 1.0)
+    got = change["data"]
+    assert change["kind"] == "advice" and "citizen" not in got and "phone" not in got["needs"][0]
     assert got["needs"][0] == need()
     assert got["moves"][0]["window_name"] == "38号窗口"
+    assert s.apply("advice", "advice", as_decoded(advice()), 2.0) is None  # nothing to push
+    assert s.snapshot()["advice"] == got
+    assert s.apply("advice", "advice", None, 4.0) == {"kind": "advice", "key": "", "data": None}
+
+
+def test_more_windows_than_the_model_counts_is_null_on_the_wire_and_decodes():
+    got = as_decoded(advice(needs=[need(windows_needed=None)]))
+    assert got.needs[0].windows_needed is None
 
 
 @pytest.mark.parametrize(
     "bad",
     [
         [1, 2],
-        {"at": 1.0, "needs": []},  # no moves
+        {"needs": [], "moves": []},  # no time
         advice(needs=[need(windows_needed="eight")]),
         advice(moves=[{**move("open", "w38"), "action": "close_everything"}]),
     ],
 )
-def test_clean_refuses_a_malformed_payload_with_the_path(bad):
-    with pytest.raises(AdviceError):
-        clean(bad)
-
-
-def test_the_state_keeps_advice_and_a_malformed_one_leaves_it_unchanged():
-    s = BoardState()
-    assert parse_topic("hallq/h1", "hallq/h1/state/advice") == ("advice", "")
-    change = s.apply("advice", "", advice(), 1.0)
-    assert change == {"kind": "advice", "key": "", "data": clean(advice())}
-    assert s.apply("advice", "", advice(), 2.0) is None  # same again: nothing to push
-    with pytest.raises(AdviceError):
-        s.apply("advice", "", {"at": "soon"}, 3.0)
-    assert s.snapshot()["advice"] == clean(advice())
-    assert s.apply("advice", "", None, 4.0) == {"kind": "advice", "key": "", "data": None}
+def test_a_malformed_advice_does_not_decode(bad):
+    with pytest.raises(msgspec.ValidationError):
+        as_decoded(bad)
 
 
 def test_pools_carry_names_and_say_which_are_short_staffed():
@@ -131,20 +137,22 @@ def test_no_command_for_a_window_the_board_has_not_seen_and_long_lists_are_count
 
 def test_the_hub_pushes_advice_and_ignores_a_malformed_payload(caplog):
     async def scenario():
-        link = FakeLink("h1")
+        link = FakeLink("h1", "board")
         hub = Hub(link, {}, {}, clock=lambda: 5.0, names=NAMES)
         hub.start(asyncio.get_running_loop())
         q = hub.attach()
         link.deliver("hallq/h1/state/advice", advice())
         link.deliver("hallq/h1/state/advice", {"at": 1.0, "needs": "lots"})
         got = await asyncio.wait_for(q.get(), 1)
+        while got["type"] == "link":  # connecting says so first
+            got = await asyncio.wait_for(q.get(), 1)
         await asyncio.sleep(0.01)
         return hub, got, q.empty()
 
     hub, got, nothing_more = asyncio.run(scenario())
     assert got["kind"] == "advice" and got["data"]["moves"][0]["window"] == "w38"
     assert nothing_more
-    assert "malformed staffing advice" in caplog.text
+    assert "unreadable Advice on hallq/h1/state/advice ignored" in caplog.text
     snap = hub.snapshot()
     assert snap["staffing"]["moves"][0]["zh"].startswith("开放 38号窗口")
     assert hub.alerts()["staffing"] == snap["staffing"]

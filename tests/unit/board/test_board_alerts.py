@@ -1,4 +1,12 @@
-from board.alerts import Level, all_alerts, device_alerts, idle_window_alerts, service_alerts
+from board.alerts import (
+    Level,
+    all_alerts,
+    device_alerts,
+    idle_window_alerts,
+    printer_states,
+    service_alerts,
+)
+from hallq.contract import PrinterPresence
 
 NOW = 10_000.0
 
@@ -81,15 +89,30 @@ def test_devices_offline_and_printer_paper():
     devices = {
         "kiosk1": {"online": True, "printer": "paper_out"},
         "kiosk2": {"online": True, "printer": "paper_low"},
-        "kiosk3": {"online": True, "printer": "online_ok"},
+        "kiosk3": {"online": True, "printer": PrinterPresence.OK},
+        "kiosk4": {"online": True, "printer": "unknown"},  # a write-only printer: no alert
+        "kiosk5": {"online": True, "printer": "cover_open"},
         "display1": {"online": False},
     }
     got = {(a.key, a.kind, a.level) for a in device_alerts(devices)}
     assert got == {
         ("kiosk1", "printer", Level.ALARM),
         ("kiosk2", "printer", Level.WARN),
+        ("kiosk5", "printer", Level.ALARM),
         ("display1", "device_offline", Level.ALARM),
     }
+    (paper,) = device_alerts({"kiosk1": devices["kiosk1"]})
+    assert (paper.zh, paper.en) == ("kiosk1 打印机缺纸", "kiosk1: printer paper out")
+
+
+def test_the_page_is_told_what_every_printer_value_the_contract_allows_means():
+    """board.js reads a printer's health from this table (the snapshot's printer_states); a value
+    missing here (or spelt differently from the kiosk's) would show as unknown."""
+    table = printer_states()
+    assert set(table) == {p.value for p in PrinterPresence}
+    healthy = [value for value, s in table.items() if s["health"] == "ok"]
+    assert healthy == [PrinterPresence.OK.value]
+    assert all(s["zh"] and s["en"] for s in table.values())
 
 
 def test_all_alerts_puts_alarms_first():
@@ -120,3 +143,12 @@ def test_an_unwritable_store_is_a_chinese_first_alarm_and_low_disk_a_warning():
     # alarms come first in the board's list
     state = {"devices": {**broker("disk_low", 150), "kiosk1": {"online": False}}}
     assert [a.kind for a in all_alerts(state, NOW)] == ["device_offline", "store"]
+
+
+def test_events_the_service_skipped_at_start_up_raise_an_alarm():
+    fault = {"seq": 17, "kind": "ticket_called", "error": "unknown window w9"}
+    state = {"hall": {"hall": "h1", "replay_faults": [fault, {**fault, "seq": 18}]}}
+    (alert,) = all_alerts(state, NOW)
+    assert (alert.kind, alert.level) == ("replay", Level.ALARM)
+    assert "2 条" in alert.zh and "REPLAY SKIPPED" in alert.en
+    assert all_alerts({"hall": {"hall": "h1", "replay_faults": []}}, NOW) == []

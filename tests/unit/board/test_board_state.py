@@ -1,54 +1,57 @@
-from board.state import BoardState, parse_topic
+"""The board's state from typed payloads: the contract's structs are the whitelist."""
 
-ROOT = "hallq/h1"
-
-
-def test_topics_are_parsed_and_others_ignored():
-    assert parse_topic(ROOT, "hallq/h1/state/window/w5") == ("window", "w5")
-    assert parse_topic(ROOT, "hallq/h1/state/service/SB") == ("service", "SB")
-    assert parse_topic(ROOT, "hallq/h1/state/hall") == ("hall", "")
-    assert parse_topic(ROOT, "hallq/h1/presence/kiosk1") == ("presence", "kiosk1")
-    assert parse_topic(ROOT, "hallq/h1/event/called") == ("called", "")
-    assert parse_topic(ROOT, "hallq/h1/cmd/kiosk1") is None
-    assert parse_topic(ROOT, "hallq/h2/state/hall") is None
+from board.state import BoardState
+from hallq.contract import CalledEvent, Presence, PrinterPresence, ServiceState, WindowState, decode
+from hallq.protocol import encode
 
 
 def test_a_change_is_reported_once_and_unknown_fields_never_pass():
     s = BoardState()
-    msg = {"window": "w1", "status": "open", "ticket": "A001", "citizen_name": "张三"}
+    wire = {"window": "w1", "status": "open", "ticket": "A001", "citizen_name": "张三"}
+    msg = decode(encode(wire), WindowState)  # as the state client decodes it
     change = s.apply("window", "w1", msg, 1.0)
-    assert change == {
-        "kind": "windows",
-        "key": "w1",
-        "data": {"window": "w1", "status": "open", "ticket": "A001"},
-    }
+    assert change is not None and change["kind"] == "windows" and change["key"] == "w1"
+    data = change["data"]
+    assert (data["window"], data["status"], data["ticket"]) == ("w1", "open", "A001")
+    assert data["staff"] is None and data["services"] == {}  # the struct's defaults
     assert s.apply("window", "w1", msg, 2.0) is None
-    assert "citizen_name" not in str(s.snapshot())
+    assert "citizen_name" not in str(s.snapshot()) and "张三" not in str(s.snapshot())
 
 
 def test_an_emptied_retained_topic_removes_the_entry():
     s = BoardState()
-    s.apply("service", "SB", {"service": "SB", "waiting": 1}, 1.0)
+    s.apply("service", "SB", ServiceState(service="SB", waiting=1), 1.0)
     assert s.apply("service", "SB", None, 2.0) == {"kind": "services", "key": "SB", "data": None}
     assert s.snapshot()["services"] == {}
 
 
 def test_presence_remembers_since_when_online_or_offline():
     s = BoardState(roles={"kiosk1": "kiosk"})
-    s.apply("presence", "kiosk1", {"online": True, "since": 100.0, "printer": "online_ok"}, 150.0)
+    ok = Presence(online=True, since=100.0, printer=PrinterPresence.OK)
+    s.apply("presence", "kiosk1", ok, 150.0)
     assert s.devices["kiosk1"]["changed_at"] == 100.0 and s.devices["kiosk1"]["role"] == "kiosk"
-    s.apply("presence", "kiosk1", {"online": True, "since": 100.0, "printer": "paper_low"}, 160.0)
+    assert s.devices["kiosk1"]["printer"] == "ok"
+    low = Presence(online=True, since=100.0, printer=PrinterPresence.PAPER_LOW)
+    s.apply("presence", "kiosk1", low, 160.0)
     assert s.devices["kiosk1"]["changed_at"] == 100.0
-    s.apply("presence", "kiosk1", {"online": False}, 200.0)
-    assert s.devices["kiosk1"] == {"online": False, "role": "kiosk", "changed_at": 200.0}
-    s.apply("presence", "kiosk1", {"online": False}, 260.0)
+    s.apply("presence", "kiosk1", Presence(online=False), 200.0)
+    gone = s.devices["kiosk1"]
+    assert (gone["online"], gone["printer"], gone["changed_at"]) == (False, None, 200.0)
+    s.apply("presence", "kiosk1", Presence(online=False), 260.0)
     assert s.devices["kiosk1"]["changed_at"] == 200.0
 
 
 def test_calls_keep_the_latest_first_and_are_bounded():
     s = BoardState(recent=3)
     for i in range(5):
-        s.apply("called", "", {"ticket": f"A00{i}", "window": "w1", "phone": "138"}, float(i))
+        wire = {"ticket": f"A00{i}", "window": "w1", "at": float(i), "phone": "138"}
+        s.apply("called", "called", decode(encode(wire), CalledEvent), 99.0)
     calls = s.snapshot()["calls"]
     assert [c["ticket"] for c in calls] == ["A004", "A003", "A002"]
-    assert "phone" not in calls[0]
+    assert calls[0]["at"] == 4.0 and "phone" not in calls[0]
+
+
+def test_a_call_without_its_time_is_stamped_on_arrival():
+    s = BoardState()
+    change = s.apply("called", "called", CalledEvent(ticket="A001", window="w1"), 42.0)
+    assert change["kind"] == "call" and change["key"] == "w1" and change["data"]["at"] == 42.0

@@ -17,7 +17,7 @@ The day, in hall time (Asia/Shanghai), with the answers worked out by hand:
 import json
 from pathlib import Path
 
-from board.stats import day_report, percentile
+from board.stats import day_report
 from hallq.core.model import Event
 
 DAY = Path(__file__).parent / "data" / "day-2026-11-23.jsonl"
@@ -78,13 +78,6 @@ def test_an_empty_day_has_no_figures():
     r = day_report([], "2026-11-24")
     assert r.total.tickets == 0 and r.total.wait_p50 is None and r.total.satisfaction is None
     assert r.hours() == []
-
-
-def test_percentile_is_nearest_rank():
-    assert percentile([5, 1, 3, 2, 4], 50) == 3
-    assert percentile([1, 2, 3, 4], 50) == 2
-    assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
-    assert percentile([7], 90) == 7
 
 
 def test_opening_hours_widen_the_hourly_range():

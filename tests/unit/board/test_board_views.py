@@ -1,6 +1,9 @@
 """The public view hides who works where, the devices, the advice and the alerts."""
 
-from board.views import public_message, public_snapshot
+import msgspec
+
+from board.views import MANAGER_HALL_FIELDS, PUBLIC_WINDOW_FIELDS, public_message, public_snapshot
+from hallq.contract import HallState, WindowState, to_builtins
 
 WINDOW = {
     "window": "w1",
@@ -59,3 +62,17 @@ def test_public_stream_messages():
     call = {"type": "change", "kind": "call", "key": "w1", "data": {"ticket": "A001"}}
     assert public_message(call) == call
     assert public_message({"type": "link", "mqtt": False}) == {"type": "link", "mqtt": False}
+
+
+def test_the_public_field_lists_name_real_contract_fields():
+    """A renamed field would otherwise silently vanish from (or stay out of) the public view."""
+    assert set(PUBLIC_WINDOW_FIELDS) <= {f.name for f in msgspec.structs.fields(WindowState)}
+    assert set(MANAGER_HALL_FIELDS) <= {f.name for f in msgspec.structs.fields(HallState)}
+
+
+def test_the_services_start_up_faults_are_for_managers_only():
+    hall = to_builtins(HallState(hall="h1", waiting=4, replay_faults=[]))
+    change = {"type": "change", "kind": "hall", "key": "", "data": hall}
+    assert public_message(change)["data"]["waiting"] == 4
+    assert "replay_faults" not in public_message(change)["data"]
+    assert "replay_faults" not in public_snapshot({**SNAP, "hall": hall})["hall"]
