@@ -19,8 +19,9 @@ from region.fabric import MosquittoProcess, write_region
 
 
 class Fabric:
-    def __init__(self, root: Path, townships: int = 1) -> None:
-        self.region, self.halls = write_region(root, townships)
+    def __init__(self, root: Path, townships: int = 1, slot_times: tuple[str, ...] = ()) -> None:
+        extra = {"slot_times": slot_times} if slot_times else {}
+        self.region, self.halls = write_region(root, townships, **extra)
         self.cfg = {h.hall.id: h for h in self.halls}
         conf = self.region.resolve("mosquitto/mosquitto.conf")
         self.region_mqtt = MosquittoProcess(conf, "127.0.0.1", self.region.mqtt.port)
