@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from broker.bridge import bridge_lines
 from hallq.config import ConfigError, HallConfig, Tls
 from hallq.mqtt import MAX_PUBLISH
 
@@ -102,6 +103,7 @@ def conf_text(cfg: HallConfig, files: MosquittoFiles, *, bind: str, run_as: str 
         lines += tls_lines(cfg, m.tls)  # listener options: they must follow its line
     if m.websockets_port:
         lines += [f"listener {m.websockets_port} {bind}", "protocol websockets"]
+    lines += bridge_lines(cfg)  # [region]: the bridge section, last (docs/deploy.md)
     return "\n".join(lines) + "\n"
 
 

@@ -101,6 +101,12 @@ class Publisher:
                 ticket=t.number, window=d["window"], service=t.service, at=ev.at, outcome=outcome
             )
             self.send(self.topics.event("finished"), payload)
+        elif ev.kind == EventKind.TICKET_ISSUED and ev.data.get("appointment"):
+            d = ev.data
+            checked_in = c.CheckedInEvent(
+                code=d["appointment"], ticket=d["ticket"], service=d["service"], at=ev.at
+            )
+            self.send(self.topics.event("checked_in"), checked_in)
 
     def called_payload(self, ev: Event) -> c.CalledEvent:
         d = ev.data
@@ -123,6 +129,7 @@ class Publisher:
             reason=d.get("reason", ""),
             reason_code=d.get("reason_code") if ev.kind == EventKind.TICKET_CALLED else None,
             priority_rule=d.get("priority_rule") if ev.kind == EventKind.TICKET_CALLED else None,
+            wait_s=d.get("wait_s") if ev.kind == EventKind.TICKET_CALLED else None,
         )
 
 

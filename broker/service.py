@@ -22,6 +22,7 @@ from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
 
+from .bookings import BookingDesk, issue_handler
 from .handlers import HANDLERS, reply_fields
 from .ports import ServiceLink, Store
 from .publisher import Publisher
@@ -71,6 +72,9 @@ class BrokerService:
         self.replay_faults: list[ReplayFault] = []
         # store health (issue 17): refuse while it cannot be written, tell the board
         self.store_watch = StoreWatch(self.store, self._report_store)
+        # booking codes (issue 13): the kiosk's appointment code checked before a ticket
+        self.bookings = BookingDesk(cfg)
+        self.booking_ops = {"issue": issue_handler(self.bookings)}
 
     # ------------------------------------------------------------ lifecycle
     def load(self) -> int:
@@ -79,6 +83,7 @@ class BrokerService:
         An event the engine cannot apply is skipped, logged as an error naming its row and
         shown on the board (``replay_faults`` on state/hall): the hall keeps serving."""
         self.store.open()
+        self.bookings.open()
         n = self._replay()
         self._tick()
         log.info("replayed %d events; business day %s", n, self.engine.day)
@@ -106,6 +111,7 @@ class BrokerService:
         self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
         self.link.subscribe(self.topics.presence("+"), self._on_presence)
+        self.bookings.attach(self.link)
         # paho's thread must not read the engine while the worker changes it: the tick
         # loop republishes everything (under the lock) within a second of a (re)connect
         self.link.when_connected = self._republish.set
@@ -228,7 +234,8 @@ class BrokerService:
             log.warning("device %s (%s) may not %s", device, role, op)
             return p.error_reply(cmd.id, ErrorCode.FORBIDDEN, f"a {role} may not {op}"), [], None
         try:
-            events = HANDLERS[op](self.engine, cmd, device, self.window_of.get(device), now)
+            handler = self.booking_ops.get(op) or HANDLERS[op]
+            events = handler(self.engine, cmd, device, self.window_of.get(device), now)
         except QueueError as exc:
             return p.error_reply(cmd.id, exc.code, exc.message), [], key
         self.engine.apply_all(events)

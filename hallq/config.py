@@ -240,6 +240,21 @@ class Mqtt(_Strict, kw_only=True):
     password_env: str = "HALLQ_MQTT_PASSWORD"  # overrides the file when set
 
 
+class RegionLink(_Strict, kw_only=True):
+    """``[region]``: this hall's link to its region (county) centre, a Mosquitto bridge
+    (broker/bridge.py, docs/deploy.md "The region"). Paths are relative to the hall.toml."""
+
+    id: Id  # the region's id
+    host: str
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 1883
+    hall_no: Annotated[int, msgspec.Meta(ge=0, le=127)]  # this hall's number in booking codes
+    password_file: str = "region/bridge-password"  # from `hallq region mqtt-config`
+    booking_key_file: str = "region/booking.key"  # this hall's key for booking codes
+    tls_ca_file: str | None = None  # set: the bridge uses TLS, checking the region's certificate
+    keepalive_s: Annotated[int, msgspec.Meta(ge=2, le=300)] = 5
+    checkin_margin_min: Annotated[int, msgspec.Meta(ge=0, le=240)] = 30
+
+
 class HallConfig(_Strict, kw_only=True):
     hall: HallInfo
     policy: Policy = Policy()
@@ -249,6 +264,7 @@ class HallConfig(_Strict, kw_only=True):
     priority_classes: list[PriorityClass] = msgspec.field(default_factory=list)
     devices: list[Device] = msgspec.field(default_factory=list)
     mqtt: Mqtt = Mqtt()
+    region: RegionLink | None = None
     source: str = ""  # filled in by load_config: the file it came from
 
     def device(self, device_id: str) -> Device:

@@ -151,6 +151,7 @@ class CalledEvent(Payload, kw_only=True):
     reason: str = ""  # the plain sentence, e.g. "primary rs01, longest wait 5 min"
     reason_code: CallRule | None = None  # the rule (null on a recall)
     priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
+    wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
 
 
 class FinishedEvent(Payload, kw_only=True):
@@ -161,6 +162,58 @@ class FinishedEvent(Payload, kw_only=True):
     service: str = ""
     at: float = 0.0
     outcome: Literal["done", "no_show"] = "done"
+
+
+class CheckedInEvent(Payload, kw_only=True):
+    """``event/checked_in``: a booking code checked in at the kiosk and became a ticket (the
+    bridge carries it to the region, which marks the booking used)."""
+
+    code: str
+    ticket: str
+    service: str = ""
+    at: float = 0.0
+
+
+# ------------------------------------------------------------------ region
+class BookingStatus(StrEnum):
+    """A booking's state at the region."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    USED = "used"
+
+
+class BookingNotice(Payload, kw_only=True):
+    """``hallq/<hall>/region/booking/<code>`` (retained, published by the region, bridged in to
+    that hall only): a booking made or cancelled for the hall. The hall refuses a cancelled
+    code; a code it has no notice for yet is checked by its signature alone."""
+
+    code: str
+    service: str
+    day: str  # YYYY-MM-DD, hall time
+    start: str  # HH:MM
+    minutes: int = 30
+    status: BookingStatus = BookingStatus.BOOKED
+    by_hall: str = ""  # the hall that booked it (a township)
+
+
+class RegionHall(Payload, kw_only=True):
+    """One hall as the region sees it (``GET /api/halls`` of the region board)."""
+
+    hall: str
+    name: str = ""
+    level: Literal["county", "township"] = "township"
+    reachable: bool = False  # the hall's bridge is connected to the region
+    waiting: int = 0
+    windows_open: int = 0
+    longest_wait_s: float = 0.0
+    target_wait_s: int = 0  # the target of the service whose oldest ticket waits longest
+    over_target: bool = False
+    issued: int = 0
+    satisfaction: float | None = None  # today's mean rating, 1..5
+    devices_offline: int = 0
+    stale_s: float | None = None  # seconds since its data last changed (None: never heard)
+    day: str = ""
 
 
 # ------------------------------------------------------------------ presence

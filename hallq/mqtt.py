@@ -55,8 +55,13 @@ class MqttLink:
         tls_ca: str | None = None,
         tls_cert: str | None = None,
         tls_key: str | None = None,
+        session: str | None = None,
     ) -> None:
+        """``session``: a fixed client id with a persistent session (clean_session off), so
+        the broker queues QoS 1 messages for this client while it is away: the region
+        service, which must not miss a hall's events. Devices keep clean sessions."""
         self.host, self.port, self.keepalive = host, port, keepalive
+        self.session = session
         self.device, self.password = device, password
         self.topics = Topics(hall)
         self.tls = (tls_ca, tls_cert, tls_key)
@@ -102,9 +107,9 @@ class MqttLink:
             CallbackAPIVersion.VERSION2,
             # unique per connection: two links of one device (two terminals at a window, a
             # restart overlapping the old session) must not keep taking over each other
-            client_id=f"{self.device}-{secrets.token_hex(4)}",
+            client_id=self.session or f"{self.device}-{secrets.token_hex(4)}",
             protocol=paho.MQTTv311,
-            clean_session=True,
+            clean_session=self.session is None,
         )
         c.username_pw_set(self.device, self.password)
         c.will_set(self.topics.presence(self.device), encode({"online": False}), 1, retain=True)

@@ -47,5 +47,5 @@ def has_appointments(cfg: HallConfig) -> bool:
 
 
 def valid_code(code: str) -> bool:
-    """An appointment code: 4-12 ASCII letters or digits."""
-    return 4 <= len(code) <= 12 and code.isascii() and code.isalnum()
+    """An appointment code: 4-16 ASCII letters or digits (region booking codes: 16)."""
+    return 4 <= len(code) <= 16 and code.isascii() and code.isalnum()

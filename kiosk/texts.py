@@ -27,7 +27,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appointment_title": ("请输入预约码或扫码", "Type or scan your appointment code"),
     "appointment_ok": ("确定", "OK"),
     "appointment_clear": ("清除", "Clear"),
-    "appointment_bad": ("预约码应为 4-12 位数字或字母", "The code has 4-12 letters or digits"),
+    "appointment_bad": ("预约码应为 4-16 位数字或字母", "The code has 4-16 letters or digits"),
     "waiting": ("等候 {n} 人", "{n} waiting"),
     "waiting_unknown": ("等候人数更新中", "Queue loading"),
     "est_wait": ("约 {m} 分钟", "about {m} min"),

@@ -41,6 +41,7 @@ class _Appliers:
             front=e.is_front(d["priority"]),
             state=TicketState(d["state"]),
             source=d.get("source", ""),
+            appointment=d.get("appointment"),
         )
         e.tickets[t.number] = t
         e.counters[prefix] = max(e.counters.get(prefix, 0), t.seq)

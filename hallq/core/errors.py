@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     NO_CURRENT_TICKET = "no_current_ticket"
     BAD_STATE = "bad_state"
     ALREADY_RATED = "already_rated"
+    BOOKING_INVALID = "booking_invalid"  # a booking code that does not check in here now
     INTERNAL = "internal"
 
 

@@ -136,6 +136,7 @@ class Ticket:
     reason: str = ""
     source: str = ""
     print_assumed: bool = False  # waiting because the kiosk never confirmed its print
+    appointment: str | None = None  # the booking code it checked in with (once per code)
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)

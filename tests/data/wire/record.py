@@ -29,7 +29,7 @@ SCRIPT = [
     ("kiosk1", {"op": "issue", "service": "rs01", "priority": "elderly"}),
     ("kiosk1", {"op": "issue", "service": "bdc01", "confirm": True}),
     ("kiosk1", {"op": "print_result", "ticket": "B001", "ok": True}),
-    ("kiosk1", {"op": "issue", "service": "rs02", "appointment": "AB12CD"}),
+    ("kiosk1", {"op": "issue", "service": "rs02", "appointment": "@BOOKING@"}),
     ("counter1", {"op": "call_next"}),
     ("counter1", {"op": "recall"}),
     ("counter1", {"op": "start"}),
@@ -68,7 +68,7 @@ class Recorder:
 def run() -> list[dict]:
     """The scripted day through today's service: every published payload and reply, in order
     (payloads as the plain JSON values that go on the wire)."""
-    cfg = load_config(write_test_hall(Path(tempfile.mkdtemp())))
+    cfg = load_config(_with_region(write_test_hall(Path(tempfile.mkdtemp()))))
     clock = [NOW]
     rec = Recorder()
     store = EventStore(cfg.resolve(require_role(cfg, None, BrokerDevice).store))
@@ -79,7 +79,10 @@ def run() -> list[dict]:
     service.publisher.publish_all(NOW, force=True)
     for n, (device, body) in enumerate(SCRIPT, start=1):
         clock[0] += 30
-        reply = service.handle(device, json.dumps({"id": f"c{n}", **body}).encode())
+        sent = dict(body)
+        if sent.get("appointment") == "@BOOKING@":  # a real booking for this very slot
+            sent["appointment"] = _booking_code(clock[0], sent["service"])
+        reply = service.handle(device, json.dumps({"id": f"c{n}", **sent}).encode())
         rec.rows.append(
             {"topic": f"hallq/testhall/reply/{device}", "retain": False, "payload": reply}
         )
@@ -94,6 +97,30 @@ def run() -> list[dict]:
     )
     service.store.close()
     return [{**row, "payload": json.loads(_encode(row["payload"]))} for row in rec.rows]
+
+
+KEY = bytes(range(32))
+
+
+def _with_region(path: Path) -> Path:
+    """The test hall linked to a region, with a fixed booking key (issue 13)."""
+    (path.parent / "booking.key").write_text(KEY.hex())
+    text = path.read_text(encoding="utf-8")
+    text += '\n[region]\nid = "region"\nhost = "127.0.0.1"\nhall_no = 0\n'
+    text += 'booking_key_file = "booking.key"\n'
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _booking_code(at: float, service: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hallq.booking import Slot, make_code
+
+    local = datetime.fromtimestamp(at, ZoneInfo("Asia/Shanghai"))
+    start = (local.hour * 60 + local.minute) // 5 * 5
+    return make_code(KEY, "testhall", service, Slot(0, local.date(), start, 30, 1))
 
 
 def _encode(payload) -> bytes:

@@ -113,8 +113,11 @@ def test_state_is_rebuilt_from_the_store_after_a_restart(hall_cfg, service):
     again.store.close()
 
 
-def test_an_appointment_code_is_kept_with_the_ticket(service):
+def test_a_hall_without_a_region_refuses_appointment_codes(service):
+    """No [region]: no bookings, so no code gets the appointment boost (issue 13; the codes
+    that check in are tested in test_bookings.py)."""
     send(service, "counter1", id="o", op="open")
+    before = service.store.count()
     r = send(
         service,
         "kiosk1",
@@ -124,9 +127,8 @@ def test_an_appointment_code_is_kept_with_the_ticket(service):
         priority="appointment",
         appointment="BK2026",
     )
-    assert r["ok"] and r["priority"] == "appointment"
-    issued = [e for e in service.store.events() if e.kind == "ticket_issued"]
-    assert issued[-1].data["appointment"] == "BK2026"
+    assert r["error"] == "booking_invalid" and "预约" in r["message"]
+    assert service.store.count() == before and not service.engine.tickets
     bad = send(service, "kiosk1", id="b", op="issue", service="rs01", appointment="x y")
     assert bad["error"] == "bad_payload"
 

@@ -1,0 +1,1 @@
+"""The region (county centre): halls bridged to one MQTT fabric, the region board, bookings."""

@@ -1,0 +1,112 @@
+"""A region on 127.0.0.1 for tests: region Mosquitto, each hall's Mosquitto and service."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from broker.mosquitto import write_mosquitto_config
+from broker.service import BrokerService
+from hallq.client import CommandClient
+from hallq.config import HallConfig
+from hallq.mqtt import MqttLink
+from region.config import RegionConfig
+from region.fabric import MosquittoProcess, write_region
+
+
+class Fabric:
+    def __init__(self, root: Path, townships: int = 1, slot_times: tuple[str, ...] = ()) -> None:
+        extra = {"slot_times": slot_times} if slot_times else {}
+        self.region, self.halls = write_region(root, townships, **extra)
+        self.cfg = {h.hall.id: h for h in self.halls}
+        conf = self.region.resolve("mosquitto/mosquitto.conf")
+        self.region_mqtt = MosquittoProcess(conf, "127.0.0.1", self.region.mqtt.port)
+        self.hall_mqtt: dict[str, MosquittoProcess] = {}
+        self.services: dict[str, BrokerService] = {}
+        self.links: list[MqttLink] = []
+
+    def start(self) -> Fabric:
+        self.region_mqtt.start()
+        for h in self.halls:
+            files = write_mosquitto_config(h, h.resolve("mosquitto"), run_as="root")
+            self.hall_mqtt[h.hall.id] = MosquittoProcess(files.conf, "127.0.0.1", h.mqtt.port)
+            self.hall_mqtt[h.hall.id].start()
+            s = BrokerService(h)
+            s.start()
+            self.services[h.hall.id] = s
+        for s in self.services.values():
+            assert s.link is not None and s.link.wait_for_connection(10)
+        return self
+
+    def device(self, hall: str, device: str) -> CommandClient:
+        link = MqttLink.from_config(self.cfg[hall], device)
+        client = CommandClient(link)
+        link.start()
+        assert link.wait_for_connection(10)
+        self.links.append(link)
+        return client
+
+    def stop(self) -> None:
+        for link in self.links:
+            link.stop()
+        for s in self.services.values():
+            s.stop()
+        for m in self.hall_mqtt.values():
+            m.stop()
+        self.region_mqtt.stop()
+
+
+class RegionTap:
+    """Everything the region Mosquitto receives from the halls, counted per topic."""
+
+    def __init__(self, region: RegionConfig) -> None:
+        self.link = MqttLink(
+            region.mqtt.host,
+            region.mqtt.port,
+            region.region.id,
+            "region",
+            region.password("region"),
+            session="test-region-tap",
+        )
+        self.latest: dict[str, bytes] = {}
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+        self.link.subscribe("hallq/+/state/#", self._keep)
+        self.link.subscribe("hallq/+/bridge/region", self._keep)
+        self.link.subscribe("hallq/+/event/#", self._event)
+
+    def _keep(self, topic: str, payload: bytes) -> None:
+        with self._lock:
+            self.latest[topic] = payload
+
+    def _event(self, topic: str, payload: bytes) -> None:
+        with self._lock:
+            self.events.append((topic, json.loads(payload)))
+
+    def start(self) -> RegionTap:
+        self.link.start()
+        assert self.link.wait_for_connection(10)
+        return self
+
+    def json(self, topic: str) -> Any:
+        with self._lock:
+            raw = self.latest.get(topic)
+        return None if not raw else json.loads(raw)
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 20.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = check()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or check}")
+
+
+def hall_of(cfg: HallConfig) -> str:
+    return cfg.hall.id
