@@ -16,6 +16,7 @@ from app import bootstrap
 from hallq.config import ConfigError, HallConfig, load_config
 from hallq.errors import HallqError
 from hallq.logs import setup_logging
+from region.cli import add_commands as add_region_commands
 
 log = logging.getLogger("hallq")
 EXIT_CONFIG = 2
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     p.add_argument("--log-file", help="log to this file instead of stderr")
     sub = p.add_subparsers(dest="command", required=True)
+    add_region_commands(sub)  # hallq region mqtt-config | serve | user
 
     def with_config(name: str, help_text: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_text)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.bootstrap import build_broker
 from broker.mosquitto import write_mosquitto_config
 from broker.service import BrokerService
 from hallq.client import CommandClient
@@ -35,7 +36,7 @@ class Fabric:
             files = write_mosquitto_config(h, h.resolve("mosquitto"), run_as="root")
             self.hall_mqtt[h.hall.id] = MosquittoProcess(files.conf, "127.0.0.1", h.mqtt.port)
             self.hall_mqtt[h.hall.id].start()
-            s = BrokerService(h)
+            s = build_broker(h)
             s.start()
             self.services[h.hall.id] = s
         for s in self.services.values():

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from halls import write_test_hall
 
-from broker.service import BrokerService
+from app.bootstrap import build_broker
 from hallq import contract as c
 from hallq.booking import Slot, make_code
 from hallq.config import load_config
@@ -34,7 +34,8 @@ def service(tmp_path):
     clock = [NOW]
     link = FakeLink()
     link.start()  # online: what the service publishes is recorded
-    s = BrokerService(load_config(path), link=link, clock=lambda: clock[0])
+    s = build_broker(load_config(path), with_link=False, clock=lambda: clock[0])
+    s.link = link
     s.clock_cell = clock
     s.load()
     assert send(s, "counter1", id="o", op="open")["ok"]
@@ -80,7 +81,8 @@ def test_used_once_survives_a_restart(service, tmp_path):
     booking = code()
     assert check_in(service, booking)["ok"]
     service.store.close()
-    again = BrokerService(service.cfg, link=FakeLink(), clock=lambda: NOW)
+    again = build_broker(service.cfg, with_link=False, clock=lambda: NOW)
+    again.link = FakeLink()
     again.load()
     assert check_in(again, booking, cmd_id="k2")["error"] == "booking_invalid"
     again.store.close()
