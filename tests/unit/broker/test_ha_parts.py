@@ -119,3 +119,15 @@ def test_the_epoch_is_stamped_on_every_published_payload():
     assert ha.stamp(c.WindowState(window="w1")).epoch == 3
     assert ha.stamp(c.CalledEvent(ticket="A001", window="w1")).epoch == 3
     assert ha.stamp({"id": "x", "ok": True}) == {"id": "x", "ok": True}  # replies: as they are
+
+
+def test_readers_drop_state_from_an_older_epoch():
+    from hallq.state import StateClient
+
+    link = FakeLink(device="display1")
+    link.start()
+    windows = StateClient(link).follow_windows()
+    topic = link.topics.window("w1")
+    link.deliver(topic, c.WindowState(window="w1", ticket="A007", epoch=1), retain=True)
+    link.deliver(topic, c.WindowState(window="w1", ticket="A003", epoch=0), retain=True)
+    assert windows.get("w1").ticket == "A007"  # the fenced old primary's late message
