@@ -27,7 +27,7 @@ from hallq.protocol import Topics
 from .instance import AlreadyRunning
 
 log = logging.getLogger(__name__)
-PROBE_WAIT_S = 1.0
+PROBE_WAIT_S = 0.5  # a live holder on the LAN answers in milliseconds; every start waits this
 
 
 class HallClaim:
