@@ -99,7 +99,7 @@ def test_cli_names_a_bad_load_file(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_engine_states_match_the_records(layout: Layout, day_load: DayLoad) -> None:
     from hallq.core.engine import Engine
-    from sim.day import DaySim, WindowTime
+    from sim.day import DaySim
 
     engine = Engine(layout)
     day = DaySim(engine, day_load, day_load.start_date(), __import__("random").Random(2)).run()
