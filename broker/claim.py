@@ -16,6 +16,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -50,6 +51,7 @@ class HallClaim:
         self.seen: c.ServiceLock | None = None  # the latest lock of another instance
         self._answers: dict[str, c.ServiceLock] = {}
         self._changed = threading.Condition()
+        self._probe: tuple[str, float] | None = None  # (nonce, when) of a probe already sent
 
     def attach(self) -> None:
         """Subscribe (before ``link.start()``: the subscriptions are renewed on reconnect)."""
@@ -60,13 +62,24 @@ class HallClaim:
     def seen_epoch(self) -> int:
         return self.seen.epoch if self.seen is not None else 0
 
-    def claim(self, epoch: int, wait_s: float = PROBE_WAIT_S) -> None:
-        """Take the hall at ``epoch`` or raise AlreadyRunning (connected link required)."""
+    def probe(self) -> None:
+        """Ask now whether another instance holds the hall (connected link required); the
+        answer is awaited by claim(), so the wait can overlap loading the store."""
         nonce = secrets.token_hex(8)
         probe = c.ServiceProbe(instance=self.instance, nonce=nonce)
-        self.link.publish(self.topics.service_probe, probe)
+        if self.link.publish(self.topics.service_probe, probe):
+            self._probe = (nonce, time.monotonic())
+
+    def claim(self, epoch: int, wait_s: float = PROBE_WAIT_S) -> None:
+        """Take the hall at ``epoch`` or raise AlreadyRunning (connected link required). The
+        probe sent earlier by probe() counts: only the rest of ``wait_s`` is waited."""
+        if self._probe is None:
+            self.probe()
+        nonce, sent = self._probe or ("", time.monotonic())
+        self._probe = None
+        left = max(0.0, wait_s - (time.monotonic() - sent))
         with self._changed:
-            self._changed.wait_for(lambda: nonce in self._answers, timeout=wait_s)
+            self._changed.wait_for(lambda: nonce in self._answers, timeout=left)
             answer = self._answers.pop(nonce, None)
         newer = self.seen if self.seen is not None and self.seen.epoch > epoch else None
         if newer is not None:

@@ -120,6 +120,20 @@ class HighAvailability:
         link.when_connected = lambda: (previous and previous(), self._connected())
         self._presence()
 
+    def probe_early(self, service: BrokerService) -> None:
+        """Right after the link started: send the claim's probe in the background as soon as
+        the connection is up, so its answer window overlaps loading the store."""
+        claim = self.claim
+        if not self.enabled or self.is_standby or claim is None or service.link is None:
+            return
+        link = service.link
+
+        def send() -> None:
+            if link.wait_for_connection(CLAIM_CONNECT_S):
+                claim.probe()
+
+        threading.Thread(target=send, name="claim-probe", daemon=True).start()
+
     def begin(self, service: BrokerService) -> None:
         """After the link started: a primary claims the hall (or raises AlreadyRunning)."""
         if not self.enabled:

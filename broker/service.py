@@ -77,6 +77,7 @@ class BrokerService:
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.replay_faults: list[ReplayFault] = []
         self._pending: tuple[list[Event], float, bool] = ([], 0.0, False)  # state to publish
+        self._opened = False
         # store health (issue 17): refuse while it cannot be written, tell the board
         self.store_watch = StoreWatch(self.store, self._report_store)
         # booking codes (issue 13): the kiosk's appointment code checked before a ticket
@@ -90,15 +91,22 @@ class BrokerService:
 
         An event the engine cannot apply is skipped, logged as an error naming its row and
         shown on the board (``replay_faults`` on state/hall): the hall keeps serving."""
-        self.ha.before_open(self)  # the store's lock: one service per store
-        self.store.open()
-        self.ha.after_open(self)
-        self.bookings.open()
+        self.open_store()
         n = self._replay()
         if not self.ha.is_standby:  # a standby writes only what the primary ships
             self._tick()
         log.info("replayed %d events; business day %s", n, self.engine.day)
         return n
+
+    def open_store(self) -> None:
+        """The store's lock (one service per store), then the store and the bookings."""
+        if self._opened:
+            return
+        self.ha.before_open(self)
+        self.store.open()
+        self.ha.after_open(self)
+        self.bookings.open()
+        self._opened = True
 
     def _replay(self) -> int:
         applied, self.replay_faults = replay(self.engine, self.store.replay_rows())
@@ -118,8 +126,6 @@ class BrokerService:
     def start(self) -> None:
         if self.link is None:
             raise ValueError("a service without a link cannot start (app.bootstrap makes one)")
-        self.load()
-        self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
         self.link.subscribe(self.topics.presence("+"), self._on_presence)
         self.bookings.attach(self.link)
@@ -127,7 +133,11 @@ class BrokerService:
         # loop republishes everything (under the lock) within a second of a (re)connect
         self.link.when_connected = self._republish.set
         self.ha.attach(self)  # hall lock, replication (issue 14)
-        self.link.start()
+        self.open_store()  # a second service on this store stops here, before connecting
+        self.link.start()  # connect (and probe for another instance) while the store loads
+        self.ha.probe_early(self)
+        self.load()  # commands arriving meanwhile wait in the inbox for the worker
+        self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
         self._ticker = threading.Thread(target=self._tick_loop, name="broker-tick", daemon=True)
         self._ticker.start()
         self._worker = threading.Thread(target=self._work_loop, name="broker-cmds", daemon=True)
