@@ -145,6 +145,7 @@ def private_hall(
             closes="24:00",
             weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         )
+        raw.pop("calendar", None)  # no holidays, lunch or service hours either
     if ticket_qr is not None:
         raw["hall"]["ticket_qr"] = ticket_qr
     path = out / "hall.toml"
