@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from hallq.config import load_config
 from hallq.core.model import Calendar, Layout, TicketState
-from sim.cli import main
+from sim.cli import main, progress_bar
 from sim.day import opening_days
 from sim.load import DayLoad, LoadError, check, load_load
 from sim.runner import pooled_layout, simulate
@@ -91,7 +92,7 @@ def test_cli_prints_the_table_and_writes_the_plot(
     text = capsys.readouterr()
     assert code == 0
     assert "overall" in text.out and "rs01" in text.out and "estimate: MAE" in text.out
-    assert "1/1 days" in text.err
+    assert "day 1/1 done" in text.err  # stderr is not a terminal here
     assert (out / "waits.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -151,3 +152,19 @@ def test_the_simulator_refuses_tickets_past_a_services_hours(
 
 def msgspec_replace(load: DayLoad, **kw: object) -> DayLoad:
     return msgspec.structs.replace(load, **kw)
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_only_on_a_terminal() -> None:
+    piped, tty = io.StringIO(), Tty()
+    for day in range(1, 31):
+        progress_bar(day, 30, piped)
+        progress_bar(day, 30, tty)
+    lines = piped.getvalue().splitlines()
+    assert "\r" not in piped.getvalue() and len(lines) == 30  # one plain line per day
+    assert lines[-1] == "模拟 simulating: day 30/30 done"
+    assert tty.getvalue().count("\r") == 30 and tty.getvalue().count("\n") == 1
