@@ -112,7 +112,8 @@ def department_tile(dept_id: str, name: str, name_en: str, tiles: list[TileView]
         reasons = {t.reason for t in tiles}
         reason = reasons.pop() if len(reasons) == 1 else "service_closed"
     known_opens = [t.opens_at for t in tiles if t.opens_at is not None]
-    opens = min(known_opens) if reason and len(known_opens) == len(tiles) else None
+    every = bool(known_opens) and len(known_opens) == len(tiles)
+    opens = min(known_opens) if reason and every else None
     est = min(ests, default=None)
     return TileView(dept_id, name, name_en, waiting, est, not reason, reason, opens)
 

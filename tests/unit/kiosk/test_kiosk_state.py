@@ -153,3 +153,4 @@ def test_a_department_opens_when_its_first_service_does():
         for c, t in (("a", second), ("b", first))
     ]
     assert department_tile("bdc", "不动产", "RE", tiles).opens_at == first
+    assert department_tile("zh", "综合受理", "General", []).opens_at is None  # no services
