@@ -28,6 +28,7 @@ class ScreenTexts(NamedTuple):
     rating: str
     note: str
     pause: str
+    reason: str = ""  # why the current ticket was called (the engine's rule, in words)
 
 
 def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -> ScreenTexts:
@@ -51,6 +52,7 @@ def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -
         rating="—" if view.rating_avg is None else f"{view.rating_avg:.2f}",
         note=view.note.text() + "  " + view.note.en if view.note else "",
         pause="恢复\nResume F6" if view.status == "paused" else "暂停\nPause F6",
+        reason=view.call_reason if view.ticket else "",
     )
 
 

@@ -34,6 +34,8 @@ def build_counter(
     only (not every service of the hall); nothing is started."""
     device = counter_device(cfg, device_id)
     link = link or MqttLink.from_config(cfg, device_id)
+    names = {p.id: (p.name, p.name_en or p.name) for p in cfg.priority_classes}
+    kwargs.setdefault("priority_names", names)
     controller = CounterController(device.window, CommandClient(link), **kwargs)
     state = StateClient(link)
     services = WindowServices(state, controller.on_service_state)

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from hallq.contract import CalledEvent, ServiceState, WindowState
+from hallq.opening import opens_text
 from hardware.voice import Call
 from hardware.window_board import ACTIVE_TICKET
 
@@ -63,6 +64,8 @@ class View:
     waiting: list[WaitingRow]
     waiting_total: int
     is_online: bool
+    opens_at: float | None = None  # none of this display's services takes tickets until then
+    opens_text: str = ""  # that, in words (zh · en), for the waiting caption
 
 
 @dataclass
@@ -75,6 +78,7 @@ class HallInfo:
     service_departments: dict[str, str] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
     zone_services: dict[str, set[str]] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
 
 
 class DisplayModel:
@@ -153,6 +157,13 @@ class DisplayModel:
         rows = self.waiting_by_service()
         if len(rows) > max_rows:
             rows = self.waiting_by_department()
+        opens = self.opens_at()
+        tz = self.info.timezone
+        text = (
+            ""
+            if opens is None
+            else f"{opens_text(opens, now, tz, 'zh')} · {opens_text(opens, now, tz, 'en')}"
+        )
         return View(
             latest=self.calls[0] if self.calls else None,
             is_highlighted=bool(self.calls) and now < self.highlight_until,
@@ -160,7 +171,17 @@ class DisplayModel:
             waiting=rows[:max_rows],
             waiting_total=sum(s.waiting for s in self._my_services()),
             is_online=self.is_online,
+            opens_at=opens,
+            opens_text=text,
         )
+
+    def opens_at(self) -> float | None:
+        """When the first of this display's services takes tickets again, if none does now
+        and the service said when (closed hall, holiday, service hours); else None."""
+        mine = self._my_services()
+        if not mine or any(s.open for s in mine):
+            return None
+        return min((s.opens_at for s in mine if s.opens_at is not None), default=None)
 
     def waiting_by_service(self) -> list[WaitingRow]:
         """Services with someone waiting, most waiting first."""
@@ -232,7 +253,7 @@ def _minutes(seconds: float | None) -> int | None:
 
 def hall_info(cfg: object) -> HallInfo:
     """Build :class:`HallInfo` from a HallConfig (duck-typed: no config import in the core)."""
-    info = HallInfo()
+    info = HallInfo(timezone=cfg.hall.timezone)  # type: ignore[attr-defined]
     for w in cfg.windows:  # type: ignore[attr-defined]
         info.window_names[w.id] = w.name
         info.window_zones[w.id] = w.zone

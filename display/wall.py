@@ -151,7 +151,7 @@ class WallController:
             self._fill_recent(v)
         if self._shown is None or v.waiting != self._shown.waiting:
             self._fill_waiting(v)
-        s.waiting_caption = f"等候人数  Waiting   共 {v.waiting_total} 人"
+        s.waiting_caption = v.opens_text or f"等候人数  Waiting   共 {v.waiting_total} 人"
         self._shown = v
         if self.when_shown:
             self.when_shown(v)

@@ -654,7 +654,36 @@ def main() -> None:
             f'window = "w{n:02d}"',
             "",
         ]
+    out += calendar_2026(services_by_dept["bdc"])
     print("\n".join(out))
+
+
+def calendar_2026(early_closing: list[str]) -> list[str]:
+    """[calendar] for 2026 from the State Council's notice of 2025-11-04 (国务院办公厅关于2026年
+    部分节假日安排的通知, Xinhua): 放假 ranges and 调休上班 days as published."""
+    lines = [
+        "# ---- the hall's year: 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)",
+        "[calendar]",
+        'hours = { sat = "09:00-12:00" }  # Saturday mornings; other days [hall] opens-closes',
+        "holidays = [",
+        '  "2026-01-01/2026-01-03",  # 元旦',
+        '  "2026-02-15/2026-02-23",  # 春节',
+        '  "2026-04-04/2026-04-06",  # 清明节',
+        '  "2026-05-01/2026-05-05",  # 劳动节',
+        '  "2026-06-19/2026-06-21",  # 端午节',
+        '  "2026-09-25/2026-09-27",  # 中秋节',
+        '  "2026-10-01/2026-10-07",  # 国庆节',
+        "]",
+        "makeup_days = [  # 调休上班: open with the weekday hours",
+        '  "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",',
+        "]",
+        'lunch = "12:00-13:30"',
+        'lunch_issuing = "continue"  # 午间不打烊: tickets all day; "pause" stops issuing',
+        "",
+    ]
+    for code in early_closing:
+        lines += [f"[calendar.services.{code}]", 'until = "16:30"  # 不动产: last ticket 16:30', ""]
+    return lines
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -25,6 +26,7 @@ from hallq.config_hardware import (
 from hallq.errors import HallqError
 
 from .core.model import (
+    Calendar,
     Layout,
     OpeningHours,
     PriorityClassSpec,
@@ -37,6 +39,12 @@ from .core.model import (
 Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
 Prefix = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{1,3}$")]
 HHMM = Annotated[str, msgspec.Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
+HoursSpan = Annotated[
+    str, msgspec.Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+]  # "08:30-17:30"
+DateOrRange = Annotated[
+    str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$")
+]  # "2026-10-01" or "2026-10-01/2026-10-07" (both days included)
 PositiveMin = Annotated[float, msgspec.Meta(gt=0, le=24 * 60)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -67,6 +75,27 @@ class HallInfo(_Strict, kw_only=True):
     ticket_qr: str = ""  # URL template for the ticket's QR code, {hall} and {ticket} filled in
     ticket_footer: str = "请留意叫号，过号请重新取号"
     notice: str = ""  # scrolling notice on the wall displays
+
+
+class ServiceHours(_Strict, kw_only=True):
+    """``[calendar.services.<code>]``: when a service takes tickets (within the hall's hours)."""
+
+    opens: HHMM = "00:00"
+    until: HHMM = "24:00"  # e.g. 不动产 stops issuing at 16:30
+
+
+class CalendarCfg(_Strict, kw_only=True):
+    """``[calendar]``: the hall's year. The State Council's yearly notice maps onto
+    ``holidays`` (放假) and ``makeup_days`` (调休上班); docs/config.md."""
+
+    hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], HoursSpan] = (
+        msgspec.field(default_factory=dict)
+    )  # per weekday, replacing [hall] opens-closes on that day (e.g. sat = "09:00-12:00")
+    holidays: list[DateOrRange] = msgspec.field(default_factory=list)
+    makeup_days: list[DateOrRange] = msgspec.field(default_factory=list)
+    lunch: HoursSpan | None = None
+    lunch_issuing: Literal["continue", "pause"] = "continue"
+    services: dict[str, ServiceHours] = msgspec.field(default_factory=dict)
 
 
 class Policy(_Strict, kw_only=True):
@@ -265,6 +294,7 @@ class HallConfig(_Strict, kw_only=True):
     devices: list[Device] = msgspec.field(default_factory=list)
     mqtt: Mqtt = Mqtt()
     region: RegionLink | None = None
+    calendar: CalendarCfg = CalendarCfg()
     source: str = ""  # filled in by load_config: the file it came from
 
     def device(self, device_id: str) -> Device:
@@ -298,6 +328,37 @@ class HallConfig(_Strict, kw_only=True):
 def _minutes(hhmm: str) -> int:
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
+
+
+def _span(text: str) -> tuple[int, int]:
+    start, end = text.split("-")
+    return (_minutes(start), _minutes(end))
+
+
+def expand_dates(entries: list[str]) -> frozenset[str]:
+    """ISO dates from entries that are a date or an inclusive range ``start/end``."""
+    out: set[str] = set()
+    for entry in entries:
+        first, _, last = entry.partition("/")
+        day, end = date.fromisoformat(first), date.fromisoformat(last or first)
+        while day <= end:
+            out.add(day.isoformat())
+            day += timedelta(days=1)
+    return frozenset(out)
+
+
+def to_calendar(cal: CalendarCfg) -> Calendar:
+    """The engine's calendar from ``[calendar]`` (checked by config_check first)."""
+    return Calendar(
+        day_hours={WEEKDAYS.index(d): _span(v) for d, v in cal.hours.items()},
+        holidays=expand_dates(cal.holidays),
+        makeup_days=expand_dates(cal.makeup_days),
+        lunch=None if cal.lunch is None else _span(cal.lunch),
+        lunch_issuing=cal.lunch_issuing == "continue",
+        service_hours={
+            code: (_minutes(h.opens), _minutes(h.until)) for code, h in cal.services.items()
+        },
+    )
 
 
 def to_layout(cfg: HallConfig) -> Layout:
@@ -346,6 +407,7 @@ def to_layout(cfg: HallConfig) -> Layout:
         _minutes(h.day_starts),
         hours,
         cfg.policy.estimate_window,
+        to_calendar(cfg.calendar),
     )
 
 

@@ -74,6 +74,7 @@ class ServiceState(Payload, kw_only=True):
     daily_cap: int | None = None
     open: bool = True
     closed_reason: ClosedReason | None = None
+    opens_at: float | None = None  # when closed by the calendar or its cap: next opening
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -90,7 +91,8 @@ class HallState(Payload, kw_only=True):
 
     hall: str
     day: str = ""
-    open: bool = False
+    open: bool = False  # takes tickets now (hours, calendar, a lunch that pauses issuing)
+    opens_at: float | None = None  # when closed: the next opening (epoch s)
     issued: int = 0
     waiting: int = 0
     serving: int = 0
@@ -492,6 +494,7 @@ class ErrorReply(Payload, kw_only=True):
     ok: Literal[False] = False
     error: ErrorCode = ErrorCode.INTERNAL
     message: str = ""
+    opens_at: float | None = None  # hall_closed/service_closed/daily_cap: next opening (epoch s)
 
 
 Reply = OkReply | ErrorReply

@@ -309,8 +309,11 @@ def ok_reply(cmd_id: str, **fields: Any) -> dict[str, Any]:
     return {"id": cmd_id, "ok": True, **fields}
 
 
-def error_reply(cmd_id: str | None, code: ErrorCode, message: str) -> dict[str, Any]:
-    return {"id": cmd_id, "ok": False, "error": str(code), "message": message}
+def error_reply(
+    cmd_id: str | None, code: ErrorCode, message: str, opens_at: float | None = None
+) -> dict[str, Any]:
+    """A refusal; ``opens_at`` (epoch s) says when a closed hall or service takes tickets."""
+    return {"id": cmd_id, "ok": False, "error": str(code), "message": message, "opens_at": opens_at}
 
 
 def encode(payload: Any) -> bytes:

@@ -35,6 +35,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hall_closed": ("不在办公时间", "Outside opening hours"),
     "daily_cap": ("今日号已取完", "No tickets left today"),
     "service_closed": ("暂停取号（窗口未开放）", "Not available now (no open window)"),
+    "service_hours_over": ("本业务今日取号已结束", "No more tickets for this service now"),
     "offline": ("系统连接中断，请稍候或到咨询台", "System offline: please wait or ask at the desk"),
     "connecting": ("正在连接系统，请稍候", "Connecting, please wait"),
     "printer_paper_out": (

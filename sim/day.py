@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hallq.core.clock import HallClock
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.estimate import capacity_wait
@@ -81,10 +82,12 @@ def local_epoch(day: date, minute: int, tz: str) -> float:
 
 
 def opening_days(layout: Layout, first: date) -> Iterator[date]:
-    """The opening days from ``first`` on."""
+    """The opening days from ``first`` on, by the hall's calendar (holidays skipped, make-up
+    working days included)."""
+    clock = HallClock(layout.timezone, layout.day_start_min, layout.hours, layout.calendar)
     day = first
     while True:
-        if day.weekday() in layout.hours.weekdays:
+        if clock.hours_on(day) is not None:
             yield day
         day += timedelta(days=1)
 
@@ -95,9 +98,15 @@ class DaySim:
     def __init__(self, engine: Engine, load: DayLoad, day: date, rng: random.Random) -> None:
         self.engine, self.load, self.rng = engine, load, rng
         lay = engine.layout
-        self.open_at = local_epoch(day, lay.hours.open_min, lay.timezone)
-        self.close_at = local_epoch(day, lay.hours.close_min, lay.timezone)
-        stop = minute_of(load.stop_issuing) if load.stop_issuing else lay.hours.close_min
+        # the day's own hours (Saturday mornings, a make-up day); the engine refuses tickets
+        # at lunch or past a service's hours as it does live, and they count as refused
+        self.open_min, self.close_min = engine.clock.hours_on(day) or (
+            lay.hours.open_min,
+            lay.hours.close_min,
+        )
+        self.open_at = local_epoch(day, self.open_min, lay.timezone)
+        self.close_at = local_epoch(day, self.close_min, lay.timezone)
+        stop = minute_of(load.stop_issuing) if load.stop_issuing else self.close_min
         self.stop_at = min(self.close_at, local_epoch(day, stop, lay.timezone))
         self.day = day
         self.weights = service_weights(load, lay)
@@ -168,7 +177,7 @@ class DaySim:
         marks = sorted((minute_of(k), v) for k, v in self.load.profile.items())
         spans = []
         for i, (minute, rate) in enumerate(marks):
-            end = marks[i + 1][0] if i + 1 < len(marks) else lay.hours.close_min
+            end = marks[i + 1][0] if i + 1 < len(marks) else self.close_min
             a = max(local_epoch(self.day, minute, lay.timezone), self.open_at)
             b = min(local_epoch(self.day, end, lay.timezone), self.stop_at)
             if b > a and rate > 0:

@@ -41,7 +41,7 @@ class Engine:
     def __init__(self, layout: Layout, policy: str | Policy = DEFAULT_POLICY) -> None:
         self.layout = layout
         self.policy = get_policy(policy)
-        self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
+        self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours, layout.calendar)
         self.priority_ratio = layout.priority_ratio
         self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
         self.reindex()
@@ -98,14 +98,26 @@ class Engine:
 
     def service_open_reason(self, service: str, now: float) -> ErrorCode | None:
         """Why a new ticket for ``service`` would be refused now, or None."""
-        if not self.clock.is_open(now):
-            return ErrorCode.HALL_CLOSED
+        closed = self.clock.closed_reason(now, service)
+        if closed is not None:
+            return closed
         cap = self.layout.services[service].daily_cap
         if cap is not None and self.issued.get(service, 0) >= cap:
             return ErrorCode.DAILY_CAP
         if not any(w.status is not WindowStatus.CLOSED for w in self.serving[service]):
             return ErrorCode.SERVICE_CLOSED
         return None
+
+    def opens_at(self, service: str, now: float) -> float | None:
+        """When ``service`` takes tickets again if it is refused now by the calendar (hall
+        hours, holiday, lunch, its own hours) or its daily cap; None when open, or when only
+        staff can open it (no open window)."""
+        reason = self.service_open_reason(service, now)
+        if reason is ErrorCode.DAILY_CAP:
+            return self.clock.next_opening(now, service, tomorrow=True)
+        if reason is None or self.clock.closed_reason(now, service) is None:
+            return None
+        return self.clock.next_opening(now, service)
 
     def estimate(self, service: str, now: float | None = None) -> tuple[int, float | None]:
         """(people ahead of a new normal ticket, estimated wait in seconds or None).
@@ -151,7 +163,8 @@ class Engine:
             raise QueueError(ErrorCode.UNKNOWN_PRIORITY, f"no priority class {priority!r}")
         refusal = self.service_open_reason(service, now)
         if refusal is not None:
-            raise QueueError(refusal, f"{spec.name} cannot take tickets now ({refusal})")
+            opens = self.opens_at(service, now)
+            raise QueueError(refusal, f"{spec.name} cannot take tickets now ({refusal})", opens)
         seq = self.counters.get(spec.prefix, 0) + 1
         ahead, est = self.estimate(service, now)
         data = {

@@ -34,7 +34,8 @@ class ErrorCode(StrEnum):
 class QueueError(Exception):
     """A command the rules refuse; the state is unchanged."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, opens_at: float | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.opens_at = opens_at  # hall_closed / service_closed / daily_cap: next opening

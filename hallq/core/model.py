@@ -101,6 +101,25 @@ class OpeningHours:
     weekdays: frozenset[int] = frozenset(range(7))
 
 
+Span = tuple[int, int]  # [start, end) in minutes after local midnight
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The hall's year (``[calendar]``): what changes the weekly :class:`OpeningHours`.
+
+    Dates are ISO strings (local). A holiday is closed all day; a make-up working day (调休)
+    is open with the regular weekday hours even on a weekend. ``lunch`` pauses issuing unless
+    ``lunch_issuing``; ``service_hours`` narrows when a service takes tickets."""
+
+    day_hours: dict[int, Span] = field(default_factory=dict)  # weekday -> hours, overriding
+    holidays: frozenset[str] = frozenset()
+    makeup_days: frozenset[str] = frozenset()
+    lunch: Span | None = None
+    lunch_issuing: bool = True
+    service_hours: dict[str, Span] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Everything the engine needs to know about a hall, built from the config."""
@@ -114,6 +133,7 @@ class Layout:
     day_start_min: int = 3 * 60
     hours: OpeningHours = OpeningHours()
     estimate_window: int = 20  # recent service times used for estimates
+    calendar: Calendar = Calendar()
 
 
 @dataclass(slots=True)

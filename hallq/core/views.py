@@ -56,6 +56,7 @@ def service_view(e: Engine, code: str, now: float) -> dict[str, Any]:
         "daily_cap": spec.daily_cap,
         "open": refusal is None,
         "closed_reason": None if refusal is None else str(refusal),
+        "opens_at": None if refusal is None else e.opens_at(code, now),
     }
 
 
@@ -66,6 +67,7 @@ def hall_view(e: Engine, now: float) -> dict[str, Any]:
         "hall": e.layout.hall_id,
         "day": e.day,
         "open": e.clock.is_open(now),
+        "opens_at": None if e.clock.is_open(now) else e.clock.next_opening(now),
         "issued": len(e.tickets),
         "waiting": counts[TicketState.WAITING] + counts[TicketState.ISSUED],
         "serving": counts[TicketState.CALLED] + counts[TicketState.SERVING],

@@ -178,3 +178,62 @@ def test_every_entry_point_refuses_a_device_of_another_role_the_same_way(command
     assert cli([command, "--config", str(EXAMPLE), "--id", other]) == 2
     article = "an" if command == "evaluator" else "a"
     assert f"devices: {other!r} is a {role}, not {article} {command}" in capsys.readouterr().err
+
+
+CALENDAR = {
+    "hours": {"sat": "09:00-12:00"},
+    "holidays": ["2026-10-01/2026-10-07", "2026-01-01"],
+    "makeup_days": ["2026-10-10"],
+    "lunch": "12:00-13:30",
+    "lunch_issuing": "pause",
+    "services": {"A": {"until": "16:30"}},
+}
+
+
+def test_the_calendar_becomes_the_engines_calendar():
+    hall = {**MINIMAL["hall"], "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]}
+    cal = decode_config({**MINIMAL, "hall": hall, "calendar": CALENDAR}).layout().calendar
+    assert cal.day_hours == {5: (540, 720)}
+    assert len(cal.holidays) == 8 and {"2026-10-04", "2026-01-01"} <= cal.holidays
+    assert cal.makeup_days == {"2026-10-10"}
+    assert (cal.lunch, cal.lunch_issuing) == ((720, 810), False)
+    assert cal.service_hours == {"A": (0, 990)}
+
+
+def test_calendar_problems_name_their_key_path():
+    bad = {
+        "hours": {"sun": "12:00-09:00"},
+        "holidays": ["2026-02-30", "2026-10-07/2026-10-01", "2026-05-01"],
+        "makeup_days": ["2026-05-01"],
+        "lunch": "13:30-12:00",
+        "services": {"nope": {"until": "16:30"}, "A": {"opens": "17:00", "until": "16:30"}},
+    }
+    found = problems({**MINIMAL, "calendar": bad})
+    assert found == [
+        "calendar.hours.sun: '12:00-09:00' must end after it starts",
+        "calendar.hours.sun: sun is not in hall.weekdays",
+        "calendar.lunch: '13:30-12:00' must end after it starts",
+        "calendar.holidays[0]: '2026-02-30' is not a real date",
+        "calendar.holidays[1]: '2026-10-07/2026-10-01' ends before it starts",
+        "calendar.makeup_days: 2026-05-01 is also a holiday",
+        "calendar.services.nope: unknown service 'nope'",
+        "calendar.services.A.until: must be after opens",
+    ]
+    assert problems({**MINIMAL, "calendar": {"holidays": ["1 Oct"]}}) == [
+        "calendar.holidays[0]: Expected `str` matching regex "
+        "'^\\\\d{4}-\\\\d{2}-\\\\d{2}(/\\\\d{4}-\\\\d{2}-\\\\d{2})?$'"
+    ]
+
+
+def test_the_example_hall_ships_the_2026_state_council_calendar():
+    cal = load_config(EXAMPLE).layout().calendar
+    assert {"2026-02-15", "2026-02-23", "2026-10-07"} <= cal.holidays  # 春节, 国庆
+    assert cal.makeup_days == {
+        "2026-01-04",
+        "2026-02-14",
+        "2026-02-28",
+        "2026-05-09",
+        "2026-09-20",
+        "2026-10-10",
+    }
+    assert cal.service_hours["bdc01"] == (0, 16 * 60 + 30)  # 不动产 until 16:30

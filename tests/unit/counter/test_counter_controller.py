@@ -156,3 +156,40 @@ def test_every_change_is_pushed_to_the_front_end() -> None:
     c.when_changed = lambda v: seen.append(v.ticket)
     window(c)(window_state(ticket="A002", ticket_state="called"))
     assert seen[-1] == "A002"
+
+
+def test_the_first_connection_is_not_news_but_coming_back_is() -> None:
+    c, _, _ = make(online=False)
+    c.on_connection(True)  # the sign-in screen's first connection: nothing was lost
+    assert c.view().online and c.view().note is None
+    c.on_connection(True)  # a repeated "connected" is not a recovery either
+    assert c.view().note is None
+    c.on_connection(False)
+    assert c.view().note is not None and c.view().note.code == "offline"
+    c.on_connection(True)
+    assert c.view().note is not None and c.view().note.en == "Back online"
+
+
+def test_the_view_says_why_the_current_ticket_was_called() -> None:
+    sender, clock = FakeSender(), FakeClock()
+    names = {"elderly": ("老年人", "Senior")}
+    c = CounterController("w1", sender, clock=clock, priority_names=names)
+    c.on_connection(True)
+    window(c)(window_state())
+    sender.replies["call_next"] = {
+        "ticket": "A002",
+        "reason_code": "primary",
+        "priority_rule": "share",
+        "priority": "elderly",
+    }
+    c.press(Action.CALL_NEXT)
+    assert c.view().call_reason == ""  # the window's state does not show A002 yet
+    window(c)(window_state(ticket="A002", ticket_state="called", service="rs01"))
+    assert c.view().call_reason == "优先: 老年人  Priority: Senior"
+    sender.replies["call_next"] = {"ticket": "B001", "reason_code": "secondary_overdue"}
+    clock.now += 1
+    c.press(Action.CALL_NEXT)
+    window(c)(window_state(ticket="B001", ticket_state="called", service="bdc01"))
+    assert c.view().call_reason == "次要事项超时  Secondary service over its target wait"
+    window(c)(window_state(ticket="C009", ticket_state="called", service="rs01"))
+    assert c.view().call_reason == ""  # called elsewhere (the board): reason unknown here

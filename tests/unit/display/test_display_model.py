@@ -226,6 +226,24 @@ def test_reconnection_restores_calls_missed_while_offline_silently() -> None:
     assert [c.ticket for c in v.recent] == ["A001"]
 
 
+def closed(code: str, opens_at: float | None, is_open: bool = False) -> ServiceState:
+    reason = None if is_open else "hall_closed"
+    return ServiceState(service=code, open=is_open, closed_reason=reason, opens_at=opens_at)
+
+
+def test_a_closed_hall_says_when_it_opens_next():
+    m = DisplayModel(info(), zone="F1")
+    tomorrow_0830 = T0 + 16.5 * 3600  # T0 is 16:00 local
+    m.on_service(closed("A", tomorrow_0830 + 3600))
+    m.on_service(closed("B", tomorrow_0830))
+    m.on_service(closed("C", None, is_open=True))  # another zone's service
+    v = m.view(T0)
+    assert v.opens_at == tomorrow_0830
+    assert v.opens_text == "明天 08:30 开始取号 · Tickets from tomorrow 08:30"
+    m.on_service(closed("A", None, is_open=True))
+    assert (m.view(T0).opens_at, m.view(T0).opens_text) == (None, "")
+
+
 def test_call_the_announcer_could_not_say_is_flagged_on_its_line() -> None:
     m = DisplayModel(info(), is_announcing=True)
     said = m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)
