@@ -70,10 +70,25 @@ def _visits(e: Engine, case: Case, state: TicketState) -> list[dict[str, Any]]:
     return out
 
 
+def window_case_fields(e: Engine, number: str | None) -> dict[str, Any]:
+    """What a window's state says of the case at it (nothing when it is a plain ticket)."""
+    case = e.cases.get(number or "")
+    if case is None:
+        return {}
+    spec = e.layout.matters.get(case.matter)
+    return {
+        "matter": case.matter,
+        "matter_name": spec.name if spec else case.matter,
+        "matter_name_en": spec.name_en if spec else case.matter,
+        "step": step_of(case),
+        "steps": case.visits,
+    }
+
+
 def cases_in_progress(e: Engine, now: float) -> list[dict[str, Any]]:
     """Every case of the day not yet done or cancelled, longest in the hall first."""
     live = [n for n, c in e.cases.items() if e.tickets[n].state in IN_PROGRESS]
     views = [case_view(e, n, now) for n in live]
     for v in views:
-        v.pop("visits")
+        del v["visits"], v["elapsed_s"]  # retained: only what changes with the case itself
     return sorted(views, key=lambda v: v["issued_at"])

@@ -47,13 +47,19 @@ def after_visit(e: Engine, t: Ticket, w: Window, now: float) -> list[Event]:
     case = e.cases.get(t.number)
     if case is None:
         return []
-    done = {"ticket": t.number, "window": w.id, "stage": case.stage, "slot": case.slot}
+    done = {
+        "ticket": t.number,
+        "window": w.id,
+        "service": t.service,
+        "stage": case.stage,
+        "slot": case.slot,
+    }
     rest = [] if case.mode is MatterMode.ONE_WINDOW else case.remaining()
     if not rest:
         return [Event(EventKind.CASE_COMPLETED, now, done)]
     stage = rest[0][0]
     nxt = _least_waiting(e, [code for i, code in rest if i == stage])
-    data = {**done, "next": nxt, "next_stage": stage, "continuing": e.layout.continuing_run > 0}
+    data = {**done, "to": nxt, "to_stage": stage, "continuing": e.layout.continuing_run > 0}
     return [Event(EventKind.CASE_MOVED, now, data)]
 
 
@@ -87,13 +93,13 @@ class _CaseAppliers:
     def moved(self, ev: Event) -> None:
         e, d = self.e, ev.data
         t, case = e.tickets[d["ticket"]], e.cases[d["ticket"]]
-        e.waiting[d["next"]]  # look up before changing anything
+        e.waiting[d["to"]]  # look up before changing anything
         if t.state is not TicketState.DONE:
             raise ValueError(f"{t.number} is {t.state}, not at the end of a visit")
         case.steps.append(_step(case, t, d["window"], ev.at))
-        case.stage, case.slot = d["next_stage"], d["next"]
+        case.stage, case.slot = d["to_stage"], d["to"]
         case.queued_at = max(ev.at, e.latest)
-        t.service, t.state, t.window = d["next"], TicketState.WAITING, None
+        t.service, t.state, t.window = d["to"], TicketState.WAITING, None
         t.rank_at = case.queued_at - e.boost_s(t.priority)
         t.continuing = bool(d["continuing"])
         e.waiting[t.service].append(t)

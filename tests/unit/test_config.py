@@ -185,9 +185,7 @@ def test_matters_decode_into_stages_with_groups():
     layout = cfg.layout()
     assert len(layout.matters) >= 6
     departments = {
-        layout.services[code].department
-        for m in layout.matters.values()
-        for code in m.services
+        layout.services[code].department for m in layout.matters.values() for code in m.services
     }
     assert len(departments) >= 4
     company = layout.matters["company"]

@@ -151,5 +151,6 @@ def test_the_board_lists_cases_in_progress_without_their_visits():
     e = open_engine("w1", "w2")
     n = issue_case(e, "birth")
     (view,) = cases_in_progress(e, NOW + 30)
-    assert (view["ticket"], view["step"], view["steps"], view["elapsed_s"]) == (n, 1, 4, 30)
-    assert "visits" not in view
+    assert (view["ticket"], view["step"], view["steps"], view["issued_at"]) == (n, 1, 4, NOW)
+    assert "visits" not in view and "elapsed_s" not in view  # retained: no clock in it
+    assert case_view(e, n, NOW + 30)["elapsed_s"] == 30
