@@ -112,8 +112,11 @@ class CounterController:
         clock: Callable[[], float] = time.monotonic,
         repeat_guard_s: float = 0.6,
         timeout_s: float = 3.0,
+        next_stop: Callable[[str], tuple[str, str]] | None = None,
     ) -> None:
         self.window, self.sender, self.clock = window, sender, clock
+        # a case's (一件事) next service -> where to send the citizen, (Chinese, English)
+        self.next_stop = next_stop or (lambda code: (code, code))
         self.repeat_guard_s, self.timeout_s = repeat_guard_s, timeout_s
         self.when_changed: Callable[[CounterView], None] | None = None
         self._state = WindowState(window=window)
@@ -219,6 +222,10 @@ class CounterController:
         except Refused as exc:
             return Result(False, note(exc.code or "bad_state"), exc.reply)
         ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
+        to = getattr(reply, "to", None) if action is Action.FINISH else None
+        if to:  # a case moves on: tell the staff where to send the citizen
+            zh, en = self.next_stop(to)
+            return Result(True, note("finished_next", ticket=ticket, next=zh, next_en=en), reply)
         return Result(True, note(DONE_NOTES[action], ticket=ticket), reply)
 
     def _finish(self, result: Result) -> Result:
