@@ -37,6 +37,7 @@ class CallLine:
     service_name: str
     at: float
     recall: bool = False
+    step: str = ""  # a case (一件事): "一件事 第2步/共4步"
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,17 @@ class DisplayModel:
         self.is_restoring = False
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
-        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall)
+        step = f"一件事 第{ev.step}步/共{ev.steps}步" if ev.matter and ev.steps else ""
+        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, step)
         is_fresh = self._is_fresh(now - ev.at)
         self._put(line)
         if is_fresh and self.calls[0] is line:
             self.highlight_until = now + self.highlight_s
-        return Call(ev.ticket, name, ev.recall) if is_fresh else None
+        if not is_fresh:
+            return None
+        # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记"
+        said = service if ev.matter and ev.step > 1 else ""
+        return Call(ev.ticket, name, ev.recall, service=said)
 
     def on_window(self, w: WindowState) -> None:
         """Retained window state: while restoring, shows the window's current call (silently)."""

@@ -38,6 +38,7 @@ class Call:
     window_name: str
     recall: bool = False
     lang: str = ""
+    service: str = ""  # a case (一件事) at a later step: the service named in the call
 
 
 class Announcer:
@@ -64,13 +65,18 @@ class Announcer:
             self._worker.start()
 
     def announce(
-        self, ticket: str, window_name: str, recall: bool = False, lang: str | None = None
+        self,
+        ticket: str,
+        window_name: str,
+        recall: bool = False,
+        lang: str | None = None,
+        service: str = "",
     ) -> None:
         """Queue a call (a recall is spoken again in full); returns at once."""
         self.open()
         with self._idle:
             self._pending += 1
-        self._queue.put(Call(ticket, window_name, recall, lang or self.cfg.lang))
+        self._queue.put(Call(ticket, window_name, recall, lang or self.cfg.lang, service))
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until every queued call has been spoken; False on timeout."""
@@ -84,8 +90,10 @@ class Announcer:
             self._worker.join(timeout)
             self._worker = None
 
-    def text_for(self, ticket: str, window_name: str, lang: str | None = None) -> str:
-        return call_text(self.cfg, ticket, window_name, lang or self.cfg.lang)
+    def text_for(
+        self, ticket: str, window_name: str, lang: str | None = None, service: str = ""
+    ) -> str:
+        return call_text(self.cfg, ticket, window_name, lang or self.cfg.lang, service)
 
     def render(self, text: str, lang: str | None = None) -> Path:
         """Speech for `text` as a WAV (cached): espeak-ng or clips."""
@@ -98,9 +106,11 @@ class Announcer:
                 render_espeak(text, self._voice(lang), self.cfg.speed_wpm, path)
         return path
 
-    def render_call(self, ticket: str, window_name: str, lang: str | None = None) -> Path:
+    def render_call(
+        self, ticket: str, window_name: str, lang: str | None = None, service: str = ""
+    ) -> Path:
         """The whole announcement: chime, then the sentence `repeat` times with gaps."""
-        text = self.text_for(ticket, window_name, lang)
+        text = self.text_for(ticket, window_name, lang, service)
         speech = self.render(text, lang)
         key = (speech.name, self.cfg.chime, self.cfg.repeat, self.cfg.gap_s)
         path = self._cache_path("call", *map(str, key))
@@ -133,7 +143,7 @@ class Announcer:
     def _speak(self, call: Call) -> None:
         if self.cfg.engine == "none":
             return
-        self._play(self.render_call(call.ticket, call.window_name, call.lang))
+        self._play(self.render_call(call.ticket, call.window_name, call.lang, call.service))
 
     def _run_player(self, path: Path) -> None:
         command = [*self.cfg.player, str(path)]
