@@ -39,7 +39,7 @@ def capacity(engine: Engine, service: str) -> float:
     """Windows' worth of attention the service gets: a window shares itself among the
     primary services that have someone waiting; secondary service counts at half."""
     total = 0.0
-    for w in engine.windows.values():
+    for w in engine.serving[service]:
         tier = w.services.get(service)
         if tier is None or w.status is not WindowStatus.OPEN:
             continue
@@ -72,9 +72,7 @@ def call_rate(engine: Engine, service: str, now: float) -> float | None:
 
 def _all_busy(engine: Engine, service: str) -> bool:
     return all(
-        w.ticket is not None
-        for w in engine.windows.values()
-        if service in w.services and w.status is WindowStatus.OPEN
+        w.ticket is not None for w in engine.serving[service] if w.status is WindowStatus.OPEN
     )
 
 
