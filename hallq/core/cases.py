@@ -99,7 +99,8 @@ class _CaseAppliers:
         case.steps.append(_step(case, t, d["window"], ev.at))
         case.stage, case.slot = d["to_stage"], d["to"]
         case.queued_at = max(ev.at, e.latest)
-        t.service, t.state, t.window = d["to"], TicketState.WAITING, None
+        e.set_state(t, TicketState.WAITING)
+        t.service, t.window = d["to"], None
         t.rank_at = case.queued_at - e.boost_s(t.priority)
         t.continuing = bool(d["continuing"])
         e.waiting[t.service].append(t)

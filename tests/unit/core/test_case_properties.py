@@ -82,6 +82,8 @@ def test_a_case_is_never_in_two_queues(ops):
     e, _ = run_ops(ops)
     queued = [t.number for q in e.waiting.values() for t in q]
     assert len(queued) == len(set(queued))
+    recount = {s: sum(1 for t in e.tickets.values() if t.state is s) for s in TicketState}
+    assert e.state_counts == recount  # a case moving on keeps the per-state counts
     for n in e.cases:
         t = e.tickets[n]
         assert (n in queued) == (t.state is TicketState.WAITING)
