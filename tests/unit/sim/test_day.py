@@ -105,3 +105,22 @@ def test_engine_states_match_the_records(layout: Layout, day_load: DayLoad) -> N
     day = DaySim(engine, day_load, day_load.start_date(), __import__("random").Random(2)).run()
     done = {TicketState.DONE, TicketState.NO_SHOW}
     assert all(engine.tickets[r.number].state in done for r in day.records)
+
+
+def test_a_load_with_matters_carries_cases_through_every_stage() -> None:
+    import msgspec
+
+    from hallq.core.model import MatterMode
+
+    root = Path(__file__).resolve().parents[3] / "examples"
+    lay = load_config(root / "hall.toml").layout()
+    base = load_load(root / "load.toml", lay)
+    load = msgspec.structs.replace(base, tickets=600, matters={"birth": 0.1, "company": 0.1})
+    (day,) = simulate(lay, load, seed=3)
+    cases = [r for r in day.records if r.matter is not None]
+    done = [r for r in cases if r.done_at is not None]
+    assert len(cases) > 60 and len(done) > len(cases) / 2
+    assert all(r.done_at > r.issued_at for r in done)
+    bad = msgspec.structs.replace(load, matters={"nope": 0.5, "birth": 0.6})
+    assert check(bad, lay) == ["matters: no matter 'nope'", "matters: shares add up to more than 1"]
+    assert lay.matters["veteran"].mode is MatterMode.ONE_WINDOW
