@@ -67,16 +67,19 @@ def fresh_service(tmp: Path, clock: list[float]) -> tuple[BrokerService, Sink, l
 
 
 def fill(service: BrokerService, ctx: list, clock: list[float], tickets: int) -> None:
-    """Issue ``tickets`` and serve almost all of them (a late afternoon's history), in large
-    batches (one commit each) so that building the day does not take minutes."""
+    """Issue ``tickets`` and serve them as they come (a late afternoon's history, with a
+    realistic line rather than thousands waiting), in large batches (one commit each) so that
+    building the day does not take minutes."""
     kiosk, counters, services = ctx
     n = rounds = 0
+    per_round = len(counters) // 2
     while n < tickets:
         rounds += 1
         clock[0] += 5
+        codes = [services[(rounds * per_round + i) % len(services)] for i in range(per_round)]
         batch = [
-            (kiosk, encode({"id": f"f{rounds}-{code}", "op": "issue", "service": code}))
-            for code in services
+            (kiosk, encode({"id": f"f{rounds}-{i}", "op": "issue", "service": code}))
+            for i, code in enumerate(codes)
         ]
         issued = sum(r.get("ok", False) for r in service.handle_batch(batch))
         if not issued:

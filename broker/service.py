@@ -23,7 +23,9 @@ from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
 
 from .bookings import BookingDesk, issue_handler
+from .ha import HighAvailability
 from .handlers import HANDLERS, reply_fields
+from .instance import AlreadyRunning
 from .ports import ServiceLink, Store
 from .publisher import Publisher
 from .store import StoreError
@@ -36,6 +38,8 @@ REPLY_MEMORY_S = 2 * 86400  # replies kept: 48 h before the newest stored reply 
 REPLY_MEMORY_ROWS = 20_000  # ... and never fewer than the newest 20,000 (a busy day's worth)
 PRUNE_EVERY_S = 3600.0
 MAX_BATCH = 256
+LINGER_GAP_S = 0.0005  # a batch closes after this long without a new command ...
+LINGER_MAX_S = 0.003  # ... or this long after its first command
 MAX_PRESENCE = 4096  # bytes; a device's presence is a few hundred
 
 
@@ -50,9 +54,11 @@ class BrokerService:
         engine: Engine,
         link: ServiceLink | None = None,
         clock: Callable[[], float] = time.time,
+        ha: HighAvailability | None = None,
     ) -> None:
         """Everything injected (``app.bootstrap.build_broker`` makes the real ones); without
-        a link the service answers :meth:`handle` but cannot :meth:`start`."""
+        a link the service answers :meth:`handle` but cannot :meth:`start`. ``ha``: locks,
+        primary/standby and watchdog (issue 14); None: none of them (tests, tools)."""
         self.cfg = cfg
         self.store = store
         self.link = link
@@ -70,11 +76,13 @@ class BrokerService:
         self._worker: threading.Thread | None = None
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.replay_faults: list[ReplayFault] = []
+        self._pending: tuple[list[Event], float, bool] = ([], 0.0, False)  # state to publish
         # store health (issue 17): refuse while it cannot be written, tell the board
         self.store_watch = StoreWatch(self.store, self._report_store)
         # booking codes (issue 13): the kiosk's appointment code checked before a ticket
         self.bookings = BookingDesk(cfg)
         self.booking_ops = {"issue": issue_handler(self.bookings)}
+        self.ha = ha or HighAvailability.off()
 
     # ------------------------------------------------------------ lifecycle
     def load(self) -> int:
@@ -82,10 +90,13 @@ class BrokerService:
 
         An event the engine cannot apply is skipped, logged as an error naming its row and
         shown on the board (``replay_faults`` on state/hall): the hall keeps serving."""
+        self.ha.before_open(self)  # the store's lock: one service per store
         self.store.open()
+        self.ha.after_open(self)
         self.bookings.open()
         n = self._replay()
-        self._tick()
+        if not self.ha.is_standby:  # a standby writes only what the primary ships
+            self._tick()
         log.info("replayed %d events; business day %s", n, self.engine.day)
         return n
 
@@ -115,11 +126,17 @@ class BrokerService:
         # paho's thread must not read the engine while the worker changes it: the tick
         # loop republishes everything (under the lock) within a second of a (re)connect
         self.link.when_connected = self._republish.set
+        self.ha.attach(self)  # hall lock, replication (issue 14)
         self.link.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="broker-tick", daemon=True)
         self._ticker.start()
         self._worker = threading.Thread(target=self._work_loop, name="broker-cmds", daemon=True)
         self._worker.start()
+        try:
+            self.ha.begin(self)  # a primary claims the hall: a second one refuses here
+        except AlreadyRunning:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self._stop.set()
@@ -129,30 +146,46 @@ class BrokerService:
         if self.link is not None:
             self.link.stop()
         self.store.close()
+        self.ha.stop()
 
     # ------------------------------------------------------------ commands
     def _on_cmd(self, topic: str, payload: bytes) -> None:
         """paho's thread: queue the command; the worker answers in batches."""
+        if self.ha.drops_commands():  # a standby or fenced service: the primary answers
+            return
         self._inbox.put((self.topics.device_of(topic), payload))
 
     def _work_loop(self) -> None:
         while not self._stop.is_set():
+            self.ha.watchdog.beat("worker")
+            if not self.ha.active.is_set():  # not (yet) holding the hall: commands wait
+                self._stop.wait(0.2)
+                continue
             try:
                 batch = [self._inbox.get(timeout=0.2)]
             except queue.Empty:
                 continue
-            while len(batch) < MAX_BATCH:
-                try:
-                    batch.append(self._inbox.get_nowait())
-                except queue.Empty:
-                    break
+            self._gather(batch)
             for (device, _payload), reply in zip(batch, self._answer(batch), strict=True):
                 self._send(self.topics.reply(device), reply)
+            self._publish_state()  # retained state last: calls and replies went out first
+
+    def _gather(self, batch: list[tuple[str, bytes]]) -> None:
+        """Take what is queued, lingering while commands keep coming (a burst of 76 windows
+        pressing at once arrives over a millisecond or two): one batch, one commit."""
+        deadline = time.perf_counter() + LINGER_MAX_S
+        while len(batch) < MAX_BATCH:
+            try:
+                batch.append(self._inbox.get(timeout=LINGER_GAP_S))
+            except queue.Empty:
+                break
+            if time.perf_counter() >= deadline:
+                break
 
     def _answer(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
         """handle_batch, and if even that fails: every command refused, memory = store."""
         try:
-            return self.handle_batch(batch)
+            return self.handle_batch(batch, state_later=True)
         except Exception:
             log.exception("a batch of %d commands failed: all refused, state rebuilt", len(batch))
             with self._lock:
@@ -163,7 +196,9 @@ class BrokerService:
         """Answer one command payload from ``device``; never raises for bad input."""
         return self.handle_batch([(device, payload)])[0]
 
-    def handle_batch(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    def handle_batch(
+        self, batch: list[tuple[str, bytes]], *, state_later: bool = False
+    ) -> list[dict[str, Any]]:
         """Answer commands in order with ONE durable commit for all of them (group commit).
 
         Each command sees the effects of the ones before it; nothing is published or
@@ -200,7 +235,9 @@ class BrokerService:
                 log.exception("store write failed: rebuilding state from the store")
                 self._rebuild()
                 return [_not_saved(r.get("id"), exc) for r in replies]
-            self._publish_after(events, replies, now)
+            if events or commands:
+                self.ha.committed()  # to the standby; in sync mode: until it holds them
+            self._publish_after(events, replies, now, state_later=state_later)
             log.debug(
                 "batch of %d commands answered in %.1f ms",
                 len(batch),
@@ -244,18 +281,43 @@ class BrokerService:
         return p.ok_reply(cmd.id, op=op, **reply_fields(events)), events, key
 
     def _publish_after(
-        self, events: list[Event], replies: list[dict[str, Any]], now: float
+        self,
+        events: list[Event],
+        replies: list[dict[str, Any]],
+        now: float,
+        *,
+        state_later: bool = False,
     ) -> None:
         """Publish what the batch changed; the batch is durable already, so a failure here
-        is logged and the replies still go out (the tick republishes within REFRESH_S)."""
+        is logged and the replies still go out (the tick republishes within REFRESH_S).
+        ``state_later``: only the events now; the retained state by _publish_state(), after
+        the replies (the worker's order)."""
+        status = any(r.get("op") == "status" for r in replies)
         try:
-            if events:
-                self.publisher.after(events, now)
-            if any(r.get("op") == "status" for r in replies):
+            self.publisher.announce(events)
+            if state_later:
+                self._pending = (self._pending[0] + events, now, self._pending[2] or status)
+                return
+            self.publisher.state_after(events, now)
+            if status:
                 self.publisher.publish_all(now, force=True)
         except Exception:
             log.exception("publishing after a batch failed; state is republished later")
             self._republish.set()
+
+    def _publish_state(self) -> None:
+        """The retained state the last batch changed (worker thread, after the replies)."""
+        with self._lock:
+            events, now, status = self._pending
+            self._pending = ([], 0.0, False)
+            try:
+                if events:
+                    self.publisher.state_after(events, now)
+                if status:
+                    self.publisher.publish_all(now, force=True)
+            except Exception:
+                log.exception("publishing state failed; it is republished later")
+                self._republish.set()
 
     def _rebuild(self, pending: Iterable[Event] = ()) -> None:
         """Memory from the store again, plus ``pending`` events not yet stored."""
@@ -267,6 +329,7 @@ class BrokerService:
     def _commit(self, events: list[Event]) -> None:
         """Periodic events: durable first, then memory, then the world."""
         self.store.append(events, self.engine.day, at=self.clock())
+        self.ha.committed()
         self.engine.apply_all(events)
         if events:
             self.publisher.after(events, self.clock())
@@ -285,7 +348,11 @@ class BrokerService:
         last_prune = time.monotonic()  # the wall clock may step: never prune by it
         steps = ClockSteps(self.engine.latest, last_refresh)
         while not self._stop.wait(TICK_S):
+            self.ha.watchdog.beat("tick")
             try:
+                self.ha.tick()
+                if not self.ha.active.is_set():
+                    continue  # a standby (or a primary not holding the hall) decides nothing
                 with self._lock:
                     self.store_watch.tick()  # health to the board, WAL truncated when quiet
                 self._tick()
@@ -338,7 +405,9 @@ class BrokerService:
     def _send(self, topic: str, payload: Any, retain: bool = False) -> bool:
         if self.link is None:
             return True
-        return self.link.publish(topic, payload, retain=retain)
+        if not self.ha.may_publish():  # a standby, or fenced: the primary speaks
+            return False
+        return self.link.publish(topic, self.ha.stamp(payload), retain=retain)
 
 
 def _internal(payload: bytes, message: str) -> dict[str, Any]:

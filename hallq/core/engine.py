@@ -49,6 +49,8 @@ class Engine:
         self.reindex()
         self.day = ""
         self.latest = 0.0  # newest event time of the day: the clock may step back below it
+        self.version = 0  # counts applied events (caches of derived figures compare it)
+        self.derived: dict[str, tuple[int, Any]] = {}  # name -> (version, value)
         self._reset_day()
         self._appliers: dict[str, Callable[[Event], None]] = {
             **appliers(self),
@@ -334,6 +336,7 @@ class Engine:
     def apply(self, event: Event) -> None:
         """Change the state by one event (the only mutator)."""
         self._appliers[event.kind](event)
+        self.version += 1  # any cached derived figure of the state is now stale
         self.latest = max(self.latest, event.at)
 
     def apply_all(self, events: Iterable[Event]) -> None:

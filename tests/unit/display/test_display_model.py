@@ -237,3 +237,24 @@ def test_a_case_moving_on_is_sent_to_the_window_for_its_next_service() -> None:
     assert latest is not None and latest.step == "一件事 第2步/共4步"
     plain = m.on_called(ev("A002", "w01", T0 + 70), T0 + 70)
     assert plain is not None and plain.service == ""
+
+
+def test_call_the_announcer_could_not_say_is_flagged_on_its_line() -> None:
+    m = DisplayModel(info(), is_announcing=True)
+    said = m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)
+    late = m.on_called(ev("A002", "w02", T0 + 1), now=T0 + 1.5)
+    assert said is not None and late is not None
+    assert m.on_unsaid(late)
+    v = m.view(T0 + 2)
+    assert v.latest is not None and v.latest.ticket == "A002" and v.latest.unsaid
+    assert [c.unsaid for c in v.recent] == [False]
+    assert not m.on_unsaid(Announcement("Z999", "9号窗口"))  # not on the wall: nothing to flag
+
+
+def test_stale_call_is_flagged_unsaid_only_on_a_display_that_announces() -> None:
+    speaking, silent = DisplayModel(info(), is_announcing=True), DisplayModel(info())
+    for m in (speaking, silent):
+        m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)
+        assert m.on_called(ev("A000", "w02", T0 - 100), now=T0 + 1) is None  # 100 s late
+    assert [c.unsaid for c in speaking.calls] == [False, True]
+    assert [c.unsaid for c in silent.calls] == [False, False]
