@@ -115,8 +115,11 @@ class CounterController:
         repeat_guard_s: float = 0.6,
         timeout_s: float = 3.0,
         priority_names: dict[str, tuple[str, str]] | None = None,
+        next_stop: Callable[[str], tuple[str, str]] | None = None,
     ) -> None:
         self.window, self.sender, self.clock = window, sender, clock
+        # a case's (一件事) next service -> where to send the citizen, (Chinese, English)
+        self.next_stop = next_stop or (lambda code: (code, code))
         self.repeat_guard_s, self.timeout_s = repeat_guard_s, timeout_s
         self.priority_names = priority_names or {}  # class id -> (name, name_en)
         self._reason: tuple[str, str] = ("", "")  # (ticket, words) of this terminal's last call
@@ -235,6 +238,10 @@ class CounterController:
         ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
         if action in (Action.CALL_NEXT, Action.CALL):
             self._remember_reason(ticket, reply)
+        to = getattr(reply, "to", None) if action is Action.FINISH else None
+        if to:  # a case moves on: tell the staff where to send the citizen
+            zh, en = self.next_stop(to)
+            return Result(True, note("finished_next", ticket=ticket, next=zh, next_en=en), reply)
         return Result(True, note(DONE_NOTES[action], ticket=ticket), reply)
 
     def _remember_reason(self, ticket: str, reply: Any) -> None:

@@ -89,6 +89,7 @@ class WorkScreen(Screen):
     rating_text = StringProperty("—")
     note_text = StringProperty("")
     pause_text = StringProperty("暂停\nPause F6")
+    stage_text = StringProperty("")
     controller = ObjectProperty(None)
     _timer: Any = None
 
@@ -111,6 +112,7 @@ class WorkScreen(Screen):
         self.ticket_text, self.service_text, self.elapsed_text = t.ticket, t.service, t.elapsed
         self.waiting_text, self.served_text, self.rating_text = t.waiting, t.served, t.rating
         self.note_text, self.pause_text, self.reason_text = t.note, t.pause, t.reason
+        self.stage_text = t.stage
 
     def open_transfer(self) -> None:
         app = App.get_running_app()

@@ -42,6 +42,7 @@ class CallLine:
     at: float
     recall: bool = False
     unsaid: bool = False  # this display announces, but this call was not said
+    step: str = ""  # a case (一件事): "一件事 第2步/共4步"
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,18 @@ class DisplayModel:
         self.is_restoring = False
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
+        step = f"一件事 第{ev.step}步/共{ev.steps}步" if ev.matter and ev.steps else ""
         is_fresh = self._is_fresh(now - ev.at)
         unsaid = self.is_announcing and not is_fresh
-        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid)
+        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid, step)
         self._put(line)
         if is_fresh and self.calls[0] is line:
             self.highlight_until = now + self.highlight_s
-        return Call(ev.ticket, name, ev.recall) if is_fresh else None
+        if not is_fresh:
+            return None
+        # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记"
+        said = service if ev.matter and ev.step > 1 else ""
+        return Call(ev.ticket, name, ev.recall, service=said)
 
     def on_unsaid(self, call: Call) -> bool:
         """The announcer could not say ``call`` in time: flag its line (False if not listed)."""

@@ -28,6 +28,8 @@ from hallq.errors import HallqError
 from .core.model import (
     Calendar,
     Layout,
+    MatterMode,
+    MatterSpec,
     OpeningHours,
     PriorityClassSpec,
     PriorityPolicy,
@@ -101,6 +103,9 @@ class CalendarCfg(_Strict, kw_only=True):
 class Policy(_Strict, kw_only=True):
     priority_ratio: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
     estimate_window: Annotated[int, msgspec.Meta(ge=1, le=500)] = 20
+    # a case moving on to its next stage (一件事) goes ahead of new arrivals, at most this many
+    # calls in a row per window while new arrivals wait; 0: it joins the back of the queue
+    continuing_run: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
 
 
 class Department(_Strict, kw_only=True):
@@ -140,6 +145,23 @@ class PriorityClass(_Strict, kw_only=True):
     name_en: str = ""
     policy: Literal["front", "boost"] = "front"
     boost_min: Annotated[float, msgspec.Meta(ge=0, le=600)] = 0
+
+
+class Matter(_Strict, kw_only=True):
+    """``[[matters]]``: a matter (一件事) served as one case with one ticket number.
+
+    ``stages`` in order; each item a service code, or a list of codes done in any order."""
+
+    id: Id
+    name: str
+    name_en: str = ""
+    stages: Annotated[
+        list[Id | Annotated[list[Id], msgspec.Meta(min_length=1)]], msgspec.Meta(min_length=1)
+    ]
+    mode: Literal["steps", "one_window"] = "steps"
+
+    def stage_codes(self) -> tuple[tuple[str, ...], ...]:
+        return tuple((s,) if isinstance(s, str) else tuple(s) for s in self.stages)
 
 
 class _Device(_Strict, tag_field="role"):
@@ -291,6 +313,7 @@ class HallConfig(_Strict, kw_only=True):
     services: list[Service] = msgspec.field(default_factory=list)
     windows: list[WindowCfg] = msgspec.field(default_factory=list)
     priority_classes: list[PriorityClass] = msgspec.field(default_factory=list)
+    matters: list[Matter] = msgspec.field(default_factory=list)
     devices: list[Device] = msgspec.field(default_factory=list)
     mqtt: Mqtt = Mqtt()
     region: RegionLink | None = None
@@ -394,6 +417,10 @@ def to_layout(cfg: HallConfig) -> Layout:
         )
         for p in cfg.priority_classes
     }
+    matters = {
+        m.id: MatterSpec(m.id, m.name, m.name_en or m.name, m.stage_codes(), MatterMode(m.mode))
+        for m in cfg.matters
+    }
     hours = OpeningHours(
         _minutes(h.opens), _minutes(h.closes), frozenset(WEEKDAYS.index(d) for d in h.weekdays)
     )
@@ -408,6 +435,8 @@ def to_layout(cfg: HallConfig) -> Layout:
         hours,
         cfg.policy.estimate_window,
         to_calendar(cfg.calendar),
+        matters,
+        cfg.policy.continuing_run,
     )
 
 

@@ -70,6 +70,7 @@ def cross_check(cfg: HallConfig) -> list[str]:
         if s.code not in served
     ]
     problems += _prefix_problems(cfg)
+    problems += _matter_problems(cfg)
     try:
         ZoneInfo(cfg.hall.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -140,3 +141,27 @@ def _calendar_problems(cfg: HallConfig) -> list[str]:
         if h.opens >= h.until:
             problems.append(f"calendar.services.{code}.until: must be after opens")
     return problems
+
+
+def _matter_problems(cfg: HallConfig) -> list[str]:
+    """Matters name known services (once per stage); one_window needs a window for all."""
+    services = {s.code for s in cfg.services}
+    out = _duplicates("matters", "id", (m.id for m in cfg.matters))
+    for i, m in enumerate(cfg.matters):
+        for j, stage in enumerate(m.stages):
+            group = [stage] if isinstance(stage, str) else stage
+            base = f"matters[{i}].stages[{j}]"
+            for k, code in enumerate(group):
+                where = base if isinstance(stage, str) else f"{base}[{k}]"
+                if code not in services:
+                    out.append(f"{where}: unknown service {code!r}")
+                elif code in group[:k]:
+                    out.append(f"{where}: service {code!r} twice in one stage")
+        every = {code for stage in m.stage_codes() for code in stage}
+        if m.mode == "one_window" and not any(
+            every <= {*w.primary, *w.secondary} for w in cfg.windows
+        ):
+            out.append(
+                f"matters[{i}].mode: one_window, but no window serves all of {sorted(every)}"
+            )
+    return out

@@ -70,6 +70,25 @@ class TileView:
     enabled: bool
     reason: str | None  # text key shown on a greyed tile
     opens_at: float | None = None  # closed by the calendar or a cap: when it takes tickets
+    steps: int = 0  # a matter (一件事) tile: its number of steps; 0 for a department
+
+
+MATTER_KEY = "matter:"  # a matter tile's key: "matter:<id>" (never a department id: no ":")
+
+
+def matter_tile(matter_id: str, name: str, name_en: str, first: TileView, steps: int):
+    """A matter (一件事) tile: open, waiting and wait as its first step's service."""
+    return TileView(
+        MATTER_KEY + matter_id,
+        name,
+        name_en,
+        first.waiting,
+        first.est_wait_s,
+        first.enabled,
+        first.reason,
+        opens_at=first.opens_at,
+        steps=steps,
+    )
 
 
 def tile_reason(tile: TileView, lang: str, now: float, timezone: str) -> str:

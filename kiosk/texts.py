@@ -8,6 +8,10 @@ Lang = Literal["zh", "en"]
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("请选择办理部门", "Choose a department"),
+    "title_matters": (
+        "请选择“一件事”或办理部门",
+        "Choose an all-in-one package or a department",
+    ),
     "choose_service": ("{dept}：请选择办理事项", "{dept}: choose a service"),
     "lang_button": ("English", "中文"),
     "large_on": ("大字模式", "Large text"),
@@ -68,6 +72,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done": ("完成", "Done"),
     "unknown_service": ("此业务已停办", "This service is no longer offered"),
     "other_refusal": ("请到咨询台", "Please ask at the information desk"),
+    "matter_tile": ("一件事 · {name}", "All in one · {name}"),
+    "matter_steps": ("共{n}步 一次取号", "{n} steps, one ticket"),
+    "matter_first": (
+        "一件事：{name}\n共{n}步，号码不变，办完一步自动排入下一步\n第1步：{first}",
+        "{name}\n{n} steps, one number: each step queues you for the next\nStep 1: {first}",
+    ),
+    "unknown_matter": ("此一件事已停办", "This package is no longer offered"),
 }
 
 

@@ -11,6 +11,7 @@ from .state import TileView, minutes, tile_reason
 from .texts import pick, tr
 
 BLUE = (0.08, 0.40, 0.75, 1)
+TEAL = (0.0, 0.50, 0.45, 1)  # a matter (一件事) tile
 GREY = (0.78, 0.80, 0.82, 1)
 
 
@@ -27,10 +28,14 @@ class Tile(ButtonBehavior, BoxLayout):
     def show(self, tile: TileView, lang: str, now: float, timezone: str) -> None:
         self.key = tile.key
         self.title = pick(tile.name, tile.name_en, lang)
+        if tile.steps:
+            self.title = tr("matter_tile", lang, name=self.title)
         self.detail = tile_detail(tile, lang)
+        if tile.steps:
+            self.detail = tr("matter_steps", lang, n=tile.steps) + "  ·  " + self.detail
         self.reason = tile_reason(tile, lang, now, timezone)  # the banner explains global ones
         self.is_enabled = tile.enabled
-        self.color_bg = BLUE if tile.enabled else GREY
+        self.color_bg = (TEAL if tile.steps else BLUE) if tile.enabled else GREY
 
 
 class BigButton(ButtonBehavior, BoxLayout):

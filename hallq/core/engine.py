@@ -11,12 +11,14 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import cases
 from .apply import appliers
 from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
 from .estimate import estimate_wait
 from .model import (
     CallRule,
+    Case,
     Event,
     EventKind,
     Layout,
@@ -50,10 +52,14 @@ class Engine:
         self.version = 0  # counts applied events (caches of derived figures compare it)
         self.derived: dict[str, tuple[int, Any]] = {}  # name -> (version, value)
         self._reset_day()
-        self._appliers: dict[str, Callable[[Event], None]] = appliers(self)
+        self._appliers: dict[str, Callable[[Event], None]] = {
+            **appliers(self),
+            **cases.case_appliers(self),
+        }
 
     def _reset_day(self) -> None:
         self.tickets: dict[str, Ticket] = {}
+        self.cases: dict[str, Case] = {}  # ticket number -> its case (一件事), if it has one
         self.unconfirmed: dict[str, Ticket] = {}  # ISSUED: print not yet confirmed
         self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
         self.counters: dict[str, int] = {}
@@ -71,6 +77,7 @@ class Engine:
             w.status, w.staff, w.ticket, w.pause_reason = WindowStatus.CLOSED, None, None, ""
             w.served = w.rating_sum = w.rating_count = 0
             w.normal_since_priority = 1_000_000
+            w.continuing_streak = 0
 
     # ----------------------------------------------------------------- lookups
     def window(self, window_id: str) -> Window:
@@ -182,6 +189,10 @@ class Engine:
             data["appointment"] = appointment  # the booking code, kept for the day's report
         return [Event(EventKind.TICKET_ISSUED, now, data)]
 
+    def decide_issue_case(self, matter: str, now: float, **issue: Any) -> list[Event]:
+        """A ticket for a matter (一件事): its first visit's queue, and its case opened."""
+        return cases.decide_open(self, matter, now, **issue)
+
     def decide_print_result(
         self, ticket: str, ok: bool, now: float, reason: str = ""
     ) -> list[Event]:
@@ -230,7 +241,8 @@ class Engine:
     def _finish_current(self, w: Window, now: float) -> list[Event]:
         if w.ticket is None:
             return []
-        return [Event(EventKind.TICKET_FINISHED, now, {"ticket": w.ticket, "window": w.id})]
+        finished = Event(EventKind.TICKET_FINISHED, now, {"ticket": w.ticket, "window": w.id})
+        return [finished] + cases.after_visit(self, self.tickets[w.ticket], w, now)
 
     def decide_call_next(self, window: str, now: float) -> list[Event]:
         w = self._usable(window)
@@ -257,7 +269,9 @@ class Engine:
             "reason": why.text(),
             "reason_code": str(why.rule),
             "priority_rule": None if why.priority is None else str(why.priority),
-            "wait_s": max(0, round(now - t.issued_at)),  # never negative after a step back
+            "stage_rule": None if why.stage is None else str(why.stage),
+            "continuing": t.continuing,
+            "wait_s": max(0, round(now - self.queued_since(t))),  # never < 0 after a step back
         }
         return Event(EventKind.TICKET_CALLED, now, data)
 
@@ -276,8 +290,12 @@ class Engine:
         return self._finish_current(self.window(window), now)
 
     def decide_no_show(self, window: str, now: float) -> list[Event]:
+        """A no-show ends a ticket; a case is held for recall instead (its matter stays)."""
         t = self.current(window)
-        return [Event(EventKind.TICKET_NO_SHOW, now, {"ticket": t.number, "window": window})]
+        data = {"ticket": t.number, "window": window}
+        if t.number in self.cases:
+            return [Event(EventKind.TICKET_HELD, now, {**data, "no_show": True})]
+        return [Event(EventKind.TICKET_NO_SHOW, now, data)]
 
     def decide_hold(self, window: str, now: float) -> list[Event]:
         t = self.current(window)
@@ -342,6 +360,7 @@ class Engine:
         """The decide_* method for a protocol op (a table, not a name built at run time)."""
         table: dict[str, Callable[..., list[Event]]] = {
             "issue": self.decide_issue,
+            "issue_case": self.decide_issue_case,
             "print_result": self.decide_print_result,
             "cancel": self.decide_cancel,
             "evaluate": self.decide_evaluate,
@@ -382,6 +401,11 @@ class Engine:
         if spec is None or spec.policy is not PriorityPolicy.BOOST:
             return 0.0
         return spec.boost_min * 60
+
+    def queued_since(self, t: Ticket) -> float:
+        """When a ticket joined its current queue: its issue, or a case's latest move."""
+        case = self.cases.get(t.number)
+        return t.issued_at if case is None else case.queued_at
 
     def leave_window(self, t: Ticket) -> None:
         if t.window is not None and self.windows[t.window].ticket == t.number:

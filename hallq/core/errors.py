@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_WINDOW = "unknown_window"
     UNKNOWN_TICKET = "unknown_ticket"
     UNKNOWN_PRIORITY = "unknown_priority"
+    UNKNOWN_MATTER = "unknown_matter"  # an issue naming a matter (一件事) the hall lacks
     QUEUE_EMPTY = "queue_empty"
     SERVICE_CLOSED = "service_closed"
     HALL_CLOSED = "hall_closed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .case_views import window_case_fields
 from .model import TicketState, WindowStatus
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def window_view(e: Engine, window_id: str) -> dict[str, Any]:
         "rating_avg": round(w.rating_sum / w.rating_count, 2) if w.rating_count else None,
         "rating_count": w.rating_count,
         "services": {code: str(tier) for code, tier in w.services.items()},
+        **window_case_fields(e, w.ticket),
     }
 
 

@@ -237,3 +237,44 @@ def test_the_example_hall_ships_the_2026_state_council_calendar():
         "2026-10-10",
     }
     assert cal.service_hours["bdc01"] == (0, 16 * 60 + 30)  # 不动产 until 16:30
+
+
+def test_matters_decode_into_stages_with_groups():
+    cfg = load_config(EXAMPLE)
+    layout = cfg.layout()
+    assert len(layout.matters) >= 6
+    departments = {
+        layout.services[code].department for m in layout.matters.values() for code in m.services
+    }
+    assert len(departments) >= 4
+    company = layout.matters["company"]
+    assert company.stages[1] == ("sw02", "gjj03")  # a group, done in any order
+    assert layout.matters["veteran"].mode == "one_window"
+
+
+def test_matter_problems_name_their_key_path():
+    services = [
+        {"code": "A", "name": "社保", "department": "rs"},
+        {"code": "B", "name": "医保", "department": "rs"},
+    ]
+    windows = [
+        {"id": "w1", "name": "1号窗口", "department": "rs", "primary": ["A"]},
+        {"id": "w2", "name": "2号窗口", "department": "rs", "primary": ["B"]},
+    ]
+    matters = [
+        {"id": "m", "name": "一件事", "stages": ["A", ["B", "X"]]},
+        {"id": "m", "name": "重复", "stages": [["A", "A"]]},
+        {"id": "o", "name": "一窗", "stages": ["A", "B"], "mode": "one_window"},
+    ]
+    raw = {**MINIMAL, "services": services, "windows": windows, "matters": matters}
+    assert problems(raw) == [
+        "matters[0].id: duplicate 'm'",
+        "matters[1].id: duplicate 'm'",
+        "matters[0].stages[1][1]: unknown service 'X'",
+        "matters[1].stages[0][1]: service 'A' twice in one stage",
+        "matters[2].mode: one_window, but no window serves all of ['A', 'B']",
+    ]
+    bad = {**raw, "matters": [{"id": "e", "name": "空", "stages": []}]}
+    assert problems(bad) == ["matters[0].stages: Expected `array` of length >= 1"]
+    typo = {**raw, "matters": [{"id": "e", "name": "x", "stages": ["A"], "mode": "steps "}]}
+    assert problems(typo)[0].startswith("matters[0].mode:")

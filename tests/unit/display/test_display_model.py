@@ -244,6 +244,19 @@ def test_a_closed_hall_says_when_it_opens_next():
     assert (m.view(T0).opens_at, m.view(T0).opens_text) == (None, "")
 
 
+def test_a_case_moving_on_is_sent_to_the_window_for_its_next_service() -> None:
+    m = DisplayModel(info())
+    case = {"matter": "birth", "matter_name": "新生儿出生一件事", "steps": 4}
+    first = m.on_called(ev("D001", "w01", T0, service_name="出生登记", step=1, **case), T0)
+    assert first == Announcement("D001", "1号窗口", False)  # step 1: a call like any other
+    nxt = m.on_called(ev("D001", "w02", T0 + 60, service_name="户口登记", step=2, **case), T0 + 60)
+    assert nxt == Announcement("D001", "2号窗口", False, service="户口登记")
+    latest = m.view(T0 + 61).latest
+    assert latest is not None and latest.step == "一件事 第2步/共4步"
+    plain = m.on_called(ev("A002", "w01", T0 + 70), T0 + 70)
+    assert plain is not None and plain.service == ""
+
+
 def test_call_the_announcer_could_not_say_is_flagged_on_its_line() -> None:
     m = DisplayModel(info(), is_announcing=True)
     said = m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)

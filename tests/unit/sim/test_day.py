@@ -170,6 +170,25 @@ def test_progress_is_a_bar_only_on_a_terminal() -> None:
     assert tty.getvalue().count("\r") == 30 and tty.getvalue().count("\n") == 1
 
 
+def test_a_load_with_matters_carries_cases_through_every_stage() -> None:
+    import msgspec
+
+    from hallq.core.model import MatterMode
+
+    root = Path(__file__).resolve().parents[3] / "examples"
+    lay = load_config(root / "hall.toml").layout()
+    base = load_load(root / "load.toml", lay)
+    load = msgspec.structs.replace(base, tickets=600, matters={"birth": 0.1, "company": 0.1})
+    (day,) = simulate(lay, load, seed=3)
+    cases = [r for r in day.records if r.matter is not None]
+    done = [r for r in cases if r.done_at is not None]
+    assert len(cases) > 60 and len(done) > len(cases) / 2
+    assert all(r.done_at > r.issued_at for r in done)
+    bad = msgspec.structs.replace(load, matters={"nope": 0.5, "birth": 0.6})
+    assert check(bad, lay) == ["matters: no matter 'nope'", "matters: shares add up to more than 1"]
+    assert lay.matters["veteran"].mode is MatterMode.ONE_WINDOW
+
+
 @pytest.mark.parametrize(("policy", "taker"), [("default", "primary"), ("fcfs_alis", "longest")])
 def test_a_new_ticket_goes_to_the_primary_idle_window_or_under_alis_the_longest_idle(
     layout: Layout, day_load: DayLoad, policy: str, taker: str
