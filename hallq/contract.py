@@ -152,6 +152,8 @@ class CalledEvent(Payload, kw_only=True):
     reason_code: CallRule | None = None  # the rule (null on a recall)
     priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
     wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
+    target_wait_s: int = 0  # the service's target wait (region reports: share over target)
+    day: str = ""  # the ticket's business day (YYYY-MM-DD)
 
 
 class FinishedEvent(Payload, kw_only=True):
@@ -162,6 +164,28 @@ class FinishedEvent(Payload, kw_only=True):
     service: str = ""
     at: float = 0.0
     outcome: Literal["done", "no_show"] = "done"
+    day: str = ""  # the ticket's business day (YYYY-MM-DD)
+
+
+class IssuedEvent(Payload, kw_only=True):
+    """``event/issued``: a ticket issued (the bridge carries it to the region's reports)."""
+
+    ticket: str
+    service: str
+    day: str  # the business day (YYYY-MM-DD)
+    at: float
+    priority: str | None = None
+
+
+class RatedEvent(Payload, kw_only=True):
+    """``event/rated``: a citizen rated a service at a window (1..5; region reports)."""
+
+    ticket: str
+    window: str
+    score: int
+    day: str = ""
+    service: str = ""
+    at: float = 0.0
 
 
 class CheckedInEvent(Payload, kw_only=True):

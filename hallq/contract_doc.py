@@ -23,7 +23,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 SECTIONS: list[tuple[str, list[type[Any]]]] = [
     ("Retained state", [c.WindowState, c.ServiceState, c.HallState, c.Advice]),
     ("Parts", [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth]),
-    ("Events", [c.CalledEvent, c.FinishedEvent, c.CheckedInEvent]),
+    ("Events", [c.CalledEvent, c.FinishedEvent, c.IssuedEvent, c.RatedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),
     ("Presence", [c.Presence]),
     ("Replies", [*c.REPLY_TYPES.values(), c.ErrorReply]),
