@@ -63,7 +63,11 @@ def _hall_raw(hall: str, no: int, region: dict[str, Any], port: int, host: str) 
         {"id": "hallq", "role": "broker", "store": "hallq.db"},
         {"id": "kiosk1", "role": "kiosk", "printer": {"type": "dummy"}},
         *(
-            {"id": f"counter{i}", "role": "counter", "window": f"w{i}"}
+            {"id": f"counter{i}", "role": "counter", "window": f"w{i}", "evaluator": f"eval{i}"}
+            for i in range(1, len(windows) + 1)
+        ),
+        *(
+            {"id": f"eval{i}", "role": "evaluator", "window": f"w{i}"}
             for i in range(1, len(windows) + 1)
         ),
         {"id": "board", "role": "board", "users_file": "board-users.json"},
