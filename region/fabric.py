@@ -71,6 +71,7 @@ def _hall_raw(hall: str, no: int, region: dict[str, Any], port: int, host: str) 
             for i in range(1, len(windows) + 1)
         ),
         {"id": "board", "role": "board", "users_file": "board-users.json"},
+        {"id": "display1", "role": "display"},
     ]
     return {
         "hall": {
