@@ -103,6 +103,7 @@ def write_region(
     region_host: str = "127.0.0.1",
     hall_hosts: dict[str, str] | None = None,
     slot_times: Sequence[str] = ("09:00", "10:00", "14:00", "15:00"),
+    keepalive_s: int | None = None,
 ) -> tuple[RegionConfig, list[HallConfig]]:
     """Write a region of the county centre and ``townships`` townships under ``root``; the
     region's Mosquitto config is written too (credentials and keys the halls point at)."""
@@ -152,6 +153,7 @@ def write_region(
             "port": region_port,
             "password_file": str(root / "mosquitto" / "credentials" / h),
             "booking_key_file": str(root / "keys" / f"{h}.key"),
+            **({"keepalive_s": keepalive_s} if keepalive_s else {}),
         }
         folder = root / h
         folder.mkdir(exist_ok=True)

@@ -73,6 +73,7 @@ class RegionService:
         for h in self.cfg.halls:
             self._follow(h.id)
         self.link.subscribe("hallq/+/bridge/region", self._on_bridge)
+        self.link.subscribe("hallq/+/bridge/uptime", self._on_tick)
         self.link.subscribe("hallq/+/event/checked_in", self._on_checked_in)
         self.link.subscribe("hallq/+/event/+", self._on_event)
         self.bookings.publish = self._publish
@@ -125,6 +126,12 @@ class RegionService:
             self.version += 1
             self.changes.notify_all()
         log.info("hall %s is %s", hall, "reachable" if payload == b"1" else "unreachable")
+
+    def _on_tick(self, topic: str, _payload: bytes) -> None:
+        """A hall's heartbeat (not a change of its data: stale_s keeps counting)."""
+        feed = self.feeds.get(topic.split("/")[1])
+        if feed is not None:
+            feed.tick_at = self.clock()
 
     def _on_checked_in(self, topic: str, payload: bytes) -> None:
         hall = topic.split("/")[1]
