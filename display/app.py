@@ -56,7 +56,9 @@ def run(
     announcer = announcer if announcer is not None else make_announcer(cfg, dev.voice)
     boards = boards if boards is not None else make_boards(dev.boards)
     info = hall_info(cfg)
-    model = DisplayModel(info, zone=dev.zone, recent=dev.recent, stale_s=STALE_S)
+    model = DisplayModel(
+        info, zone=dev.zone, recent=dev.recent, stale_s=STALE_S, is_announcing=announcer is not None
+    )
     from display.kivy_app import DisplayApp
 
     driver = WindowBoardDriver(boards)

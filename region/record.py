@@ -14,7 +14,7 @@ message (the callback returns after the commit), so a region service killed mid-
 message again from its persistent session.
 
 **What can still be missing.** Events the hall's bridge dropped (its queue limit, or its
-Mosquitto restarted during a cut: docs/deploy.md §9). The region therefore also keeps each
+Mosquitto restarted during a cut: docs/deploy.md §10). The region therefore also keeps each
 hall's own day totals from its retained ``state/hall``; a report marks a hall whose record is
 short of them (``complete`` false), rather than showing a lower figure as if it were whole.
 """
