@@ -47,16 +47,16 @@ def to_xlsx(r: DayReport, hall: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总 Summary"
-    _append(ws, [[f"{hall} 日报 Daily report", r.day], HEADER, *table(r)])
+    append_rows(ws, [[f"{hall} 日报 Daily report", r.day], HEADER, *table(r)])
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    _append(wb.create_sheet("分时 Hourly"), hourly_table(r))
+    append_rows(wb.create_sheet("分时 Hourly"), hourly_table(r))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _append(ws: Any, rows: list[list[Any]]) -> None:
+def append_rows(ws: Any, rows: list[list[Any]]) -> None:
     """Rows into a sheet; formula-like text stays text: a string cell with Excel's quote
     prefix (shown without the ``'``, and still text if someone edits it), never a formula."""
     for row in rows:
