@@ -97,7 +97,7 @@ class _Appliers:
         t = e.tickets[ev.data["ticket"]]
         e.set_state(t, TicketState.DONE)
         begun = t.started_at if t.started_at is not None else t.called_at
-        if begun is not None:
+        if begun is not None and not ev.data.get("joint"):  # a review is no service time
             e.durations[t.service].append(max(0.0, ev.at - begun))  # a step back: not < 0
         e.leave_window(t)
         if t.window is not None:
