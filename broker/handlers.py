@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from hallq import protocol as p
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
+from hallq.core.joint import review
 from hallq.core.model import Event, EventKind
 
+log = logging.getLogger(__name__)
 Handler = Callable[[Engine, Any, str, str | None, float], list[Event]]
 
 
@@ -83,6 +86,25 @@ def _issue(e: Engine, c: p.Issue, dev: str, window: str | None, now: float) -> l
     )
 
 
+def _joint_open(e: Engine, c: p.JointOpen, dev: str, window: str | None, now: float):
+    """A counter opens a review for a ticket it may act on; a manager for any ticket."""
+    _own_or_served(e, window, c.ticket, "open a joint review for")
+    by = window or dev
+    if c.by:
+        log.info("joint review of %s opened by %s (%s)", c.ticket, dev, c.by)
+    return e.decide_joint_open(
+        c.ticket, c.room, c.departments, now, by=by, window=window, staff=c.staff
+    )
+
+
+def _joint_close(e: Engine, c: p.JointClose, dev: str, window: str | None, now: float):
+    """The opener, a summoned window or a manager closes a review."""
+    r = review(e, c.review)
+    if window is not None and window != r.by and window not in r.windows:
+        raise QueueError(ErrorCode.FORBIDDEN, f"window {window} is not at joint review {r.id}")
+    return e.decide_joint_close(c.review, now, outcome=c.outcome, by=window or dev)
+
+
 HANDLERS: dict[str, Handler] = {
     "issue": _issue,
     "print_result": _print_result,
@@ -103,6 +125,9 @@ HANDLERS: dict[str, Handler] = {
     "set_services": lambda e, c, dev, w, now: e.decide_set_services(c.window, c.services, now),
     "set_priority_ratio": lambda e, c, dev, w, now: e.decide_set_priority_ratio(c.ratio, now),
     "status": lambda e, c, dev, w, now: [],
+    "joint_open": _joint_open,
+    "joint_confirm": lambda e, c, dev, w, now: e.decide_joint_confirm(c.review, _win(w, c), now),
+    "joint_close": _joint_close,
 }
 
 
@@ -125,6 +150,11 @@ REPLY_KEYS = (
     "matter",  # an issued case: its matter and stages
     "stages",
     "stage_rule",  # a continuing case went ahead (or a new arrival's turn)
+    "review",  # a joint review (联审): its id, room, summoned windows, outcome
+    "room",
+    "windows",
+    "outcome",
+    "called",
 )
 
 

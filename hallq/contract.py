@@ -23,6 +23,8 @@ import msgspec
 from hallq.core.errors import ErrorCode
 from hallq.core.model import (
     CallRule,
+    JointOutcome,
+    JointStatus,
     MatterMode,
     PriorityRule,
     StageRule,
@@ -64,6 +66,7 @@ class WindowState(Payload, kw_only=True):
     matter_name_en: str = ""
     step: int = 0  # 第 step 步 / 共 steps 步 (visits, from 1)
     steps: int = 0
+    summons: JointSummons | None = None  # this window is summoned to a joint review (联审)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -183,6 +186,63 @@ class CaseInfo(Payload, kw_only=True):
     queued_at: float = 0.0
     completed_at: float | None = None
     visits: list[CaseVisit] = msgspec.field(default_factory=list)
+    review: str | None = None  # held for a joint review (联审) ...
+    room_name: str = ""  # ... in this room
+    room_name_en: str = ""
+
+
+class JointSummons(Payload, kw_only=True):
+    """A window's summons to a joint review (联审联批): go to the room, confirm."""
+
+    review: str
+    ticket: str
+    room: str
+    room_name: str = ""
+    room_name_en: str = ""
+    status: JointStatus = JointStatus.SUMMONING
+    confirmed: bool = False
+    summoned_at: float = 0.0
+
+
+class JointPartInfo(Payload, kw_only=True):
+    """One department at a joint review: the window summoned and its times."""
+
+    department: str
+    department_name: str = ""
+    department_name_en: str = ""
+    window: str
+    window_name: str = ""
+    staff: str | None = None
+    summoned_at: float = 0.0
+    confirmed_at: float | None = None  # null: not confirmed yet
+    left_at: float | None = None
+    time_s: int = 0  # summoned to closed (or to now while open)
+
+
+class JointInfo(Payload, kw_only=True):
+    """A joint review (联审联批): ticket numbers, rooms, departments and windows only."""
+
+    review: str
+    ticket: str
+    room: str
+    room_name: str = ""
+    room_name_en: str = ""
+    status: JointStatus = JointStatus.SUMMONING
+    by: str = ""  # the window or device that opened it
+    opened_at: float = 0.0
+    called_at: float | None = None  # all confirmed: the citizen called to the room
+    closed_at: float | None = None
+    outcome: JointOutcome | None = None
+    confirm_within_s: int = 300  # policy.joint_confirm_min: later raises a board alert
+    parts: list[JointPartInfo] = msgspec.field(default_factory=list)
+
+
+class JointState(Payload, kw_only=True):
+    """``state/joint``: the day's joint reviews, newest first."""
+
+    reviews: list[JointInfo] = msgspec.field(default_factory=list)
+    at: float = 0.0
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 class CasesState(Payload, kw_only=True):
@@ -217,6 +277,7 @@ class CalledEvent(Payload, kw_only=True):
     matter_name_en: str = ""
     step: int = 0
     steps: int = 0
+    review: str | None = None  # a joint review's call: ``window`` is its room (联审室)
     target_wait_s: int = 0  # the service's target wait (region reports: share over target)
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
@@ -557,6 +618,28 @@ class StatusOk(_Ok, tag="status", kw_only=True):
     pass
 
 
+class JointOpenOk(_Ok, tag="joint_open", kw_only=True):
+    review: str
+    ticket: str
+    room: str = ""
+    windows: list[str] = msgspec.field(default_factory=list)  # summoned, one per department
+    called: bool = False  # every department confirmed already: the citizen was called
+
+
+class JointConfirmOk(_Ok, tag="joint_confirm", kw_only=True):
+    review: str
+    ticket: str = ""
+    window: str = ""
+    called: bool = False  # the last confirmation: the citizen was called to the room
+
+
+class JointCloseOk(_Ok, tag="joint_close", kw_only=True):
+    review: str
+    ticket: str = ""
+    outcome: JointOutcome = JointOutcome.DONE
+    to: str | None = None  # a case moving on: the service of its next visit
+
+
 OkReply = (
     IssueOk
     | PrintResultOk
@@ -577,6 +660,9 @@ OkReply = (
     | SetServicesOk
     | SetPriorityRatioOk
     | StatusOk
+    | JointOpenOk
+    | JointConfirmOk
+    | JointCloseOk
 )
 
 

@@ -21,10 +21,23 @@ END = "<!-- contract:end -->"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 
 SECTIONS: list[tuple[str, list[type[Any]]]] = [
-    ("Retained state", [c.WindowState, c.ServiceState, c.HallState, c.Advice, c.CasesState]),
+    (
+        "Retained state",
+        [c.WindowState, c.ServiceState, c.HallState, c.Advice, c.CasesState, c.JointState],
+    ),
     (
         "Parts",
-        [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth, c.CaseInfo, c.CaseVisit],
+        [
+            c.AdviceNeed,
+            c.AdviceMove,
+            c.ReplayFaultInfo,
+            c.StoreHealth,
+            c.CaseInfo,
+            c.CaseVisit,
+            c.JointInfo,
+            c.JointPartInfo,
+            c.JointSummons,
+        ],
     ),
     ("Events", [c.CalledEvent, c.FinishedEvent, c.IssuedEvent, c.RatedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),

@@ -54,6 +54,11 @@ class Topics:
         return f"{self.root}/state/cases"
 
     @property
+    def joint(self) -> str:
+        """Retained joint reviews (联审) of the day."""
+        return f"{self.root}/state/joint"
+
+    @property
     def advice(self) -> str:
         """Retained staffing advice (Erlang C), refreshed every minute."""
         return f"{self.root}/state/advice"
@@ -192,6 +197,32 @@ class SetPriorityRatio(_Cmd, kw_only=True, tag="set_priority_ratio"):
     by: Text = ""
 
 
+class JointOpen(_Cmd, kw_only=True, tag="joint_open"):
+    """A joint review (联审联批) of ``ticket`` in ``room`` by ``departments``; ``staff`` names
+    a staff member for a department (summoned wherever signed in)."""
+
+    ticket: TicketNo
+    room: Code
+    departments: Annotated[list[Code], msgspec.Meta(min_length=1, max_length=8)]
+    staff: dict[Code, StaffId] = msgspec.field(default_factory=dict)
+    by: Text = ""  # the manager who did it (logged)
+
+
+class JointConfirm(_Cmd, kw_only=True, tag="joint_confirm"):
+    """A summoned window confirms it is coming to the room."""
+
+    review: Code
+    window: Code | None = None  # managers name the window; counters use their own
+
+
+class JointClose(_Cmd, kw_only=True, tag="joint_close"):
+    """End a review: ``done`` finishes the ticket's visit, ``back`` leaves it held."""
+
+    review: Code
+    outcome: Literal["done", "back"] = "done"
+    by: Text = ""
+
+
 class Status(_Cmd, kw_only=True, tag="status"):
     """Ask for a fresh copy of the hall's retained state (no change)."""
 
@@ -216,6 +247,9 @@ Command = (
     | SetServices
     | SetPriorityRatio
     | Status
+    | JointOpen
+    | JointConfirm
+    | JointClose
 )
 
 
@@ -243,11 +277,14 @@ WINDOW_OPS = {
     "open",
     "close",
 }
+JOINT_OPS = {"joint_open", "joint_confirm", "joint_close"}  # 联审联批
 ALLOWED: dict[Role, set[str]] = {
     Role.KIOSK: {"issue", "print_result", "status"},
-    Role.COUNTER: WINDOW_OPS | {"cancel", "status"},
+    Role.COUNTER: WINDOW_OPS | JOINT_OPS | {"cancel", "status"},
     Role.EVALUATOR: {"evaluate", "status"},
-    Role.BOARD: WINDOW_OPS | {"set_services", "set_priority_ratio", "cancel", "issue", "status"},
+    Role.BOARD: WINDOW_OPS
+    | JOINT_OPS
+    | {"set_services", "set_priority_ratio", "cancel", "issue", "status"},
     Role.DISPLAY: {"status"},
     Role.LED: {"status"},
     Role.BROKER: set(),

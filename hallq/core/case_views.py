@@ -44,7 +44,17 @@ def case_view(e: Engine, number: str, now: float) -> dict[str, Any]:
         "completed_at": case.completed_at,
         "elapsed_s": round(max(0.0, (case.completed_at or now) - t.issued_at)),
         "visits": _visits(e, case, t.state),
+        **_review(e, t.joint),
     }
+
+
+def _review(e: Engine, review: str | None) -> dict[str, Any]:
+    """Where a case held for a joint review (联审) is: the review and its room."""
+    r = e.joint.get(review or "")
+    room = e.layout.rooms.get(r.room) if r is not None else None
+    if r is None or room is None:
+        return {}
+    return {"review": r.id, "room_name": room.name, "room_name_en": room.name_en}
 
 
 def _visits(e: Engine, case: Case, state: TicketState) -> list[dict[str, Any]]:

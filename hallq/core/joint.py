@@ -92,7 +92,7 @@ def decide_open(
         "by": by,
         "parts": parts,
         "windows": [p["window"] for p in parts],
-        "from": str(t.state),
+        "was": str(t.state),  # the state it is held from
     }
     events = [Event(EventKind.JOINT_OPENED, now, data)]
     if all(p["confirmed"] for p in parts):
@@ -146,7 +146,8 @@ def decide_confirm(e: Engine, review_id: str, window: str, now: float) -> list[E
 
 
 def _called(review_id: str, ticket: str, room: str, now: float) -> Event:
-    return Event(EventKind.JOINT_CALLED, now, {"review": review_id, "ticket": ticket, "room": room})
+    data = {"review": review_id, "ticket": ticket, "room": room, "called": True}
+    return Event(EventKind.JOINT_CALLED, now, data)
 
 
 def decide_close(

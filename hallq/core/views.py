@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .case_views import window_case_fields
+from .joint import summons_view
 from .model import TicketState, WindowStatus
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def window_view(e: Engine, window_id: str) -> dict[str, Any]:
         "rating_count": w.rating_count,
         "services": {code: str(tier) for code, tier in w.services.items()},
         **window_case_fields(e, w.ticket),
+        "summons": summons_view(e, window_id),
     }
 
 

@@ -18,6 +18,7 @@ KINDS = {
     "state/hall": c.HallState,
     "state/advice": c.Advice,
     "state/cases": c.CasesState,
+    "state/joint": c.JointState,
     "event/called": c.CalledEvent,
     "event/finished": c.FinishedEvent,
     "event/checked_in": c.CheckedInEvent,
@@ -26,7 +27,13 @@ KINDS = {
     "presence": c.Presence,
 }
 # topics the service gained after the v1 recording (extensions: v1 readers never see them)
-ADDED_AFTER_V1 = {"event/checked_in", "state/cases", "event/issued", "event/rated"}
+ADDED_AFTER_V1 = {
+    "event/checked_in",
+    "state/cases",
+    "state/joint",
+    "event/issued",
+    "event/rated",
+}
 
 
 def added_after_v1(row: dict) -> bool:
