@@ -50,6 +50,7 @@ class Action(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     TOGGLE_PAUSE = "toggle_pause"  # keypad: closed -> open, open -> pause, paused -> resume
+    JOINT_CONFIRM = "joint_confirm"  # confirm this window's summons to a joint review (联审)
 
 
 DONE_NOTES = {
@@ -65,6 +66,7 @@ DONE_NOTES = {
     Action.TRANSFER: "transferred",
     Action.PAUSE: "paused",
     Action.RESUME: "resumed",
+    Action.JOINT_CONFIRM: "joint_confirmed",
 }
 
 
@@ -217,6 +219,11 @@ class CounterController:
                 return note("need_staff")
         if action is Action.TRANSFER and not fields.get("service"):
             return note("need_service")
+        if action is Action.JOINT_CONFIRM:
+            summons = self._state.summons
+            if summons is None or summons.confirmed:
+                return note("no_summons")
+            fields["review"] = summons.review
         now = self.clock()
         with self._lock:
             last = self._last_press.get(action)
@@ -236,6 +243,11 @@ class CounterController:
         except Refused as exc:
             return Result(False, note(exc.code or "bad_state"), exc.reply)
         ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
+        if action is Action.JOINT_CONFIRM:
+            summons = self._state.summons
+            room = summons.room_name if summons is not None else ""
+            code = "joint_called" if getattr(reply, "called", False) else "joint_confirmed"
+            return Result(True, note(code, ticket=ticket, room=room), reply)
         if action in (Action.CALL_NEXT, Action.CALL):
             self._remember_reason(ticket, reply)
         to = getattr(reply, "to", None) if action is Action.FINISH else None
