@@ -117,6 +117,8 @@ class DisplayModel:
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
         step = f"一件事 第{ev.step}步/共{ev.steps}步" if ev.matter and ev.steps else ""
+        if ev.review:  # a joint review (联审): the citizen goes to the room, not a window
+            step = "联审 Joint review"
         is_fresh = self._is_fresh(now - ev.at)
         unsaid = self.is_announcing and not is_fresh
         line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid, step)
@@ -126,7 +128,7 @@ class DisplayModel:
         if not is_fresh:
             return None
         # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记"
-        said = service if ev.matter and ev.step > 1 else ""
+        said = service if ev.matter and ev.step > 1 and not ev.review else ""
         return Call(ev.ticket, name, ev.recall, service=said)
 
     def on_unsaid(self, call: Call) -> bool:
