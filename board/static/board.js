@@ -41,6 +41,7 @@ function handle(msg) {
   if (msg.type === "snapshot") {
     for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing", "printer_states"]) S[k] = msg[k];
     S.cases = msg.cases || [];
+    S.joint = msg.joint || [];
     skew = msg.now - Date.now() / 1000;
     mqttUp = msg.mqtt;
   } else if (msg.type === "change") {
@@ -62,6 +63,7 @@ function applyChange(msg) {
   if (kind === "hall") { S.hall = msg.data; chartsSoon(); }
   else if (kind === "advice") S.advice = msg.data; // its view follows in the next alerts message
   else if (kind === "cases") S.cases = msg.data || [];
+  else if (kind === "joint") S.joint = msg.data || [];
   else if (kind === "call") S.calls = [msg.data, ...S.calls].slice(0, 12);
   else if (msg.data === null) delete S[kind][msg.key];
   else S[kind][msg.key] = msg.data;
@@ -87,6 +89,7 @@ function render() {
   renderServices();
   renderAdvice();
   renderCases();
+  if (typeof renderJoint === "function") renderJoint(); // joint.js
   renderWindows();
   renderDevices();
   const r = S.hall.priority_ratio;
