@@ -65,6 +65,7 @@ class Hub:
         """Every payload the board shows, decoded once by the state client."""
         feeds: dict[str, Feed[Any]] = {
             "window": state.follow_windows(),
+            "window_services": state.follow_window_services(),
             "service": state.follow_services(),
             "hall": state.follow_hall(),
             "advice": state.follow_advice(),

@@ -65,7 +65,12 @@ class BrokerService:
         self.clock = clock
         self.engine = engine
         self.topics = p.Topics(cfg.hall.id)
-        self.publisher = Publisher(self.engine, self.topics, self._send)
+        self.publisher = Publisher(
+            self.engine,
+            self.topics,
+            self._send,
+            services_in_state=cfg.mqtt.window_services_in_state,
+        )
         self.roles = {d.id: p.Role(d.role) for d in cfg.devices}
         self.window_of = {d.id: getattr(d, "window", None) for d in cfg.devices}
         self.presence: dict[str, dict[str, Any]] = {}
