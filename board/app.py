@@ -56,7 +56,13 @@ LinkFactory = Callable[[HallConfig, str], Any]
 class Board:
     """Everything the routes need, built once per app."""
 
-    def __init__(self, cfg: HallConfig, device_id: str, link_factory: LinkFactory) -> None:
+    def __init__(
+        self,
+        cfg: HallConfig,
+        device_id: str,
+        link_factory: LinkFactory,
+        secure_cookies: bool = False,
+    ) -> None:
         self.cfg = cfg
         dev = cfg.device(device_id)
         users_file = cfg.resolve(dev.users_file if isinstance(dev, BoardDevice) else "users.json")
@@ -65,6 +71,7 @@ class Board:
             load_secret(users_file.with_name("board-secret.key")),
             users_file.with_name("board-sessions.json"),
             self.users.stamp,
+            secure=secure_cookies,
         )
         self.actions = ActionLog(users_file.with_name("board-actions.jsonl"))
         self.throttle = Throttle(users_file.with_name("board-throttle.json"))
@@ -223,7 +230,7 @@ async def logout(request: Request) -> Response:
         board.sessions.end(session)
         log.info("manager %s logged out", printable(session.user))
     resp = JSONResponse({"user": None})
-    resp.delete_cookie(COOKIE, path="/")
+    resp.delete_cookie(COOKIE, path="/", secure=board.sessions.secure, samesite="strict")
     return resp
 
 
@@ -273,8 +280,10 @@ def create_app(
     cfg: HallConfig,
     link_factory: LinkFactory = MqttLink.from_config,
     device_id: str = "board",
+    secure_cookies: bool = False,
 ) -> Starlette:
-    board = Board(cfg, device_id, link_factory)
+    """``secure_cookies``: the board is served over HTTPS, so its cookie is ``Secure``."""
+    board = Board(cfg, device_id, link_factory, secure_cookies)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -130,6 +130,7 @@ class Publisher:
             reason_code=d.get("reason_code") if ev.kind == EventKind.TICKET_CALLED else None,
             priority_rule=d.get("priority_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             wait_s=d.get("wait_s") if ev.kind == EventKind.TICKET_CALLED else None,
+            priority=t.priority,
         )
 
 

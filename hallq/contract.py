@@ -152,6 +152,7 @@ class CalledEvent(Payload, kw_only=True):
     reason_code: CallRule | None = None  # the rule (null on a recall)
     priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
     wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
+    priority: str | None = None  # the ticket's priority class (its reason's words; not public)
 
 
 class FinishedEvent(Payload, kw_only=True):
