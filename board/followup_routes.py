@@ -44,7 +44,10 @@ def _listing(board: Any) -> dict[str, Any]:
         if i.status is not Status.CLOSED or i.actions[-1]["day"] >= since
     ]
     items.sort(key=lambda i: i["at"], reverse=True)
-    departments = [[d.id, d.name, d.name_en or d.name] for d in board.cfg.departments]
+    cfg = board.cfg
+    for i in items:
+        i["window_name"] = next((w.name for w in cfg.windows if w.id == i["window"]), i["window"])
+    departments = [[d.id, d.name, d.name_en or d.name] for d in cfg.departments]
     return {"today": today, "items": items, "departments": departments, "problem": problem}
 
 
