@@ -254,14 +254,14 @@ def _check(
 def sync(f: Followups, store: Path | None, timezone: str) -> int:
     """Find the 差评 stored since the last look and add them as items; how many were new.
     Raises history.HistoryError when the store cannot be read."""
-    from .history import rated_days_since, read_with
-    from .stats import day_report
+    from .history import day_events, rated_days_since, read_with
+    from .stats import EVENT_KINDS, day_report
 
     def work(es: Any) -> tuple[list[Rating], int]:
         days, top = rated_days_since(es, f.cursor(), BAD_SCORES)
         found: list[Rating] = []
         for day in sorted(days):
-            found += day_report(es.events(day=day), day, timezone).bad_ratings
+            found += day_report(day_events(es, day, EVENT_KINDS), day, timezone).bad_ratings
         return found, top
 
     ratings, top = read_with(store, work)

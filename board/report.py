@@ -21,8 +21,8 @@ from hallq.errors import HallqError
 
 from . import period as periods
 from .followup import Item, Status
-from .history import read_with, store_path
-from .stats import DayReport, Row, Targets, period_report
+from .history import day_events, read_with, store_path
+from .stats import EVENT_KINDS, DayReport, Row, Targets, period_report
 
 DAY = periods.PATTERNS["day"]
 FORMATS = {
@@ -255,7 +255,7 @@ def compute(cfg: Any, period: periods.Period, store: Path | None = None) -> DayR
     """The period's figures from the store (read-only, one snapshot, streamed day by day)."""
 
     def work(es: Any) -> DayReport:
-        days = ((day, es.events(day=day)) for day in period.days)
+        days = ((day, day_events(es, day, EVENT_KINDS)) for day in period.days)
         return period_report(
             days, period.label, cfg.hall.timezone, targets_of(cfg), period.bucket()
         )

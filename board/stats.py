@@ -161,6 +161,15 @@ class _Ticket:
     begun: float | None = None  # start, else call, of the current visit to a window
 
 
+def _row(group: dict[str, Row], key: str) -> Row:
+    """The group's row for ``key``, made on first use (not on every look-up: a month of the
+    example hall looks rows up a million times)."""
+    row = group.get(key)
+    if row is None:
+        row = group[key] = Row(key)
+    return row
+
+
 class _Builder:
     """Walks one day's events once, keeping each ticket's and window's current facts; adds
     its figures to the report's rows."""
@@ -179,14 +188,14 @@ class _Builder:
         r = self.report
         out = [r.total, self.bucket] if total else []
         if service:
-            out.append(r.services.setdefault(service, Row(service)))
+            out.append(_row(r.services, service))
             dept = self.t.department.get(service)
             if dept:
-                out.append(r.departments.setdefault(dept, Row(dept)))
+                out.append(_row(r.departments, dept))
         if window:
-            out.append(r.windows.setdefault(window, Row(window)))
+            out.append(_row(r.windows, window))
         if staff:
-            out.append(r.staff.setdefault(staff, Row(staff)))
+            out.append(_row(r.staff, staff))
         return out
 
     def on_ticket_issued(self, ev: Event) -> None:
@@ -262,10 +271,16 @@ class _Builder:
         self.staff_at[ev.data["window"]] = None
 
     def walk(self, events: Iterable[Event]) -> None:
+        handlers = {name[3:]: getattr(self, name) for name in dir(self) if name.startswith("on_")}
         for ev in events:
-            handler = getattr(self, f"on_{ev.kind}", None)
+            handler = handlers.get(ev.kind)
             if handler is not None:
                 handler(ev)
+
+
+EVENT_KINDS = frozenset(
+    name[3:] for name in vars(_Builder) if name.startswith("on_")
+)  # what it reads
 
 
 def period_report(
