@@ -68,7 +68,18 @@ class Publisher:
         self.publish_advice(now)
 
     def after(self, events: list[Event], now: float) -> None:
-        """Publish the consequences of freshly applied events."""
+        """Publish the consequences of freshly applied events: the events first (a display
+        hears of a call before anything else is built), then the retained state."""
+        self.announce(events)
+        self.state_after(events, now)
+
+    def announce(self, events: list[Event]) -> None:
+        """``event/called`` and ``event/finished`` of freshly applied events."""
+        for ev in events:
+            self._event(ev)
+
+    def state_after(self, events: list[Event], now: float) -> None:
+        """The retained state that ``events`` changed (only that)."""
         if any(ev.kind in (EventKind.DAY_STARTED, EventKind.PRIORITY_RATIO_SET) for ev in events):
             self.publish_all(now)
             return
@@ -87,8 +98,6 @@ class Publisher:
         for code in sorted(services):
             self._retain(self.topics.service(code), self._service(code, now))
         self._retain(self.topics.hall, self._hall(now))
-        for ev in events:
-            self._event(ev)
 
     def _event(self, ev: Event) -> None:
         if ev.kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED):

@@ -36,6 +36,8 @@ REPLY_MEMORY_S = 2 * 86400  # replies kept: 48 h before the newest stored reply 
 REPLY_MEMORY_ROWS = 20_000  # ... and never fewer than the newest 20,000 (a busy day's worth)
 PRUNE_EVERY_S = 3600.0
 MAX_BATCH = 256
+LINGER_GAP_S = 0.0005  # a batch closes after this long without a new command ...
+LINGER_MAX_S = 0.003  # ... or this long after its first command
 MAX_PRESENCE = 4096  # bytes; a device's presence is a few hundred
 
 
@@ -70,6 +72,7 @@ class BrokerService:
         self._worker: threading.Thread | None = None
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.replay_faults: list[ReplayFault] = []
+        self._pending: tuple[list[Event], float, bool] = ([], 0.0, False)  # state to publish
         # store health (issue 17): refuse while it cannot be written, tell the board
         self.store_watch = StoreWatch(self.store, self._report_store)
         # booking codes (issue 13): the kiosk's appointment code checked before a ticket
@@ -141,18 +144,27 @@ class BrokerService:
                 batch = [self._inbox.get(timeout=0.2)]
             except queue.Empty:
                 continue
-            while len(batch) < MAX_BATCH:
-                try:
-                    batch.append(self._inbox.get_nowait())
-                except queue.Empty:
-                    break
+            self._gather(batch)
             for (device, _payload), reply in zip(batch, self._answer(batch), strict=True):
                 self._send(self.topics.reply(device), reply)
+            self._publish_state()  # retained state last: calls and replies went out first
+
+    def _gather(self, batch: list[tuple[str, bytes]]) -> None:
+        """Take what is queued, lingering while commands keep coming (a burst of 76 windows
+        pressing at once arrives over a millisecond or two): one batch, one commit."""
+        deadline = time.perf_counter() + LINGER_MAX_S
+        while len(batch) < MAX_BATCH:
+            try:
+                batch.append(self._inbox.get(timeout=LINGER_GAP_S))
+            except queue.Empty:
+                break
+            if time.perf_counter() >= deadline:
+                break
 
     def _answer(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
         """handle_batch, and if even that fails: every command refused, memory = store."""
         try:
-            return self.handle_batch(batch)
+            return self.handle_batch(batch, state_later=True)
         except Exception:
             log.exception("a batch of %d commands failed: all refused, state rebuilt", len(batch))
             with self._lock:
@@ -163,7 +175,9 @@ class BrokerService:
         """Answer one command payload from ``device``; never raises for bad input."""
         return self.handle_batch([(device, payload)])[0]
 
-    def handle_batch(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    def handle_batch(
+        self, batch: list[tuple[str, bytes]], *, state_later: bool = False
+    ) -> list[dict[str, Any]]:
         """Answer commands in order with ONE durable commit for all of them (group commit).
 
         Each command sees the effects of the ones before it; nothing is published or
@@ -200,7 +214,7 @@ class BrokerService:
                 log.exception("store write failed: rebuilding state from the store")
                 self._rebuild()
                 return [_not_saved(r.get("id"), exc) for r in replies]
-            self._publish_after(events, replies, now)
+            self._publish_after(events, replies, now, state_later=state_later)
             log.debug(
                 "batch of %d commands answered in %.1f ms",
                 len(batch),
@@ -244,18 +258,43 @@ class BrokerService:
         return p.ok_reply(cmd.id, op=op, **reply_fields(events)), events, key
 
     def _publish_after(
-        self, events: list[Event], replies: list[dict[str, Any]], now: float
+        self,
+        events: list[Event],
+        replies: list[dict[str, Any]],
+        now: float,
+        *,
+        state_later: bool = False,
     ) -> None:
         """Publish what the batch changed; the batch is durable already, so a failure here
-        is logged and the replies still go out (the tick republishes within REFRESH_S)."""
+        is logged and the replies still go out (the tick republishes within REFRESH_S).
+        ``state_later``: only the events now; the retained state by _publish_state(), after
+        the replies (the worker's order)."""
+        status = any(r.get("op") == "status" for r in replies)
         try:
-            if events:
-                self.publisher.after(events, now)
-            if any(r.get("op") == "status" for r in replies):
+            self.publisher.announce(events)
+            if state_later:
+                self._pending = (self._pending[0] + events, now, self._pending[2] or status)
+                return
+            self.publisher.state_after(events, now)
+            if status:
                 self.publisher.publish_all(now, force=True)
         except Exception:
             log.exception("publishing after a batch failed; state is republished later")
             self._republish.set()
+
+    def _publish_state(self) -> None:
+        """The retained state the last batch changed (worker thread, after the replies)."""
+        with self._lock:
+            events, now, status = self._pending
+            self._pending = ([], 0.0, False)
+            try:
+                if events:
+                    self.publisher.state_after(events, now)
+                if status:
+                    self.publisher.publish_all(now, force=True)
+            except Exception:
+                log.exception("publishing state failed; it is republished later")
+                self._republish.set()
 
     def _rebuild(self, pending: Iterable[Event] = ()) -> None:
         """Memory from the store again, plus ``pending`` events not yet stored."""

@@ -44,6 +44,7 @@ class _Appliers:
             appointment=d.get("appointment"),
         )
         e.tickets[t.number] = t
+        e.state_counts[t.state] += 1
         e.counters[prefix] = max(e.counters.get(prefix, 0), t.seq)
         e.issued[t.service] = e.issued.get(t.service, 0) + 1
         if t.state is TicketState.WAITING:
@@ -57,7 +58,7 @@ class _Appliers:
         e.unconfirmed.pop(t.number, None)
         t.print_assumed = bool(ev.data.get("assumed"))
         if t.state is TicketState.ISSUED:
-            t.state = TicketState.WAITING
+            e.set_state(t, TicketState.WAITING)
             e.waiting[t.service].append(t)
 
     def cancelled(self, ev: Event) -> None:
@@ -65,7 +66,7 @@ class _Appliers:
         t = e.tickets[ev.data["ticket"]]
         e.unqueue(t)
         e.unconfirmed.pop(t.number, None)
-        t.state = TicketState.CANCELLED
+        e.set_state(t, TicketState.CANCELLED)
         t.reason = ev.data.get("reason", "")
 
     def called(self, ev: Event) -> None:
@@ -73,12 +74,8 @@ class _Appliers:
         t = e.tickets[ev.data["ticket"]]
         w = e.windows[ev.data["window"]]
         e.unqueue(t)
-        t.state, t.window, t.called_at, t.reason = (
-            TicketState.CALLED,
-            w.id,
-            ev.at,
-            ev.data["reason"],
-        )
+        e.set_state(t, TicketState.CALLED)
+        t.window, t.called_at, t.reason = w.id, ev.at, ev.data["reason"]
         t.calls += 1
         e.call_times[t.service].append(ev.at)
         w.ticket = t.number
@@ -91,12 +88,13 @@ class _Appliers:
     def started(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
-        t.state, t.started_at = TicketState.SERVING, ev.at
+        e.set_state(t, TicketState.SERVING)
+        t.started_at = ev.at
 
     def finished(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
-        t.state = TicketState.DONE
+        e.set_state(t, TicketState.DONE)
         begun = t.started_at if t.started_at is not None else t.called_at
         if begun is not None:
             e.durations[t.service].append(max(0.0, ev.at - begun))  # a step back: not < 0
@@ -107,20 +105,21 @@ class _Appliers:
     def no_show(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
-        t.state = TicketState.NO_SHOW
+        e.set_state(t, TicketState.NO_SHOW)
         e.leave_window(t)
 
     def held(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
-        t.state = TicketState.HELD
+        e.set_state(t, TicketState.HELD)
         e.leave_window(t)
 
     def transferred(self, ev: Event) -> None:
         e = self.e
         t = e.tickets[ev.data["ticket"]]
         e.leave_window(t)
-        t.service, t.state, t.window = ev.data["to"], TicketState.WAITING, None
+        e.set_state(t, TicketState.WAITING)
+        t.service, t.window = ev.data["to"], None
         t.transfers += 1
         e.waiting[t.service].append(t)
 
@@ -129,6 +128,7 @@ class _Appliers:
         t: Ticket = e.tickets[ev.data["ticket"]]
         w = e.windows[ev.data["window"]]
         t.rating = ev.data["score"]
+        e.ratings[t.rating] = e.ratings.get(t.rating, 0) + 1
         w.rating_sum += t.rating
         w.rating_count += 1
 
@@ -156,6 +156,7 @@ class _Appliers:
         e = self.e
         w = e.windows[ev.data["window"]]
         w.services = {code: Tier(tier) for code, tier in ev.data["services"].items()}
+        e.reindex()
 
     def ratio_set(self, ev: Event) -> None:
         e = self.e

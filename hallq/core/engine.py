@@ -44,8 +44,11 @@ class Engine:
         self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
         self.priority_ratio = layout.priority_ratio
         self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
+        self.reindex()
         self.day = ""
         self.latest = 0.0  # newest event time of the day: the clock may step back below it
+        self.version = 0  # counts applied events (caches of derived figures compare it)
+        self.derived: dict[str, tuple[int, Any]] = {}  # name -> (version, value)
         self._reset_day()
         self._appliers: dict[str, Callable[[Event], None]] = appliers(self)
 
@@ -55,6 +58,9 @@ class Engine:
         self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
         self.counters: dict[str, int] = {}
         self.issued: dict[str, int] = {}
+        # kept by the appliers so a view never walks the day's tickets (issue 15)
+        self.state_counts: dict[TicketState, int] = dict.fromkeys(TicketState, 0)
+        self.ratings: dict[int, int] = {}
         self.durations: dict[str, deque[float]] = {
             c: deque(maxlen=self.layout.estimate_window) for c in self.layout.services
         }
@@ -97,10 +103,7 @@ class Engine:
         cap = self.layout.services[service].daily_cap
         if cap is not None and self.issued.get(service, 0) >= cap:
             return ErrorCode.DAILY_CAP
-        if not any(
-            service in w.services and w.status is not WindowStatus.CLOSED
-            for w in self.windows.values()
-        ):
+        if not any(w.status is not WindowStatus.CLOSED for w in self.serving[service]):
             return ErrorCode.SERVICE_CLOSED
         return None
 
@@ -315,6 +318,7 @@ class Engine:
     def apply(self, event: Event) -> None:
         """Change the state by one event (the only mutator)."""
         self._appliers[event.kind](event)
+        self.version += 1  # any cached derived figure of the state is now stale
         self.latest = max(self.latest, event.at)
 
     def apply_all(self, events: Iterable[Event]) -> None:
@@ -369,6 +373,21 @@ class Engine:
     def leave_window(self, t: Ticket) -> None:
         if t.window is not None and self.windows[t.window].ticket == t.number:
             self.windows[t.window].ticket = None
+
+    def reindex(self) -> None:
+        """Service -> the windows that list it (primary or secondary); rebuilt when a window's
+        services change, so estimates and views look at those windows only (issue 15)."""
+        serving: dict[str, list[Window]] = {code: [] for code in self.layout.services}
+        for w in self.windows.values():
+            for code in w.services:
+                serving.setdefault(code, []).append(w)
+        self.serving = serving
+
+    def set_state(self, t: Ticket, state: TicketState) -> None:
+        """Move a ticket to ``state``, keeping the per-state counts (appliers only)."""
+        self.state_counts[t.state] -= 1
+        self.state_counts[state] += 1
+        t.state = state
 
     def unqueue(self, t: Ticket) -> None:
         if t.state is TicketState.WAITING:

@@ -35,19 +35,32 @@ def mean_service_s(engine: Engine, service: str) -> float:
     return engine.layout.services[service].avg_service_min * 60
 
 
+def primary_lines(engine: Engine) -> dict[str, int]:
+    """Per window, how many of its primary services have someone waiting. Computed once per
+    state (cached on the engine's version): publishing 35 services after a burst asks for it
+    35 times, and a 综合窗口 lists 33 services."""
+    cached = engine.derived.get("primary_lines")
+    if cached is not None and cached[0] == engine.version:
+        return cached[1]  # type: ignore[no-any-return]
+    lines = {
+        w.id: sum(1 for code, t in w.services.items() if t is Tier.PRIMARY and engine.waiting[code])
+        for w in engine.windows.values()
+    }
+    engine.derived["primary_lines"] = (engine.version, lines)
+    return lines
+
+
 def capacity(engine: Engine, service: str) -> float:
     """Windows' worth of attention the service gets: a window shares itself among the
     primary services that have someone waiting; secondary service counts at half."""
     total = 0.0
-    for w in engine.windows.values():
+    lines = primary_lines(engine)
+    own_line = 1 if engine.waiting[service] else 0
+    for w in engine.serving[service]:
         tier = w.services.get(service)
         if tier is None or w.status is not WindowStatus.OPEN:
             continue
-        busy = sum(
-            1
-            for code, t in w.services.items()
-            if t is Tier.PRIMARY and code != service and engine.waiting[code]
-        )
+        busy = lines[w.id] - (own_line if tier is Tier.PRIMARY else 0)  # the others' lines
         share = 1.0 / (1 + busy)
         total += share if tier is Tier.PRIMARY else share * SECONDARY_SHARE
     return total
@@ -72,9 +85,7 @@ def call_rate(engine: Engine, service: str, now: float) -> float | None:
 
 def _all_busy(engine: Engine, service: str) -> bool:
     return all(
-        w.ticket is not None
-        for w in engine.windows.values()
-        if service in w.services and w.status is WindowStatus.OPEN
+        w.ticket is not None for w in engine.serving[service] if w.status is WindowStatus.OPEN
     )
 
 

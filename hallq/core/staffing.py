@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import takewhile
 from statistics import fmean
 from typing import TYPE_CHECKING
 
@@ -105,7 +106,9 @@ class Advice:
 def observe(engine: Engine, now: float, span_s: float = 3600.0) -> dict[str, Load]:
     """Arrival rate over the last ``span_s`` (or since the first ticket, if later) and mean of
     recent service durations (the configured average before any were seen), per service."""
-    tickets = [t for t in engine.tickets.values() if now - t.issued_at <= span_s]
+    # tickets are kept in issue order: walk back from the newest, stop at the span's start
+    newest_first = reversed(engine.tickets.values())
+    tickets = list(takewhile(lambda t: now - t.issued_at <= span_s, newest_first))
     first = min((t.issued_at for t in tickets), default=now)
     hours = max(now - first, 600.0) / 3600
     counts: dict[str, int] = {}

@@ -51,9 +51,7 @@ def service_view(e: Engine, code: str, now: float) -> dict[str, Any]:
         "est_wait_s": None if est is None else round(est),
         "oldest_waiting_at": oldest,
         "target_wait_s": round(spec.target_wait_min * 60),
-        "windows_open": sum(
-            1 for w in e.windows.values() if code in w.services and w.status is WindowStatus.OPEN
-        ),
+        "windows_open": sum(1 for w in e.serving[code] if w.status is WindowStatus.OPEN),
         "issued_today": e.issued.get(code, 0),
         "daily_cap": spec.daily_cap,
         "open": refusal is None,
@@ -62,12 +60,8 @@ def service_view(e: Engine, code: str, now: float) -> dict[str, Any]:
 
 
 def hall_view(e: Engine, now: float) -> dict[str, Any]:
-    counts = {s: 0 for s in TicketState}
-    ratings = {str(k): 0 for k in range(1, 6)}
-    for t in e.tickets.values():
-        counts[t.state] += 1
-        if t.rating is not None:
-            ratings[str(t.rating)] += 1
+    counts = e.state_counts  # kept by the appliers: no walk over the day's tickets
+    ratings = {str(k): e.ratings.get(k, 0) for k in range(1, 6)}
     return {
         "hall": e.layout.hall_id,
         "day": e.day,

@@ -31,6 +31,13 @@ op = st.one_of(
     st.tuples(st.just("open"), st.sampled_from(WINDOWS)),
     st.tuples(st.just("close"), st.sampled_from(WINDOWS)),
     st.tuples(st.just("wait"), st.integers(1, 3600)),
+    st.tuples(st.just("start"), st.sampled_from(WINDOWS)),
+    st.tuples(
+        st.just("set_services"),
+        st.sampled_from(WINDOWS),
+        st.dictionaries(st.sampled_from(SERVICES), st.sampled_from(["primary", "secondary"])),
+    ),
+    st.tuples(st.just("rate"), st.integers(1, 5)),
 )
 
 
@@ -42,7 +49,9 @@ def run_ops(ops, ratio=2):
     for o in ops:
         now += 7
         name, *args = o
-        kwargs = _kwargs(name, args)
+        kwargs = _kwargs(name, args, e)
+        if name == "rate":
+            name = "evaluate"
         if kwargs is None:
             now += args[0]
             continue
@@ -56,9 +65,14 @@ def run_ops(ops, ratio=2):
     return e, log
 
 
-def _kwargs(name, args):
+def _kwargs(name, args, e=None):
     if name == "wait":
         return None
+    if name == "set_services":
+        return {"window": args[0], "services": args[1]}
+    if name == "rate":  # the evaluator of the last finished, unrated ticket
+        done = [t for t in e.tickets.values() if t.state is TicketState.DONE and not t.rating]
+        return {"ticket": done[-1].number if done else "Z999", "score": args[0]}
     if name == "issue":
         return {"service": args[0], "priority": args[1]}
     if name == "transfer":
@@ -162,3 +176,22 @@ def test_replaying_the_events_rebuilds_the_same_state(ops):
     for s in SERVICES:
         assert service_view(again, s, now) == service_view(e, s, now)
     assert hall_view(again, now) == hall_view(e, now)
+
+
+@common
+@given(st.lists(op, max_size=120))
+def test_kept_counts_and_window_index_equal_a_recount(ops):
+    """The per-state counts, ratings and the service -> windows index the appliers keep (so
+    views do not walk the day) always equal what a walk over the tickets and windows gives."""
+    e, _log = run_ops(ops)
+    recount = dict.fromkeys(TicketState, 0)
+    ratings: dict[int, int] = {}
+    for t in e.tickets.values():
+        recount[t.state] += 1
+        if t.rating is not None:
+            ratings[t.rating] = ratings.get(t.rating, 0) + 1
+    assert e.state_counts == recount
+    assert {k: v for k, v in e.ratings.items() if v} == ratings
+    for code in e.layout.services:
+        listed = {w.id for w in e.windows.values() if code in w.services}
+        assert {w.id for w in e.serving[code]} == listed

@@ -1,0 +1,195 @@
+"""A burst of 76 windows pressing "call next" at once on a busy day: time until the wall display
+receives each ``event/called``, beside the raw Mosquitto round trip measured in the same run.
+
+Run: python benchmarks/bench_burst.py [--day 17500] [--bursts 20]
+
+The harness is ONE process with one MQTT client per device (76 counters and a display), so it
+measures the service and Mosquitto rather than 77 processes fighting for two cores. The service
+runs as its own process (``hallq broker``) on a store prefilled with a day of ``--day`` tickets
+of the example hall. Before each burst every window has a waiting ticket (the kiosk issues them);
+then all 76 counters publish ``call_next`` back to back, and the latency of a window's call is
+display receipt - that counter's publish.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_command_cost import Sink, fill  # noqa: E402
+
+from app.bootstrap import build_broker  # noqa: E402
+from app.localmqtt import LocalMosquitto, private_hall  # noqa: E402
+from hallq.client import CommandClient, CommandError  # noqa: E402
+from hallq.core.percentile import percentile  # noqa: E402
+from hallq.mqtt import MqttLink  # noqa: E402
+from hallq.protocol import decode_json, encode  # noqa: E402
+
+
+def connect(cfg, device: str) -> MqttLink:
+    link = MqttLink.from_config(cfg, device)
+    link.start()
+    if not link.wait_for_connection(10):
+        raise SystemExit(f"{device} could not connect")
+    return link
+
+
+def prefill(cfg, tickets: int) -> None:
+    """Write a busy day into the service's store before the service starts."""
+    clock = [time.time() - 6 * 3600]
+    service = build_broker(cfg, with_link=False, clock=lambda: clock[0])
+    service.link = Sink()  # type: ignore[assignment]
+    service.load()
+    counters = [d for d in cfg.devices if d.role == "counter"]
+    kiosk = next(d.id for d in cfg.devices if d.role == "kiosk")
+    for d in counters:
+        service.handle(d.id, encode({"id": "open0", "op": "open", "staff": f"S{d.id[-2:]}"}))
+    fill(service, [kiosk, counters, [s.code for s in cfg.services]], clock, tickets)
+    for d in counters:  # the windows' current tickets are finished: a clean start
+        service.handle(d.id, encode({"id": "finish0", "op": "finish"}))
+    service.store.close()
+
+
+def raw_round_trip(cfg, n: int) -> list[float]:
+    a, b = connect(cfg, "hallq"), connect(cfg, "hallq")
+    root = f"hallq/{cfg.hall.id}/bench"
+    got = threading.Event()
+    b.subscribe(f"{root}/ping", lambda t, p: b.publish(f"{root}/pong", p))
+    a.subscribe(f"{root}/pong", lambda t, p: got.set())
+    time.sleep(0.3)
+    times = []
+    for i in range(n):
+        got.clear()
+        t0 = time.perf_counter()
+        a.publish(f"{root}/ping", {"i": i})
+        got.wait(5)
+        times.append(time.perf_counter() - t0)
+    a.stop()
+    b.stop()
+    return times
+
+
+class Burst:
+    """76 counters and a display in this one process."""
+
+    def __init__(self, cfg) -> None:
+        self.cfg = cfg
+        self.counters = [d for d in cfg.devices if d.role == "counter"]
+        self.windows = {d.id: d.window for d in self.counters}
+        self.links = {d.id: connect(cfg, d.id) for d in self.counters}
+        self.kiosk = CommandClient(connect(cfg, "kiosk1"))
+        self.display = connect(cfg, "display-hall")
+        self.pressed: dict[str, float] = {}
+        self.seen: dict[str, float] = {}
+        self.all_seen = threading.Event()
+        self.display.subscribe(self.display.topics.event("called"), self._on_called)
+        time.sleep(0.5)
+
+    def _on_called(self, _topic: str, payload: bytes) -> None:
+        now = time.perf_counter()
+        window = decode_json(payload)["window"]
+        if window in self.pressed and window not in self.seen:
+            self.seen[window] = now
+            if len(self.seen) == len(self.pressed):
+                self.all_seen.set()
+
+    def feed(self) -> None:
+        """One waiting ticket for every window (a service each window serves first)."""
+        for w in self.cfg.windows:
+            code = (w.primary or w.secondary)[0]
+            try:
+                self.kiosk.send("issue", service=code, timeout=5)
+            except CommandError as exc:
+                raise SystemExit(f"cannot issue {code} for {w.id}: {exc}") from exc
+
+    def run(self) -> list[float]:
+        self.feed()
+        time.sleep(0.3)
+        self.pressed, self.seen = {}, {}
+        self.all_seen.clear()
+        for d in self.counters:
+            self.pressed[d.window] = time.perf_counter()
+            self.links[d.id].publish(self.links[d.id].topics.cmd(d.id), _call_next(d.id))
+        self.all_seen.wait(10)
+        for d in self.counters:  # finish, so the next burst calls again
+            self.links[d.id].publish(self.links[d.id].topics.cmd(d.id), _finish(d.id))
+        time.sleep(0.5)
+        return [self.seen[w] - t for w, t in self.pressed.items() if w in self.seen]
+
+    def stop(self) -> None:
+        for link in [*self.links.values(), self.kiosk.link, self.display]:
+            link.stop()
+
+
+_n = [0]
+
+
+def _call_next(device: str) -> dict:
+    _n[0] += 1
+    return {"id": f"b{_n[0]}-{device}", "op": "call_next"}
+
+
+def _finish(device: str) -> dict:
+    _n[0] += 1
+    return {"id": f"f{_n[0]}-{device}", "op": "finish"}
+
+
+def fmt(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    p50, p99 = percentile(ms, 50), percentile(ms, 99)
+    return f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   max {max(ms):6.2f} ms   (n={len(ms)})"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--day", type=int, default=17_500, help="tickets already in the day")
+    ap.add_argument("--bursts", type=int, default=20)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="hallq-burst-"))
+    cfg = private_hall(ROOT / "examples" / "hall.toml", tmp, always_open=True)
+    print(f"prefilling a day of {args.day:,} tickets ...", flush=True)
+    prefill(cfg, args.day)
+    mosq = LocalMosquitto(cfg, tmp / "mosquitto").start()
+    log = tmp / "broker.log"
+    cmd = [sys.executable, "-m", "app.cli", "--log-file", str(log), "broker", "--config"]
+    proc = subprocess.Popen([*cmd, cfg.source])
+    burst = None
+    try:
+        probe = CommandClient(connect(cfg, "kiosk2"))
+        for _ in range(200):
+            try:
+                probe.send("status", timeout=0.5, retries=0)
+                break
+            except CommandError:
+                time.sleep(0.1)
+        probe.link.stop()
+        raw = raw_round_trip(cfg, 300)
+        burst = Burst(cfg)
+        burst.run()  # warm-up
+        latencies: list[float] = []
+        for _ in range(args.bursts):
+            latencies += burst.run()
+        print(f"{len(cfg.windows)} windows, day of {args.day:,} tickets, {args.bursts} bursts")
+        print(f"baseline  raw Mosquitto round trip (QoS 1):     {fmt(raw)}")
+        print(f"hallq     call_next -> event/called at display: {fmt(latencies)}")
+        print("goal: p99 <= 10 ms")
+        print(f"service log: {log}")
+    finally:
+        if burst is not None:
+            burst.stop()
+        proc.terminate()
+        proc.wait(timeout=10)
+        mosq.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
