@@ -69,8 +69,8 @@ def xlsx_sheets(sheets: list[tuple[str, list[list[Any]]]]) -> bytes:
         ws = wb.create_sheet(title)
         _append(ws, rows)
         head = next((i for i, row in enumerate(rows) if len(row) > 1), None)
-        for cell in ws[head + 1] if head is not None else ():
-            cell.font = Font(bold=True)
+        for col in range(1, len(rows[head]) + 1) if head is not None else ():
+            ws.cell(row=head + 1, column=col).font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -92,10 +92,12 @@ def to_xlsx(doc: Document) -> bytes:
 def _append(ws: Any, rows: list[list[Any]]) -> None:
     """Rows into a sheet; formula-like text stays text: a string cell with Excel's quote
     prefix (shown without the ``'``, and still text if someone edits it), never a formula."""
-    for row in rows:
+    first = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for number, row in enumerate(rows, start=first):  # ws.max_row per row would scan every cell
         ws.append(row)
-        for cell in ws[ws.max_row]:
-            if is_formula_like(cell.value):
+        for col, value in enumerate(row, start=1):
+            if is_formula_like(value):
+                cell = ws.cell(row=number, column=col)
                 cell.data_type = "s"
                 cell.quotePrefix = True
 
