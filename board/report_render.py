@@ -90,10 +90,9 @@ def to_xlsx(doc: Document) -> bytes:
 
 
 def _append(ws: Any, rows: list[list[Any]]) -> None:
-    """Rows into a sheet; formula-like text stays text: a string cell with Excel's quote
+    """Rows into a new, empty sheet; formula-like text stays text: a string cell with Excel's quote
     prefix (shown without the ``'``, and still text if someone edits it), never a formula."""
-    first = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
-    for number, row in enumerate(rows, start=first):  # ws.max_row per row would scan every cell
+    for number, row in enumerate(rows, start=1):  # ws is new; ws.max_row would scan every cell
         ws.append(row)
         for col, value in enumerate(row, start=1):
             if is_formula_like(value):
