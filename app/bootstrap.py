@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from broker.ha import HighAvailability
 from broker.ports import ServiceLink, Store
 from broker.service import BrokerService
 from broker.store import EventStore
@@ -37,11 +38,15 @@ def build_broker(
     with_link: bool = True,
     store: Store | None = None,
     clock: Callable[[], float] = time.time,
+    standby: bool = False,
+    sync: bool = True,
 ) -> BrokerService:
     """The queue service with its real store, engine and MQTT link (not started).
 
     ``device_id`` None: the config's broker. ``with_link=False``: no MQTT at all, the
-    service only answers ``handle()`` (tests, tools); ``store`` replaces the configured one."""
+    service only answers ``handle()`` (tests, tools); ``store`` replaces the configured one.
+    ``standby``: follow the primary (``hallq broker --standby``), ``sync``: the primary's
+    replies wait for this standby (docs/deploy.md, "Primary and standby")."""
     device = require_role(cfg, device_id, BrokerDevice)
     link: ServiceLink | None = MqttLink.from_config(cfg, device.id) if with_link else None
     return BrokerService(
@@ -50,6 +55,7 @@ def build_broker(
         engine=Engine(cfg.layout()),
         link=link,
         clock=clock,
+        ha=HighAvailability(standby=standby, sync=sync) if with_link else None,
     )
 
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 
 from app import bootstrap
+from broker.instance import EXIT_ALREADY_RUNNING, AlreadyRunning
 from hallq.config import ConfigError, HallConfig, load_config
 from hallq.errors import HallqError
 from hallq.logs import setup_logging
@@ -56,21 +57,38 @@ def cmd_mqtt_config(args: argparse.Namespace) -> int:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
+    if args.action == "promote":
+        from app.promote import promote
+
+        return promote(_config(args), args.id)
     import signal
     import threading
 
-    service = bootstrap.build_broker(_config(args), args.id)
-    done = threading.Event()
+    service = bootstrap.build_broker(
+        _config(args), args.id, standby=args.standby, sync=not args.no_sync
+    )
+    done, promote_now = threading.Event(), threading.Event()
+    code = [0]
+
+    def stopped(reason: str) -> None:  # fenced, or the hall is held by another service
+        code[0] = EXIT_ALREADY_RUNNING
+        done.set()
+
+    service.ha.when_stopped = stopped
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGUSR1, lambda *_: promote_now.set())  # hallq broker promote
     service.start()
     log.info("broker service running for hall %s; Ctrl-C stops it", service.cfg.hall.id)
     try:
-        done.wait()
+        while not done.wait(0.2):
+            if promote_now.is_set():
+                promote_now.clear()
+                service.ha.promote()
     except KeyboardInterrupt:
         pass
     finally:
         service.stop()
-    return 0
+    return code[0]
 
 
 def cmd_board(args: argparse.Namespace) -> int:
@@ -122,8 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--bind", default="127.0.0.1", help="listener address (0.0.0.0 for a LAN)")
     sp.add_argument("--rotate", action="store_true", help="new passwords for every device")
     sp.set_defaults(func=cmd_mqtt_config)
-    sp = with_config("broker", "run the queue service")
+    sp = with_config("broker", "run the queue service (or: broker promote)")
+    sp.add_argument(
+        "action", nargs="?", choices=["promote"], help="promote: make the running standby primary"
+    )
     sp.add_argument("--id", help="the broker device id (default: the config's broker)")
+    sp.add_argument("--standby", action="store_true", help="follow the primary; act once promoted")
+    sp.add_argument(
+        "--no-sync", action="store_true", help="standby: the primary does not wait for it"
+    )
     sp.set_defaults(func=cmd_broker)
     for role, run in (
         ("kiosk", bootstrap.run_kiosk),
@@ -166,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    except AlreadyRunning as exc:
+        print(f"hallq: {exc}", file=sys.stderr)
+        return EXIT_ALREADY_RUNNING
     except HallqError as exc:
         print(f"hallq: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ import uvicorn
 
 from hallq.config import BoardDevice, HallConfig
 from hallq.errors import HallqError
+from hallq.sdnotify import Notifier, Watchdog
 
 from .app import LinkFactory, create_app
 
@@ -70,6 +71,18 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Any) -> None:
         super().__init__(config)
         self.hub = app.state.board.hub
+        # systemd (Type=notify, WatchdogSec): ready once listening; WATCHDOG=1 from the
+        # event loop's own tick, so a hung loop is restarted (nothing without NOTIFY_SOCKET)
+        self.notifier = Notifier()
+        self.watchdog = Watchdog(self.notifier, loops=("loop",))
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets=sockets)
+        self.notifier.ready("board serving")
+
+    async def on_tick(self, counter: int) -> bool:
+        self.watchdog.beat("loop")
+        return await super().on_tick(counter)
 
     def handle_exit(self, sig: int, frame: Any) -> None:
         self.hub.close_streams()

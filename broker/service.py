@@ -23,7 +23,9 @@ from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
 
 from .bookings import BookingDesk, issue_handler
+from .ha import HighAvailability
 from .handlers import HANDLERS, reply_fields
+from .instance import AlreadyRunning
 from .ports import ServiceLink, Store
 from .publisher import Publisher
 from .store import StoreError
@@ -52,9 +54,11 @@ class BrokerService:
         engine: Engine,
         link: ServiceLink | None = None,
         clock: Callable[[], float] = time.time,
+        ha: HighAvailability | None = None,
     ) -> None:
         """Everything injected (``app.bootstrap.build_broker`` makes the real ones); without
-        a link the service answers :meth:`handle` but cannot :meth:`start`."""
+        a link the service answers :meth:`handle` but cannot :meth:`start`. ``ha``: locks,
+        primary/standby and watchdog (issue 14); None: none of them (tests, tools)."""
         self.cfg = cfg
         self.store = store
         self.link = link
@@ -73,11 +77,13 @@ class BrokerService:
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.replay_faults: list[ReplayFault] = []
         self._pending: tuple[list[Event], float, bool] = ([], 0.0, False)  # state to publish
+        self._opened = False
         # store health (issue 17): refuse while it cannot be written, tell the board
         self.store_watch = StoreWatch(self.store, self._report_store)
         # booking codes (issue 13): the kiosk's appointment code checked before a ticket
         self.bookings = BookingDesk(cfg)
         self.booking_ops = {"issue": issue_handler(self.bookings)}
+        self.ha = ha or HighAvailability.off()
 
     # ------------------------------------------------------------ lifecycle
     def load(self) -> int:
@@ -85,12 +91,22 @@ class BrokerService:
 
         An event the engine cannot apply is skipped, logged as an error naming its row and
         shown on the board (``replay_faults`` on state/hall): the hall keeps serving."""
-        self.store.open()
-        self.bookings.open()
+        self.open_store()
         n = self._replay()
-        self._tick()
+        if not self.ha.is_standby:  # a standby writes only what the primary ships
+            self._tick()
         log.info("replayed %d events; business day %s", n, self.engine.day)
         return n
+
+    def open_store(self) -> None:
+        """The store's lock (one service per store), then the store and the bookings."""
+        if self._opened:
+            return
+        self.ha.before_open(self)
+        self.store.open()
+        self.ha.after_open(self)
+        self.bookings.open()
+        self._opened = True
 
     def _replay(self) -> int:
         applied, self.replay_faults = replay(self.engine, self.store.replay_rows())
@@ -110,19 +126,27 @@ class BrokerService:
     def start(self) -> None:
         if self.link is None:
             raise ValueError("a service without a link cannot start (app.bootstrap makes one)")
-        self.load()
-        self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
         self.link.subscribe(self.topics.presence("+"), self._on_presence)
         self.bookings.attach(self.link)
         # paho's thread must not read the engine while the worker changes it: the tick
         # loop republishes everything (under the lock) within a second of a (re)connect
         self.link.when_connected = self._republish.set
-        self.link.start()
+        self.ha.attach(self)  # hall lock, replication (issue 14)
+        self.open_store()  # a second service on this store stops here, before connecting
+        self.link.start()  # connect (and probe for another instance) while the store loads
+        self.ha.probe_early(self)
+        self.load()  # commands arriving meanwhile wait in the inbox for the worker
+        self.store_watch.verify_later()  # integrity of the whole file, off the start-up path
         self._ticker = threading.Thread(target=self._tick_loop, name="broker-tick", daemon=True)
         self._ticker.start()
         self._worker = threading.Thread(target=self._work_loop, name="broker-cmds", daemon=True)
         self._worker.start()
+        try:
+            self.ha.begin(self)  # a primary claims the hall: a second one refuses here
+        except AlreadyRunning:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self._stop.set()
@@ -132,14 +156,21 @@ class BrokerService:
         if self.link is not None:
             self.link.stop()
         self.store.close()
+        self.ha.stop()
 
     # ------------------------------------------------------------ commands
     def _on_cmd(self, topic: str, payload: bytes) -> None:
         """paho's thread: queue the command; the worker answers in batches."""
+        if self.ha.drops_commands():  # a standby or fenced service: the primary answers
+            return
         self._inbox.put((self.topics.device_of(topic), payload))
 
     def _work_loop(self) -> None:
         while not self._stop.is_set():
+            self.ha.watchdog.beat("worker")
+            if not self.ha.active.is_set():  # not (yet) holding the hall: commands wait
+                self._stop.wait(0.2)
+                continue
             try:
                 batch = [self._inbox.get(timeout=0.2)]
             except queue.Empty:
@@ -214,6 +245,8 @@ class BrokerService:
                 log.exception("store write failed: rebuilding state from the store")
                 self._rebuild()
                 return [_not_saved(r.get("id"), exc) for r in replies]
+            if events or commands:
+                self.ha.committed()  # to the standby; in sync mode: until it holds them
             self._publish_after(events, replies, now, state_later=state_later)
             log.debug(
                 "batch of %d commands answered in %.1f ms",
@@ -306,6 +339,7 @@ class BrokerService:
     def _commit(self, events: list[Event]) -> None:
         """Periodic events: durable first, then memory, then the world."""
         self.store.append(events, self.engine.day, at=self.clock())
+        self.ha.committed()
         self.engine.apply_all(events)
         if events:
             self.publisher.after(events, self.clock())
@@ -324,7 +358,11 @@ class BrokerService:
         last_prune = time.monotonic()  # the wall clock may step: never prune by it
         steps = ClockSteps(self.engine.latest, last_refresh)
         while not self._stop.wait(TICK_S):
+            self.ha.watchdog.beat("tick")
             try:
+                self.ha.tick()
+                if not self.ha.active.is_set():
+                    continue  # a standby (or a primary not holding the hall) decides nothing
                 with self._lock:
                     self.store_watch.tick()  # health to the board, WAL truncated when quiet
                 self._tick()
@@ -377,7 +415,9 @@ class BrokerService:
     def _send(self, topic: str, payload: Any, retain: bool = False) -> bool:
         if self.link is None:
             return True
-        return self.link.publish(topic, payload, retain=retain)
+        if not self.ha.may_publish():  # a standby, or fenced: the primary speaks
+            return False
+        return self.link.publish(topic, self.ha.stamp(payload), retain=retain)
 
 
 def _internal(payload: bytes, message: str) -> dict[str, Any]:

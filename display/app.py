@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from display.errors import NotADisplay
 from display.model import DisplayModel, HallInfo, hall_info
+from hallq.config import DisplayDevice, require_role
 from hallq.state import StateClient
 from hardware.board import WindowBoard
 from hardware.screen import prepare_screen, size_from_env
@@ -47,9 +47,7 @@ def run(
     a window (a demo beside the kiosk); ``when_ready(app, controller)`` is called on the main
     thread once the first frame is up (tests and benchmarks drive the screen from there).
     """
-    dev = cfg.device(device_id)
-    if dev.role != "display":
-        raise NotADisplay(f"device {device_id!r} is a {dev.role}, not a display")
+    dev = require_role(cfg, device_id, DisplayDevice)  # the one role check
     prepare_screen(window_size or size_from_env(WINDOW_ENV), font=dev.font)
     if link is None:
         from hallq.mqtt import MqttLink
@@ -58,7 +56,9 @@ def run(
     announcer = announcer if announcer is not None else make_announcer(cfg, dev.voice)
     boards = boards if boards is not None else make_boards(dev.boards)
     info = hall_info(cfg)
-    model = DisplayModel(info, zone=dev.zone, recent=dev.recent, stale_s=STALE_S)
+    model = DisplayModel(
+        info, zone=dev.zone, recent=dev.recent, stale_s=STALE_S, is_announcing=announcer is not None
+    )
     from display.kivy_app import DisplayApp
 
     driver = WindowBoardDriver(boards)

@@ -7,7 +7,3 @@ from hallq.errors import HallqError
 
 class DisplayError(HallqError):
     """Something the wall display cannot do."""
-
-
-class NotADisplay(DisplayError, ValueError):
-    """The device id in the config is not a display."""

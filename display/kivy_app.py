@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from kivy.app import App
@@ -55,6 +56,7 @@ class DisplayApp(App):
         self.driver.start()
         subscribe(self.link, hop, ctl, self.driver, self.follows)
         if self.voice is not None:
+            self.voice.when_unsaid = lambda call: hop(partial(ctl.on_unsaid, call))
             self.voice.open()
         self.link.start()
         if self.when_ready is not None:

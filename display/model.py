@@ -13,12 +13,15 @@ Rules decided here:
   is shown but not announced; "older" allows for a display clock that differs from the
   broker's. A recall is a new call: announced again and highlighted again. The same event
   delivered twice (QoS 1) is dropped.
+- **No call silently unsaid:** on a display that announces, a call it will not say (stale) or
+  that its announcer could not say in time (:meth:`DisplayModel.on_unsaid`) is flagged
+  ``unsaid`` on its line, and the wall says so next to it.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hallq.contract import CalledEvent, ServiceState, WindowState
 from hardware.voice import Call
@@ -37,6 +40,7 @@ class CallLine:
     service_name: str
     at: float
     recall: bool = False
+    unsaid: bool = False  # this display announces, but this call was not said
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,10 @@ class DisplayModel:
         recent: int = 8,
         stale_s: float = 30.0,
         highlight_s: float = 6.0,
+        is_announcing: bool = False,
     ) -> None:
         self.info, self.zone, self.size = info, zone, recent
+        self.is_announcing = is_announcing  # a voice says this display's calls
         self.stale_s, self.highlight_s = stale_s, highlight_s
         self.calls: list[CallLine] = []  # newest first
         self.is_restoring = True  # no call event since the (re)connection yet
@@ -105,12 +111,21 @@ class DisplayModel:
         self.is_restoring = False
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
-        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall)
         is_fresh = self._is_fresh(now - ev.at)
+        unsaid = self.is_announcing and not is_fresh
+        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid)
         self._put(line)
         if is_fresh and self.calls[0] is line:
             self.highlight_until = now + self.highlight_s
         return Call(ev.ticket, name, ev.recall) if is_fresh else None
+
+    def on_unsaid(self, call: Call) -> bool:
+        """The announcer could not say ``call`` in time: flag its line (False if not listed)."""
+        for i, c in enumerate(self.calls):
+            if (c.ticket, c.window_name, c.recall) == (call.ticket, call.window_name, call.recall):
+                self.calls[i] = replace(c, unsaid=True)
+                return True
+        return False
 
     def on_window(self, w: WindowState) -> None:
         """Retained window state: while restoring, shows the window's current call (silently)."""

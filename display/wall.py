@@ -18,7 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from display.model import DisplayModel, View
 from hallq.contract import CalledEvent, ServiceState, WindowState
-from hardware.voice import Announcer
+from hardware.voice import Announcer, Call
 
 KV = Path(__file__).with_name("wall.kv")
 WEEKDAYS = "一二三四五六日"
@@ -34,6 +34,7 @@ class CallRow(BoxLayout):
     index = NumericProperty(0)
     ticket = StringProperty("")
     window_name = StringProperty("")
+    is_unsaid = BooleanProperty(False)  # not announced: the tag asks the citizen to look
 
 
 class WaitRow(BoxLayout):
@@ -54,6 +55,7 @@ class WallScreen(BoxLayout):
     latest_ticket = StringProperty("")
     latest_window = StringProperty("")
     latest_service = StringProperty("")
+    is_latest_unsaid = BooleanProperty(False)
     waiting_caption = StringProperty("等候人数  Waiting")
     waiting_cols = NumericProperty(3)
     notice = StringProperty("")
@@ -118,6 +120,11 @@ class WallController:
             self.voice.announce(call.ticket, call.window_name, recall=call.recall)
         self.refresh()
 
+    def on_unsaid(self, call: Call) -> None:
+        """The announcer could not say ``call`` in time: flag it on the wall."""
+        if self.model.on_unsaid(call):
+            self.refresh()
+
     def on_window(self, w: WindowState) -> None:
         self.model.on_window(w)
         self.refresh()
@@ -139,6 +146,7 @@ class WallController:
         s.latest_ticket = v.latest.ticket if v.latest else ""
         s.latest_window = f"请到 {v.latest.window_name}" if v.latest else "请留意叫号"
         s.latest_service = v.latest.service_name if v.latest else ""
+        s.is_latest_unsaid = bool(v.latest and v.latest.unsaid)
         if self._shown is None or v.recent != self._shown.recent:
             self._fill_recent(v)
         if self._shown is None or v.waiting != self._shown.waiting:
@@ -153,7 +161,9 @@ class WallController:
         grid.clear_widgets()
         for i, c in enumerate(v.recent[: self._recent_fit()]):
             u = self.screen.u
-            grid.add_widget(CallRow(u=u, index=i, ticket=c.ticket, window_name=c.window_name))
+            row = CallRow(u=u, index=i, ticket=c.ticket, window_name=c.window_name)
+            row.is_unsaid = c.unsaid
+            grid.add_widget(row)
 
     def _recent_fit(self) -> int:
         """How many call rows fit under the caption (rows are 8u high, see wall.kv)."""

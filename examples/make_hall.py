@@ -627,16 +627,19 @@ def main() -> None:
             'printer = { type = "dummy" }',
             "",
         ]
-    out += [
-        "[[devices]]",
-        'id = "display-hall"',
-        'role = "display"',
-        'zone = ""',
-        'voice = { engine = "espeak", cache_dir = "../run/voice" }',
-        "",
-    ]
-    for f in (1, 2):
-        out += ["[[devices]]", f'id = "display-f{f}"', 'role = "display"', f'zone = "F{f}"', ""]
+    # One announcer per floor (zone): at peak the whole hall calls ~11 citizens a minute, more
+    # than one voice can say even shortened (~10 a minute); a floor calls at most ~6.4
+    # (benchmarks/bench_voice.py). The lobby's whole-hall display is silent.
+    out += ["[[devices]]", 'id = "display-hall"', 'role = "display"', 'zone = ""', ""]
+    for f in sorted(set(floor_of.values())):
+        out += [
+            "[[devices]]",
+            f'id = "display-f{f}"',
+            'role = "display"',
+            f'zone = "F{f}"',
+            f'voice = {{ engine = "espeak", cache_dir = "../run/voice-f{f}" }}',
+            "",
+        ]
     for n in range(1, number + 1):
         out += [
             "[[devices]]",

@@ -114,6 +114,9 @@ class VoiceConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froz
     one_as_yao: bool = False  # read the digit 1 in ticket numbers as 幺 instead of 一
     speed_wpm: Annotated[int, msgspec.Meta(ge=80, le=400)] = 150
     gap_s: Annotated[float, msgspec.Meta(ge=0, le=5)] = 0.6
+    # calls queued behind another are said once, one chime per run (docs/display.md); a call
+    # that could not begin within late_s of arriving is not said and is flagged on the wall
+    late_s: Annotated[float, msgspec.Meta(ge=5, le=600)] = 90.0
     player: list[str] = msgspec.field(default_factory=lambda: ["aplay", "-q"])
     clips_dir: str | None = None
     cache_dir: str = "/var/cache/hallq/voice"

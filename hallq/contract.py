@@ -50,6 +50,7 @@ class WindowState(Payload, kw_only=True):
     rating_avg: float | None = None
     rating_count: int = 0
     services: dict[str, Tier] = msgspec.field(default_factory=dict)
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 ClosedReason = Literal["hall_closed", "daily_cap", "service_closed"]
@@ -73,6 +74,7 @@ class ServiceState(Payload, kw_only=True):
     daily_cap: int | None = None
     open: bool = True
     closed_reason: ClosedReason | None = None
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 class ReplayFaultInfo(Payload, kw_only=True):
@@ -100,6 +102,7 @@ class HallState(Payload, kw_only=True):
     ratings: dict[str, int] = msgspec.field(default_factory=dict)
     priority_ratio: int = 0
     replay_faults: list[ReplayFaultInfo] = msgspec.field(default_factory=list)
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 class AdviceNeed(Payload, kw_only=True):
@@ -131,6 +134,7 @@ class Advice(Payload, kw_only=True):
     at: float
     needs: list[AdviceNeed] = msgspec.field(default_factory=list)
     moves: list[AdviceMove] = msgspec.field(default_factory=list)
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 # ------------------------------------------------------------------ events
@@ -152,6 +156,7 @@ class CalledEvent(Payload, kw_only=True):
     reason_code: CallRule | None = None  # the rule (null on a recall)
     priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
     wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
     priority: str | None = None  # the ticket's priority class (its reason's words; not public)
 
 
@@ -163,6 +168,7 @@ class FinishedEvent(Payload, kw_only=True):
     service: str = ""
     at: float = 0.0
     outcome: Literal["done", "no_show"] = "done"
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 class CheckedInEvent(Payload, kw_only=True):
@@ -173,6 +179,7 @@ class CheckedInEvent(Payload, kw_only=True):
     ticket: str
     service: str = ""
     at: float = 0.0
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 # ------------------------------------------------------------------ region
@@ -218,6 +225,24 @@ class RegionHall(Payload, kw_only=True):
 
 
 # ------------------------------------------------------------------ presence
+class ServiceMode(StrEnum):
+    """What a queue service instance does (``hallq broker`` or ``hallq broker --standby``)."""
+
+    PRIMARY = "primary"  # decides, publishes, answers
+    STANDBY = "standby"  # follows the primary's events; acts only once promoted
+    FENCED = "fenced"  # an old primary that saw a newer epoch: it no longer acts
+
+
+class StandbyStatus(Payload, kw_only=True):
+    """The primary's view of its standby (on the primary's presence; the board alarms)."""
+
+    device: str
+    sync: bool = True
+    in_sync: bool = False  # false: replies no longer wait for it (it lagged or vanished)
+    acked_seq: int = 0
+    shipped_seq: int = 0
+
+
 class PrinterPresence(StrEnum):
     """A kiosk's printer as its presence reports it (the board shows these values)."""
 
@@ -258,6 +283,72 @@ class Presence(Payload, kw_only=True):
     device: str | None = None
     printer: PrinterPresence | None = None  # kiosks
     store: StoreHealth | None = None  # the queue service
+    mode: ServiceMode | None = None  # the queue service: primary or standby
+    epoch: int | None = None  # the queue service's fencing epoch
+    standby: StandbyStatus | None = None  # the primary: how its standby keeps up
+
+
+# ------------------------------------------------------------------ service instances
+class ServiceLock(Payload, kw_only=True):
+    """``service/lock`` (retained): the service instance that holds the hall, and its epoch.
+    Also the live holder's answer to a :class:`ServiceProbe` (with the probe's nonce)."""
+
+    instance: str
+    device: str = ""
+    host: str = ""
+    pid: int = 0
+    epoch: int = 0
+    nonce: str = ""
+
+
+class ServiceProbe(Payload, kw_only=True):
+    """``service/probe``: a starting service asks whether a live one holds the hall."""
+
+    instance: str
+    nonce: str
+
+
+ReplEvent = tuple[int, str, float, str, str]  # seq, day, at, kind, data (JSON text)
+ReplCommand = tuple[int, str, str, float, str]  # rowid, device, id, at, reply (JSON text)
+
+
+class ReplBatch(Payload, kw_only=True):
+    """``repl/batch``: committed store rows the primary ships to its standby, in order.
+    ``after``/``cmds_after`` are the cursors the rows follow; ``to`` names the standby a
+    catch-up is meant for ("" = the live stream)."""
+
+    epoch: int
+    after: int
+    last: int
+    cmds_after: int
+    cmds_last: int
+    events: list[ReplEvent] = msgspec.field(default_factory=list)
+    commands: list[ReplCommand] = msgspec.field(default_factory=list)
+    to: str = ""
+
+
+class ReplAck(Payload, kw_only=True):
+    """``repl/ack``: the standby holds (on its disk) everything up to these cursors."""
+
+    instance: str
+    device: str = ""
+    seq: int
+    cmds: int
+    sync: bool = True
+    promoted_epoch: int = 0  # > 0: it was just promoted; the old primary must stop
+
+
+class ReplNeed(Payload, kw_only=True):
+    """``repl/need``: a standby (re)joins or found a gap: rows after these cursors, please;
+    or (``alive``) says every few seconds that it is there (a restarted primary learns of it
+    without sending anything again)."""
+
+    instance: str
+    device: str = ""
+    seq: int
+    cmds: int
+    sync: bool = True
+    reason: Literal["join", "gap", "alive"] = "join"
 
 
 # ------------------------------------------------------------------ replies

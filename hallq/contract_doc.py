@@ -25,7 +25,11 @@ SECTIONS: list[tuple[str, list[type[Any]]]] = [
     ("Parts", [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth]),
     ("Events", [c.CalledEvent, c.FinishedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),
-    ("Presence", [c.Presence]),
+    ("Presence", [c.Presence, c.StandbyStatus]),
+    (
+        "Service instances and replication",
+        [c.ServiceLock, c.ServiceProbe, c.ReplBatch, c.ReplAck, c.ReplNeed],
+    ),
     ("Replies", [*c.REPLY_TYPES.values(), c.ErrorReply]),
 ]
 

@@ -30,6 +30,9 @@ from hallq.protocol import Topics, encode, topic_matches
 log = logging.getLogger(__name__)
 Handler = Callable[[str, bytes], None]
 MAX_PUBLISH = 256 * 1024
+# paho doubles the wait between tries up to this: after a Mosquitto restart, however long it
+# was down, every device is back within this plus its connect time (issue 14: within 5 s)
+RECONNECT_MAX_S = 2
 
 
 class MqttError(HallqError, ConnectionError):
@@ -113,7 +116,7 @@ class MqttLink:
         )
         c.username_pw_set(self.device, self.password)
         c.will_set(self.topics.presence(self.device), encode({"online": False}), 1, retain=True)
-        c.reconnect_delay_set(min_delay=1, max_delay=8)
+        c.reconnect_delay_set(min_delay=1, max_delay=RECONNECT_MAX_S)
         c.max_queued_messages_set(10_000)
         if self.tls[0]:
             c.tls_set(

@@ -59,6 +59,19 @@ class Topics:
     def presence(self, device: str) -> str:
         return f"{self.root}/presence/{device}"
 
+    @property
+    def service_lock(self) -> str:
+        """Retained: the service instance holding the hall and its fencing epoch."""
+        return f"{self.root}/service/lock"
+
+    @property
+    def service_probe(self) -> str:
+        return f"{self.root}/service/probe"
+
+    def repl(self, name: str) -> str:
+        """Primary -> standby replication: ``batch``, ``ack``, ``need``."""
+        return f"{self.root}/repl/{name}"
+
     def device_of(self, topic: str) -> str:
         """The last level of a topic: the device of cmd/<device> or presence/<device>."""
         return topic.rsplit("/", 1)[-1]

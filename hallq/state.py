@@ -9,7 +9,8 @@ Listeners run on the link's thread (paho's): a Kivy device hops to its main thre
 A listener gets ``(key, payload)`` where ``key`` is the topic's last level (window id, service
 code, device id) and ``payload`` is the typed struct, or None when a retained message was
 cleared. A payload that does not decode is logged once per topic and ignored (the latest good
-one is kept).
+one is kept). A payload from a service of an older fencing epoch than one already seen (an
+old primary after a standby was promoted, docs/deploy.md) is dropped.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Feed(Generic[T]):
         self._listeners: list[Listener[T]] = []
         self._bad: set[str] = set()
         self._lock = threading.Lock()
+        self.epoch = 0  # the newest service epoch seen on this feed
 
     def listen(self, listener: Listener[T]) -> None:
         """Call ``listener`` for every message from now on, and at once for what is known."""
@@ -70,6 +72,14 @@ class Feed(Generic[T]):
                     self._bad.add(topic)
                 return
         with self._lock:
+            epoch = getattr(payload, "epoch", None)
+            if epoch is not None and epoch < self.epoch:
+                log.warning(
+                    "%s from an old service (epoch %d < %d) dropped", topic, epoch, self.epoch
+                )
+                return
+            if epoch is not None:
+                self.epoch = epoch
             if payload is None:
                 self.latest.pop(key, None)
             else:

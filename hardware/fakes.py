@@ -17,7 +17,7 @@ from hardware.printer import (
     layout_for,
 )
 from hardware.ticket import TicketPrint
-from hardware.voice import Announcer, Call
+from hardware.voice import Announcer, Call, Form
 
 __all__ = ["FakeAnnouncer", "FakePrinter", "FakeScanner", "FakeWindowBoard"]
 
@@ -62,16 +62,20 @@ class FakePrinter:
 class FakeAnnouncer(Announcer):
     """The real announcement queue (one worker, strict order) recording instead of speaking.
 
-    ``.announced`` lists the voice.Calls in the order they were spoken; ``busy_s`` is how long
-    each takes (a burst then queues up, as with a real player); ``overlaps`` counts calls
-    spoken while another was (always 0 unless the queue is broken). Read ``.announced`` after
-    ``wait_idle()``: ``announce()`` only queues.
+    ``.announced`` lists the voice.Calls in the order they were spoken and ``.forms`` how
+    (voice.Form: full, or shortened in a run); ``busy_s`` is how long each takes (a burst then
+    queues up, as with a real player); ``overlaps`` counts calls spoken while another was
+    (always 0 unless the queue is broken); calls not said in time are in ``.unsaid``. Read
+    them after ``wait_idle()``: ``announce()`` only queues.
     """
 
-    def __init__(self, busy_s: float = 0.0) -> None:
-        super().__init__(VoiceConfig(engine="none"))
+    def __init__(
+        self, busy_s: float = 0.0, late_s: float = 90.0, clock: Callable[[], float] | None = None
+    ) -> None:
+        super().__init__(VoiceConfig(engine="none", late_s=late_s), clock=clock or time.monotonic)
         self.busy_s = busy_s
         self.announced: list[Call] = []
+        self.forms: list[Form] = []
         self.overlaps = 0
         self.closed = False
         self._speaking = threading.Lock()
@@ -84,13 +88,14 @@ class FakeAnnouncer(Announcer):
         super().close(timeout)
         self.closed = True
 
-    def _speak(self, call: Call) -> None:
+    def _speak(self, call: Call, form: Form = Form.FULL) -> None:
         if not self._speaking.acquire(blocking=False):
             self.overlaps += 1
             return
         try:
             time.sleep(self.busy_s)
             self.announced.append(call)
+            self.forms.append(form)
         finally:
             self._speaking.release()
 

@@ -1,10 +1,14 @@
 """Call announcements: chime, then "请A零零一号到5号窗口办理", repeated, never overlapping.
 
 ``announce()`` only queues; one worker thread renders and plays calls strictly in order, so
-two calls never overlap and none is dropped. Speech comes from espeak-ng (voice
-cmn-latn-pinyin: the cmn/zh voices read Chinese with English rules) or from recorded clips
-concatenated; rendered WAVs are cached by content. Playback runs the configured player
-(``aplay -q``); tests pass their own ``play`` callable (see FilePlayer).
+two calls never overlap. A call with nobody queued behind it is said in full (chime, sentence
+``repeat`` times). When calls queue up the announcer shortens (so one announcer keeps up with a
+zone's peak call rate): the calls of a run are each said once, the run has one chime. A call
+that could not begin within ``late_s`` of arriving is not said (the queue catches up) but is
+never skipped silently: ``when_unsaid(call)`` tells the wall display, which flags it on screen.
+Speech comes from espeak-ng (voice cmn-latn-pinyin: the cmn/zh voices read Chinese with English
+rules) or from recorded clips concatenated; rendered WAVs are cached by content. Playback runs
+the configured player (``aplay -q``); tests pass their own ``play`` callable (see FilePlayer).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from hardware import wavtools
@@ -30,14 +35,25 @@ log = logging.getLogger(__name__)
 Player = Callable[[Path], None]
 
 
+class Form(Enum):
+    """How a call is said: alone in full, or shortened inside a run of queued calls."""
+
+    FULL = "full"  # chime, then the sentence `repeat` times
+    RUN_FIRST = "run_first"  # chime, then the sentence once (others are queued behind it)
+    RUN_NEXT = "run_next"  # a short gap, then the sentence once (no chime: the run has one)
+
+
 @dataclass(frozen=True)
 class Call:
-    """One call to announce (a recall is spoken again in full); ``lang`` "" = the config's."""
+    """One call to announce (a recall is spoken again); ``lang`` "" = the config's.
+
+    ``queued_at`` is the announcer's clock when it was queued (for ``late_s``)."""
 
     ticket: str
     window_name: str
     recall: bool = False
     lang: str = ""
+    queued_at: float = field(default=0.0, compare=False)
 
 
 class Announcer:
@@ -48,12 +64,21 @@ class Announcer:
     the calls arrived). hardware.fakes.FakeAnnouncer is this queue with a recording ``_speak``.
     """
 
-    def __init__(self, cfg: VoiceConfig, play: Player | None = None) -> None:
+    def __init__(
+        self,
+        cfg: VoiceConfig,
+        play: Player | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.cfg = cfg
         self.cache_dir = Path(cfg.cache_dir)
         self._play = play if play is not None else self._run_player
+        self.clock = clock
+        self.when_unsaid: Callable[[Call], None] | None = None  # from the worker thread
+        self.unsaid: list[Call] = []  # calls not said in time (flagged on the wall)
         self._queue: queue.Queue[Call | None] = queue.Queue()
         self._pending = 0
+        self._in_run = False  # the last call spoken had others queued behind it
         self._idle = threading.Condition()
         self._worker: threading.Thread | None = None
         self._last_error: str | None = None
@@ -70,7 +95,8 @@ class Announcer:
         self.open()
         with self._idle:
             self._pending += 1
-        self._queue.put(Call(ticket, window_name, recall, lang or self.cfg.lang))
+        call = Call(ticket, window_name, recall, lang or self.cfg.lang, self.clock())
+        self._queue.put(call)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until every queued call has been spoken; False on timeout."""
@@ -98,26 +124,38 @@ class Announcer:
                 render_espeak(text, self._voice(lang), self.cfg.speed_wpm, path)
         return path
 
-    def render_call(self, ticket: str, window_name: str, lang: str | None = None) -> Path:
-        """The whole announcement: chime, then the sentence `repeat` times with gaps."""
+    def render_call(
+        self, ticket: str, window_name: str, lang: str | None = None, form: Form = Form.FULL
+    ) -> Path:
+        """The announcement as one WAV: chime, then the sentence `repeat` times with gaps
+        (``Form.FULL``), or its shortened forms inside a run of queued calls."""
         text = self.text_for(ticket, window_name, lang)
         speech = self.render(text, lang)
-        key = (speech.name, self.cfg.chime, self.cfg.repeat, self.cfg.gap_s)
+        key = (speech.name, form.value, self.cfg.chime, self.cfg.repeat, self.cfg.gap_s)
         path = self._cache_path("call", *map(str, key))
         if path.exists():
             return path
         fmt, _ = wavtools.read(speech)
         parts: list[Path | bytes] = []
-        if self.cfg.chime:
+        if self.cfg.chime and form is not Form.RUN_NEXT:
             parts += [self._chime(fmt), wavtools.silence(fmt, 0.2)]
-        for i in range(self.cfg.repeat):
+        if form is Form.RUN_NEXT:
+            parts.append(wavtools.silence(fmt, self.cfg.gap_s))
+        repeat = self.cfg.repeat if form is Form.FULL else 1
+        for i in range(repeat):
             parts += [speech] if i == 0 else [wavtools.silence(fmt, self.cfg.gap_s), speech]
         return wavtools.write(path, fmt, wavtools.concat(parts, fmt))
+
+    def form_for(self, behind: int) -> Form:
+        """Full when nobody is queued behind and no run is going on; shortened otherwise."""
+        if self._in_run:
+            return Form.RUN_NEXT
+        return Form.RUN_FIRST if behind > 0 else Form.FULL
 
     def _work(self) -> None:
         while (call := self._queue.get()) is not None:
             try:
-                self._speak(call)
+                self._take(call)
                 self._last_error = None
             except VoiceError as exc:  # no sound card, player missing: say so once, not per call
                 if str(exc) != self._last_error:
@@ -130,10 +168,27 @@ class Announcer:
                     self._pending -= 1
                     self._idle.notify_all()
 
-    def _speak(self, call: Call) -> None:
+    def _take(self, call: Call) -> None:
+        """Say the call (in the form the queue behind it calls for), or flag it if too late."""
+        behind = self._queue.qsize()
+        if self.clock() - call.queued_at > self.cfg.late_s:
+            self._in_run = behind > 0
+            self._flag_unsaid(call)
+            return
+        form = self.form_for(behind)
+        self._in_run = behind > 0
+        self._speak(call, form)
+
+    def _flag_unsaid(self, call: Call) -> None:
+        log.warning("call %s not announced: queued for over %.0f s", call.ticket, self.cfg.late_s)
+        self.unsaid.append(call)
+        if self.when_unsaid is not None:
+            self.when_unsaid(call)
+
+    def _speak(self, call: Call, form: Form = Form.FULL) -> None:
         if self.cfg.engine == "none":
             return
-        self._play(self.render_call(call.ticket, call.window_name, call.lang))
+        self._play(self.render_call(call.ticket, call.window_name, call.lang, form))
 
     def _run_player(self, path: Path) -> None:
         command = [*self.cfg.player, str(path)]

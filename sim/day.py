@@ -212,10 +212,12 @@ class DaySim:
         self._wake(now, code)
 
     def _wake(self, now: float, code: str) -> None:
-        """Offer a new ticket to idle windows: those holding it as primary first."""
+        """Offer a new ticket to idle windows: those holding it as primary first, or the
+        longest idle first if the policy says so (FCFS-ALIS)."""
         windows = self.engine.windows
-        able = [w for w in self.idle if code in windows[w].services]
-        able.sort(key=lambda w: windows[w].services[code] is not Tier.PRIMARY)
+        able = [w for w in self.idle if code in windows[w].services]  # longest idle first
+        if not getattr(self.engine.policy, "assigns_longest_idle", False):
+            able.sort(key=lambda w: windows[w].services[code] is not Tier.PRIMARY)
         for wid in able:
             if self._call(now, wid):
                 return

@@ -46,3 +46,35 @@ def pooled_layout(layout: Layout) -> Layout:
     every = dict.fromkeys(layout.services, Tier.PRIMARY)
     windows = {wid: replace(w, services=dict(every)) for wid, w in layout.windows.items()}
     return replace(layout, windows=windows)
+
+
+def components(layout: Layout) -> list[tuple[set[str], set[str]]]:
+    """Connected components of the window-service graph (a window is joined to every service
+    it holds, primary or secondary): [(windows, services)], largest first."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for wid, w in layout.windows.items():
+        for code in w.services:
+            parent[find("w:" + wid)] = find("s:" + code)
+    groups: dict[str, tuple[set[str], set[str]]] = {}
+    for node in list(parent):
+        windows, services = groups.setdefault(find(node), (set(), set()))
+        (windows if node.startswith("w:") else services).add(node[2:])
+    return sorted(groups.values(), key=lambda g: -len(g[0]))
+
+
+def component_pooled_layout(layout: Layout) -> Layout:
+    """The skill-graph bound's hall: every window serves, from one FIFO line, every service of
+    its connected component (and still none outside it)."""
+    windows = dict(layout.windows)
+    for wids, codes in components(layout):
+        every = dict.fromkeys(sorted(codes), Tier.PRIMARY)
+        for wid in wids:
+            windows[wid] = replace(layout.windows[wid], services=dict(every))
+    return replace(layout, windows=windows)

@@ -11,6 +11,19 @@ starves behind priority citizens. They differ in which services a window may tak
 - ``dynamic``: dynamic skills. A secondary service competes as soon as its *predicted* wait
   (the wait of the last ticket in its line, served by the windows that hold it as primary)
   passes its target, and then the window picks the line that is furthest behind its target.
+
+Published skill-based routing rules, for comparison (docs/simulation.md cites them). They know
+no primary/secondary tiers: every service a window holds is one of its skills.
+
+- ``fcfs_alis``: FCFS-ALIS (Adan & Weiss 2014; Visschers, Adan & Weiss 2012): a free window
+  takes the longest-waiting ticket among all its skills; a new ticket goes to the window that
+  has been idle longest among those able to serve it (``assigns_longest_idle``: the simulator
+  and a hall's idle-window dispatch read it).
+- ``gcmu``: the generalised c-mu rule (van Mieghem 1995; Mandelbaum & Stolyar 2004) with
+  quadratic delay cost: the line whose head-of-line wait x service rate (1 / mean service
+  time) is largest.
+- ``maxweight``: MaxWeight (Tassiulas & Ephremides 1992; Stolyar 2004): the line whose
+  length x service rate is largest.
 """
 
 from __future__ import annotations
@@ -101,8 +114,71 @@ def predicted_over_target(engine: Engine, service: str, now: float) -> bool:
     return (now - newest.rank_at) + ahead_s > spec.target_wait_min * 60
 
 
+class _SkillsPolicy:
+    """A literature rule: every service the window holds competes by ``score`` (no tiers)."""
+
+    name = ""
+    assigns_longest_idle = False
+
+    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
+        return choose_among(
+            window,
+            engine.waiting,
+            engine.layout.services,
+            engine.priority_ratio,
+            now,
+            urgent=set(window.services),
+            score=lambda t: self.score(engine, t, now),
+        )
+
+    def score(self, engine: Engine, head: Ticket, now: float) -> float:
+        raise NotImplementedError
+
+
+class FcfsAlisPolicy(_SkillsPolicy):
+    """FCFS-ALIS: the oldest ticket among the window's skills; idle windows longest-idle first."""
+
+    name = "fcfs_alis"
+    assigns_longest_idle = True
+
+    def score(self, engine: Engine, head: Ticket, now: float) -> float:
+        return -head.rank_at
+
+
+class GcmuPolicy(_SkillsPolicy):
+    """Generalised c-mu, quadratic cost: head-of-line wait x service rate."""
+
+    name = "gcmu"
+
+    def score(self, engine: Engine, head: Ticket, now: float) -> float:
+        return (now - head.rank_at) / _mean_service_s(engine, head.service)
+
+
+class MaxWeightPolicy(_SkillsPolicy):
+    """MaxWeight: line length x service rate."""
+
+    name = "maxweight"
+
+    def score(self, engine: Engine, head: Ticket, now: float) -> float:
+        return len(engine.waiting.get(head.service, ())) / _mean_service_s(engine, head.service)
+
+
+def _mean_service_s(engine: Engine, service: str) -> float:
+    from .estimate import mean_service_s
+
+    return max(1.0, mean_service_s(engine, service))
+
+
 POLICIES: dict[str, Policy] = {
-    p.name: p for p in (DefaultPolicy(), DepartmentFifoPolicy(), DynamicPolicy())
+    p.name: p
+    for p in (
+        DefaultPolicy(),
+        DepartmentFifoPolicy(),
+        DynamicPolicy(),
+        FcfsAlisPolicy(),
+        GcmuPolicy(),
+        MaxWeightPolicy(),
+    )
 }
 
 

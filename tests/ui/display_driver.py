@@ -43,14 +43,15 @@ def reporting(announcer_class: type) -> type:
     reports each announcement's start and end."""
 
     class Reporting(announcer_class):  # type: ignore[misc, valid-type]
-        def _speak(self, call: Any) -> None:
+        def _speak(self, call: Any, form: Any) -> None:
             start = time.monotonic()
-            super()._speak(call)
+            super()._speak(call, form)
             emit(
                 event="said",
                 ticket=call.ticket,
                 window=call.window_name,
                 recall=call.recall,
+                form=form.value,
                 start=start,
                 end=time.monotonic(),
             )
@@ -58,13 +59,16 @@ def reporting(announcer_class: type) -> type:
     return Reporting
 
 
-def make_voice(voice_dir: str | None) -> Any:
-    """The fake announcer taking 50 ms a call, or (``--voice-dir``) hardware.voice.Announcer
+def make_voice(voice_dir: str | None, late_s: float | None = None) -> Any:
+    """The fake announcer taking 50 ms a call (``--voice-late S``: 0.5 s a call, and calls
+    not begun within S seconds are not said), or (``--voice-dir``) hardware.voice.Announcer
     rendering real WAVs with espeak-ng and "playing" them to files at 20x speed, each play
     reported."""
     if voice_dir is None:
         from hardware.fakes import FakeAnnouncer
 
+        if late_s is not None:
+            return reporting(FakeAnnouncer)(busy_s=0.5, late_s=late_s)
         return reporting(FakeAnnouncer)(busy_s=0.05)
     from hardware.config import VoiceConfig
     from hardware.voice import Announcer, FilePlayer
@@ -123,6 +127,9 @@ def when_ready(app: Any, ctl: Any, link: Any) -> None:
             latest_label=ids.latest_ticket_label.text,
             latest_window=ids.latest_window_label.text,
             recent=[c.ticket for c in v.recent],
+            unsaid=[c.ticket for c in [v.latest, *v.recent] if c is not None and c.unsaid],
+            unsaid_tags=[r.ids.unsaid_label.text for r in ids.recent_grid.children if r.is_unsaid],
+            latest_unsaid_label=ids.latest_unsaid_label.text,
             offline=not v.is_online,
             highlighted=v.is_highlighted,
             waiting={r.name: r.waiting for r in v.waiting},
@@ -186,6 +193,7 @@ def main(argv: list[str]) -> None:
     w, h = (int(x) for x in size.split("x"))
     cfg = load_config(config)
     voice_dir = argv[argv.index("--voice-dir") + 1] if "--voice-dir" in argv else None
+    late = float(argv[argv.index("--voice-late") + 1]) if "--voice-late" in argv else None
     link: Any = (
         FakeLink(cfg.hall.id, device_id)
         if "--fake-link" in argv
@@ -196,7 +204,7 @@ def main(argv: list[str]) -> None:
         cfg,
         device_id,
         link=link,
-        announcer=make_voice(voice_dir),
+        announcer=make_voice(voice_dir, late),
         boards={},
         window_size=(w, h),
         when_ready=lambda app, ctl: when_ready(app, ctl, link),

@@ -16,7 +16,7 @@ import pytest
 from display_proc import DisplayProc
 
 from hardware.config import VoiceConfig
-from hardware.voice import Announcer
+from hardware.voice import Announcer, Form
 
 pytestmark = pytest.mark.ui
 Device = Callable[[str], tuple[object, object]]
@@ -117,7 +117,12 @@ def test_burst_of_20_calls_is_announced_in_order_none_lost_never_overlapping(
     assert said == [(t, names[c]) for t, c in calls]
     assert [e["recall"] for e in d.said()] == [False] * 20 + [True]
     reference = Announcer(VoiceConfig(cache_dir=str(voice_dir / "cache")))
-    expected = [str(reference.render_call(t, names[c])) for t, c in calls]
+    forms = [Form(e["form"]) for e in d.said()]
+    pairs = zip(calls, forms, strict=True)
+    expected = [str(reference.render_call(t, names[c], form=f)) for (t, c), f in pairs]
+    # the burst queued up: the calls behind the first are a run, said once each, one chime
+    assert forms[0] in (Form.FULL, Form.RUN_FIRST) and forms.count(Form.RUN_FIRST) <= 2
+    assert forms[-1] is Form.RUN_NEXT
     played = [e for e in d.events if e["event"] == "played"]
     assert [e["wav"] for e in played] == expected
     for before, after in itertools.pairwise(played):
@@ -150,3 +155,22 @@ def test_offline_keeps_last_state_and_stale_events_are_shown_not_said(  # type: 
         nxt = cc["counter1"].send("call_next").ticket
         d.wait_for("said", lambda e: e["ticket"] == nxt)  # announcements are FIFO
     assert [e["ticket"] for e in d.said()] == [nxt]
+
+
+def test_calls_the_voice_could_not_say_in_time_are_flagged_on_the_wall(  # type: ignore[no-untyped-def]
+    broker, device, artifacts, tmp_path: Path
+) -> None:
+    cc = open_windows(device, "counter1", "counter2", "counter3")
+    issue(device, "rs01", 3)
+    with DisplayProc(
+        broker.cfg.source, "display1", "1920x1080", tmp_path, "--voice-late", "0.2"
+    ) as d:
+        d.wait_for("shown", lambda e: not e["offline"])
+        called = [cc[c].send("call_next").ticket for c in ("counter1", "counter2", "counter3")]
+        d.wait_for("said", lambda e: e["ticket"] == called[0])
+        shown = d.wait_for("shown", lambda e: set(e["unsaid"]) == set(called[1:]))
+        assert shown["latest"] == called[2]
+        assert "未能语音播报" in shown["latest_unsaid_label"]
+        assert shown["unsaid_tags"] == ["未播报"]  # the other one, in the recent list
+        d.shot(artifacts("display") / "wall_unsaid_1920x1080.png")
+    assert [e["ticket"] for e in d.said()] == called[:1]  # said once, then caught up

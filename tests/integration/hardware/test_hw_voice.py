@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -15,7 +16,7 @@ from hw_helpers import require_tool
 from hardware import wavtools
 from hardware.config import VoiceConfig
 from hardware.errors import ClipMissingError
-from hardware.voice import Announcer, FilePlayer, build_clips, phonemes
+from hardware.voice import Announcer, FilePlayer, Form, build_clips, phonemes
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "hardware"
 
@@ -89,6 +90,46 @@ def test_queued_calls_play_in_order_without_overlap(tmp_path: Path) -> None:
     assert all(d > 2.0 for d in durations)
 
 
+def soxi_seconds(path: Path) -> float:
+    require_tool("soxi")
+    out = subprocess.run(["soxi", "-D", str(path)], capture_output=True, check=True, text=True)
+    return float(out.stdout)
+
+
+def test_a_burst_is_said_shorter_by_ear_one_chime_then_each_call_once(tmp_path: Path) -> None:
+    """The WAVs played for a burst, measured with sox: the first call (nobody behind it yet)
+    in full, then the queued calls once each, the run's chime only on its first call."""
+    first_playing, go = threading.Event(), threading.Event()
+    player = FilePlayer(tmp_path / "out")
+
+    def play(path: Path) -> None:
+        first_playing.set()
+        go.wait(30)
+        player(path)
+
+    announcer = Announcer(cfg(tmp_path, repeat=2, gap_s=0.6), play=play)
+    announcer.announce("A001", "5号窗口")
+    assert first_playing.wait(30)
+    for n in range(2, 7):
+        announcer.announce(f"A{n:03d}", "5号窗口")
+    go.set()
+    assert announcer.wait_idle(120)
+    announcer.close()
+    heard = [soxi_seconds(p) for p, _, _ in player.played]
+    speech = [soxi_seconds(announcer.render(announcer.text_for(f"A{n:03d}", "5号窗口")))
+              for n in range(1, 7)]  # fmt: skip
+    chime = 0.7 + 0.2
+    assert len(heard) == 6
+    assert abs(heard[0] - (chime + 2 * speech[0] + 0.6)) < 0.01  # alone: in full
+    assert abs(heard[1] - (chime + speech[1])) < 0.01  # a run begins: one chime, said once
+    for n in range(2, 6):
+        assert abs(heard[n] - (0.6 + speech[n])) < 0.01  # inside the run: no chime, once
+    assert sum(heard[1:]) / 5 < heard[0] / 2  # a queued call takes less than half as long
+    (ARTIFACTS / "voice").mkdir(parents=True, exist_ok=True)
+    for (path, _, _), name in zip(player.played, ["full", "run_first", "run_next"], strict=False):
+        (ARTIFACTS / "voice" / f"burst_{name}.wav").write_bytes(path.read_bytes())
+
+
 def test_real_player_subprocess_in_fifo_order(tmp_path: Path) -> None:
     log = tmp_path / "plays.jsonl"
     script = (
@@ -101,8 +142,12 @@ def test_real_player_subprocess_in_fifo_order(tmp_path: Path) -> None:
     assert announcer.wait_idle(60)
     announcer.close()
     plays = [json.loads(line) for line in log.read_text().splitlines()]
-    expected = [announcer.render_call(t, "1号窗口") for t in ("B001", "B002", "B003")]
-    assert [Path(p) for p, _, _ in plays] == expected
+    ticket_of = {
+        announcer.render_call(t, "1号窗口", form=f): t
+        for t in ("B001", "B002", "B003")
+        for f in Form
+    }
+    assert [ticket_of[Path(p)] for p, _, _ in plays] == ["B001", "B002", "B003"]
     assert all(b[1] >= a[2] for a, b in itertools.pairwise(plays))
 
 

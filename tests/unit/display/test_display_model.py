@@ -224,3 +224,24 @@ def test_reconnection_restores_calls_missed_while_offline_silently() -> None:
     v = m.view(T0 + 61)
     assert v.latest is not None and v.latest.ticket == "A002" and not v.is_highlighted
     assert [c.ticket for c in v.recent] == ["A001"]
+
+
+def test_call_the_announcer_could_not_say_is_flagged_on_its_line() -> None:
+    m = DisplayModel(info(), is_announcing=True)
+    said = m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)
+    late = m.on_called(ev("A002", "w02", T0 + 1), now=T0 + 1.5)
+    assert said is not None and late is not None
+    assert m.on_unsaid(late)
+    v = m.view(T0 + 2)
+    assert v.latest is not None and v.latest.ticket == "A002" and v.latest.unsaid
+    assert [c.unsaid for c in v.recent] == [False]
+    assert not m.on_unsaid(Announcement("Z999", "9号窗口"))  # not on the wall: nothing to flag
+
+
+def test_stale_call_is_flagged_unsaid_only_on_a_display_that_announces() -> None:
+    speaking, silent = DisplayModel(info(), is_announcing=True), DisplayModel(info())
+    for m in (speaking, silent):
+        m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)
+        assert m.on_called(ev("A000", "w02", T0 - 100), now=T0 + 1) is None  # 100 s late
+    assert [c.unsaid for c in speaking.calls] == [False, True]
+    assert [c.unsaid for c in silent.calls] == [False, False]

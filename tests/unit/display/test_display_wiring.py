@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from display.app import Follows, make_announcer, run, subscribe
-from display.errors import NotADisplay
 from display.model import hall_info
-from hallq.config import HallConfig
+from hallq.config import ConfigError, HallConfig
 from hallq.contract import CalledEvent, ServiceState, WindowState
 from hallq.fakes import FakeLink
 from hardware.config import VoiceConfig
@@ -85,7 +84,7 @@ def test_announcer_cache_is_relative_to_the_config(tmp_path: Path) -> None:
 
 
 def test_run_refuses_a_device_that_is_not_a_display(hall_cfg: HallConfig) -> None:
-    with pytest.raises(NotADisplay, match="kiosk1"):
+    with pytest.raises(ConfigError, match="kiosk1"):
         run(hall_cfg, "kiosk1", link=FakeLink())
 
 

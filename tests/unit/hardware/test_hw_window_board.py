@@ -48,7 +48,9 @@ def test_failing_announcer_does_not_stop_the_queue() -> None:
         said.append(rendered)
 
     class Flaky(Announcer):
-        def render_call(self, ticket: str, window_name: str, lang: str | None = None) -> Any:
+        def render_call(
+            self, ticket: str, window_name: str, lang: str | None = None, form: Any = None
+        ) -> Any:
             return ticket  # what play() gets: no espeak needed
 
     q = Flaky(VoiceConfig(), play=play)

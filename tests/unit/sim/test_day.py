@@ -105,3 +105,42 @@ def test_engine_states_match_the_records(layout: Layout, day_load: DayLoad) -> N
     day = DaySim(engine, day_load, day_load.start_date(), __import__("random").Random(2)).run()
     done = {TicketState.DONE, TicketState.NO_SHOW}
     assert all(engine.tickets[r.number].state in done for r in day.records)
+
+
+@pytest.mark.parametrize(("policy", "taker"), [("default", "primary"), ("fcfs_alis", "longest")])
+def test_a_new_ticket_goes_to_the_primary_idle_window_or_under_alis_the_longest_idle(
+    layout: Layout, day_load: DayLoad, policy: str, taker: str
+) -> None:
+    import datetime as dt
+    import random
+
+    from hallq.core.engine import Engine
+    from sim.day import DaySim, WindowTime
+
+    code = next(c for c, w in _secondary_pairs(layout))
+    primary, secondary = _able(layout, code)
+    sim = DaySim(Engine(layout, policy), day_load, dt.date(2026, 11, 30), random.Random(1))
+    sim.engine.apply_all(sim.engine.tick(sim.open_at - 60))
+    sim.result.windows = {w: WindowTime() for w in layout.windows}
+    for wid in (secondary, primary):  # the secondary window has been idle longer
+        sim.do("open", sim.open_at, window=wid, staff="s")
+        sim.idle[wid] = None
+    sim._arrive(sim.open_at + 1, code)
+    called = sim.engine.windows[primary if taker == "primary" else secondary].ticket
+    assert called is not None
+
+
+def _secondary_pairs(layout: Layout) -> list[tuple[str, str]]:
+    from hallq.core.model import Tier
+
+    return [(c, w.id) for w in layout.windows.values() for c, t in w.services.items()
+            if t is Tier.SECONDARY]  # fmt: skip
+
+
+def _able(layout: Layout, code: str) -> tuple[str, str]:
+    from hallq.core.model import Tier
+
+    tiers = {w.id: w.services.get(code) for w in layout.windows.values()}
+    primary = next(w for w, t in tiers.items() if t is Tier.PRIMARY)
+    secondary = next(w for w, t in tiers.items() if t is Tier.SECONDARY)
+    return primary, secondary

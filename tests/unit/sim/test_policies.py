@@ -106,3 +106,57 @@ def test_front_priority_is_bounded_by_the_ratio_under_every_policy(
             assert len(calls) - 1 - last_front >= 2  # at least `ratio` normal calls between
         calls.append(front)
     assert not e.waiting["A"]  # nobody left behind
+
+
+def called_service(e: Engine, window: str = "w2") -> str:
+    return str(e.run("call_next", NOW, window=window)[-1].data["service"])
+
+
+def test_fcfs_alis_takes_the_oldest_ticket_whatever_its_tier() -> None:
+    e = engine("fcfs_alis")
+    issue(e, "A", NOW - 300)  # secondary for w2, under target, but the oldest
+    issue(e, "B", NOW - 10)
+    assert called_service(e) == "A"
+    assert called_service(e) == "B"
+
+
+def test_gcmu_weighs_head_of_line_wait_by_service_rate() -> None:
+    e = engine("gcmu")
+    issue(e, "A", NOW - 300)  # 300 s / 600 s mean = 0.5
+    issue(e, "B", NOW - 200)  # 200 s / 300 s mean = 0.67: the shorter service goes first
+    assert called_service(e) == "B"
+    e = engine("gcmu")
+    issue(e, "A", NOW - 500)  # 0.83 beats 0.67
+    issue(e, "B", NOW - 200)
+    assert called_service(e) == "A"
+
+
+def test_maxweight_weighs_line_length_by_service_rate() -> None:
+    e = engine("maxweight")
+    for k in range(3):
+        issue(e, "A", NOW - 900 + k)  # 3 / 600 s
+    issue(e, "B", NOW - 10)  # 1 / 300 s
+    assert called_service(e) == "A"
+    e = engine("maxweight")
+    issue(e, "A", NOW - 900)  # 1 / 600 s
+    issue(e, "B", NOW - 10)  # 1 / 300 s: the line that empties faster
+    assert called_service(e) == "B"
+
+
+def test_only_fcfs_alis_asks_for_the_longest_idle_window() -> None:
+    assert [n for n, p in POLICIES.items() if getattr(p, "assigns_longest_idle", False)] == [
+        "fcfs_alis"
+    ]
+
+
+def test_components_of_the_window_service_graph_and_their_pooled_hall() -> None:
+    from sim.runner import component_pooled_layout, components
+
+    lay = layout()
+    services = {**lay.services, "C": ServiceSpec("C", "C", "户籍", "Household", "hz")}
+    windows = {**lay.windows, "w3": WindowSpec("w3", "3号", "3", "hz", {"C": Tier.PRIMARY})}
+    lay = Layout("t", services, windows, lay.priority_classes)
+    assert components(lay) == [({"w1", "w2"}, {"A", "B"}), ({"w3"}, {"C"})]
+    pooled = component_pooled_layout(lay)
+    assert pooled.windows["w1"].services == {"A": Tier.PRIMARY, "B": Tier.PRIMARY}
+    assert pooled.windows["w3"].services == {"C": Tier.PRIMARY}  # never outside its component
