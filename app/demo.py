@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import build_broker
-from app.localmqtt import LocalMosquitto, free_port, private_hall
+from app.localmqtt import (
+    LocalMosquitto,
+    die_with_parent,
+    free_port,
+    private_hall,
+    stop_process,
+)
 from hallq.client import CommandClient, CommandError
 from hallq.config import HallConfig
 from hallq.logs import setup_logging
@@ -118,6 +125,7 @@ def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]
                 stdout=out,
                 stderr=out,
                 env=env,
+                preexec_fn=die_with_parent,  # noqa: PLW1509 - started from the main thread
             )
         )
     return procs
@@ -129,6 +137,7 @@ def _board(cfg: HallConfig, log_dir: Path, port: int) -> subprocess.Popen[bytes]
         [sys.executable, "-m", "app.cli", "board", "--config", cfg.source, "--port", str(port)],
         stdout=out,
         stderr=out,
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - started from the main thread
     )
 
 
@@ -162,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     undo: list[Callable[[], object]] = []  # whatever started is stopped, even on an error
+    _stop_on_signals()
     try:
         port, gui, staffed = _start(cfg, args, run_dir, undo)
         _wait_listening(port, timeout=20)  # the URL printed next must answer
@@ -179,18 +189,30 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM (timeout, kill, a supervisor) and SIGHUP (the terminal closed) stop the demo as
+    Ctrl-C does, so every child is stopped; children also get SIGTERM from the kernel if this
+    process dies without cleaning up (kill -9), see die_with_parent."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
 def _start(
     cfg: HallConfig, args: argparse.Namespace, run_dir: Path, undo: list[Callable[[], object]]
 ) -> tuple[int, list[subprocess.Popen[bytes]], list[str]]:
     mosquitto = LocalMosquitto(cfg, run_dir / "mosquitto")
     undo.append(mosquitto.stop)
-    mosquitto.start()
+    mosquitto.start(tied=True)
     service = build_broker(cfg)
     undo.append(service.stop)
     service.start()
     port = args.board_port  # chosen in main(), before the config the kiosks read
     board = _board(cfg, run_dir, port)
-    undo.append(board.terminate)
+    undo.append(lambda: stop_process(board))
     stop = threading.Event()
     undo.append(stop.set)
     staffed = _windows_for_demo(cfg, args.windows)
@@ -201,7 +223,7 @@ def _start(
     Citizens(cfg, served, args.arrival_s, stop).start()
     undo.append(_print_calls(cfg).stop)
     gui = [] if args.no_gui else _launch_gui(cfg, run_dir)
-    undo += [p.terminate for p in gui]
+    undo += [lambda p=p: stop_process(p) for p in gui]
     return port, gui, staffed
 
 

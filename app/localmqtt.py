@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -55,7 +57,9 @@ class LocalMosquitto:
         self.files: MosquittoFiles | None = None
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 10.0) -> LocalMosquitto:
+    def start(self, timeout: float = 10.0, *, tied: bool = False) -> LocalMosquitto:
+        """Start Mosquitto; ``tied``: it dies with this process, even a ``kill -9`` of it
+        (the demo; start it from the thread that lives as long as the process)."""
         binary = mosquitto_binary()
         run_as = "root" if os.geteuid() == 0 else None
         self.files = write_mosquitto_config(self.cfg, self.out_dir, run_as=run_as)
@@ -63,6 +67,7 @@ class LocalMosquitto:
             [binary, "-c", str(self.files.conf)],
             stdout=subprocess.DEVNULL,
             stderr=open(self.out_dir / "mosquitto.stderr", "wb"),  # noqa: SIM115
+            preexec_fn=die_with_parent if tied else None,  # noqa: PLW1509 - no threads yet
         )
         self._wait_listening(timeout)
         return self
@@ -105,6 +110,32 @@ class LocalMosquitto:
             self.proc = None
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child before exec: the kernel sends it SIGTERM when its parent dies, however the
+    parent dies (SIGKILL included). Linux only; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
+    """Terminate a child and wait for it (kill it if it does not stop in ``timeout``)."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def private_hall(
     src: str | Path,
     out_dir: str | Path,
@@ -145,6 +176,7 @@ def private_hall(
             closes="24:00",
             weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         )
+        raw.pop("calendar", None)  # no holidays, lunch or service hours either
     if ticket_qr is not None:
         raw["hall"]["ticket_qr"] = ticket_qr
     path = out / "hall.toml"

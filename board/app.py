@@ -99,6 +99,7 @@ def _info(cfg: HallConfig) -> dict[str, Any]:
         "hall": cfg.hall.name,
         "hall_en": cfg.hall.name_en or cfg.hall.name,
         "services": {s.code: [s.name, s.name_en or s.name] for s in cfg.services},
+        "windows": {w.id: [w.name, w.name_en or w.name] for w in cfg.windows},
     }
 
 

@@ -10,7 +10,7 @@ store says (deleting it loses nothing but the actions).
 
 Item state is derived from its actions: ``open`` → ``handled`` (a note saying what was done) →
 ``closed`` (by a manager). Overdue: not closed after ``followup_days`` working days
-(board/workdays.py) from the rating's business day.
+(board/workdays.py: the hall's calendar) from the rating's business day.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 from hallq.errors import HallqError
 
 from .stats import BAD_SCORES, Rating
-from .workdays import IsWorking, add_working_days, is_working_day
+from .workdays import IsWorking, add_working_days, is_working_day, working_days
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 500
@@ -276,11 +276,12 @@ def for_config(cfg: Any, device_id: str = "board") -> Followups:
     dev = next((d for d in cfg.devices if d.id == device_id), None)
     board = dev if isinstance(dev, BoardDevice) else BoardDevice(id=device_id)
     layout = cfg.layout()
-    clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
+    clock = HallClock(layout.timezone, layout.day_start_min, layout.hours, layout.calendar)
     return Followups(
         cfg.resolve(board.users_file).with_name("board-followups.sqlite"),
         overdue_days=board.followup_days,
         window_department={w.id: w.department for w in cfg.windows},
         departments=[d.id for d in cfg.departments],
+        is_working=working_days(layout.calendar),
         day_of=clock.business_day,
     )

@@ -68,6 +68,7 @@ class Hub:
             "service": state.follow_services(),
             "hall": state.follow_hall(),
             "advice": state.follow_advice(),
+            "cases": state.follow_cases(),
             "presence": state.follow_presence(),
             "called": state.follow_calls(),
         }

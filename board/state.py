@@ -41,11 +41,13 @@ class BoardState:
         self.hall: dict[str, Any] = {}
         self.calls: deque[dict[str, Any]] = deque(maxlen=recent)
         self.advice: dict[str, Any] | None = None  # the broker's staffing advice
+        self.cases: list[dict[str, Any]] = []  # cases (一件事) in progress, oldest first
         self._handlers: dict[str, Handler] = {
             "window": self._on_window,
             "service": self._on_service,
             "hall": self._on_hall,
             "advice": self._on_advice,
+            "cases": self._on_cases,
             "presence": self._on_presence,
             "called": self._on_called,
         }
@@ -86,6 +88,13 @@ class BoardState:
         self.advice = value
         return {"kind": "advice", "key": "", "data": value}
 
+    def _on_cases(self, _key: str, payload: c.CasesState | None, _now: float) -> Change | None:
+        value = [] if payload is None else c.to_builtins(payload)["cases"]
+        if value == self.cases:
+            return None
+        self.cases = value
+        return {"kind": "cases", "key": "", "data": value}
+
     def _on_presence(self, key: str, payload: c.Presence | None, now: float) -> Change | None:
         if payload is None:
             return self._put("devices", key, None)
@@ -116,4 +125,5 @@ class BoardState:
             "hall": self.hall,
             "calls": list(self.calls),
             "advice": self.advice,
+            "cases": self.cases,
         }

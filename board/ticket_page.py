@@ -45,6 +45,11 @@ TEXT: dict[str, dict[str, str]] = {
         "bad": "不是有效的号码",
         "bad_hint": "请扫描小票上的二维码，或核对号码。",
         "updated": "更新于 {time} · 每 {s} 秒自动刷新",
+        "case": "一件事：{name}（第{step}步/共{steps}步）",
+        "visit_done": "已办结",
+        "visit_now": "当前步骤",
+        "visit_next": "待办",
+        "case_hint": "号码不变：办完一步会自动排入下一步，请留意叫号。",
     },
     "en": {
         "title": "Queue status",
@@ -83,6 +88,11 @@ TEXT: dict[str, dict[str, str]] = {
         "bad": "Not a ticket number",
         "bad_hint": "Please scan the QR code on your ticket, or check the number.",
         "updated": "Updated {time} · refreshes every {s} s",
+        "case": "{name} (step {step} of {steps})",
+        "visit_done": "done",
+        "visit_now": "current step",
+        "visit_next": "to do",
+        "case_hint": "Your number stays the same: each step queues you for the next one.",
     },
 }
 
@@ -123,7 +133,27 @@ def _main(status: dict[str, Any] | None, t: dict[str, str], lang: str) -> str:
     name = status["service_name_en" if lang == "en" else "service_name"]
     head += f'<div class="service">{escape(name)}</div>'
     window = escape(status.get("window_name_en" if lang == "en" else "window_name", ""))
-    return head + _state(state, t[state], DETAILS[state](status, t, window))
+    body = head + _state(state, t[state], DETAILS[state](status, t, window))
+    return body + (_case(status["case"], t, lang) if "case" in status else "")
+
+
+def _case(case: dict[str, Any], t: dict[str, str], lang: str) -> str:
+    """Every step of a case (一件事): done (and where), now, next."""
+    en = lang == "en"
+    name = case["matter_name_en" if en else "matter_name"]
+    head = t["case"].format(name=escape(name), step=case["step"], steps=case["steps"])
+    rows = []
+    for i, v in enumerate(case["visits"], start=1):
+        label = t["visit_" + v["status"]]
+        where = escape(v["window_name_en" if en else "window_name"])
+        rows.append(
+            f'<li class="{v["status"]}"><span>{i}. {escape(v["name_en" if en else "name"])}'
+            f"</span><em>{escape(label)}{' · ' + where if where else ''}</em></li>"
+        )
+    return (
+        f'<section class="case"><h2>{head}</h2><ol>{"".join(rows)}</ol>'
+        f'<p class="hint">{t["case_hint"]}</p></section>'
+    )
 
 
 def _state(state: str, label: str, detail: str) -> str:
@@ -199,6 +229,14 @@ margin:8px 0 12px}
 .go span{display:block;font-size:26px}
 .go strong{display:block;font-size:56px;line-height:1.15;color:#c92a2a;overflow-wrap:anywhere}
 .updated{font-size:15px;color:#6c757d;margin-top:28px}
+.case{background:#fff;border-radius:16px;padding:12px 16px;margin-top:20px;text-align:left}
+.case h2{font-size:20px;margin:4px 0 8px;color:#1d4f91}
+.case ol{list-style:none;padding:0;margin:0}
+.case li{display:flex;justify-content:space-between;gap:8px;padding:8px 0;
+border-top:1px solid #e9ecef}
+.case li em{font-style:normal;color:#6c757d;white-space:nowrap}
+.case li.done span{color:#2b8a3e} .case li.done em{color:#2b8a3e}
+.case li.now{font-weight:bold} .case li.now em{color:#d9480f}
 """
 
 SCRIPT = """

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from hallq.core.case_views import case_view
 from hallq.core.estimate import call_rate, capacity, mean_service_s
 from hallq.core.model import Ticket, TicketState, WindowStatus
 
@@ -86,7 +87,32 @@ def ticket_status(engine: Engine, number: str, now: float) -> dict[str, Any]:
     elif shown in AT_WINDOW and t.window is not None:
         w = engine.layout.windows[t.window]
         status.update(window=w.id, window_name=w.name, window_name_en=w.name_en)
+    if t.number in engine.cases:
+        status["case"] = case_status(engine, t.number, now)
     return status
+
+
+def case_status(engine: Engine, number: str, now: float) -> dict[str, Any]:
+    """A case's (一件事) every step: done (where), now, next; names of services and windows
+    only, as the wall shows them."""
+    view = case_view(engine, number, now)
+    windows = engine.layout.windows
+    return {
+        "matter_name": view["matter_name"],
+        "matter_name_en": view["matter_name_en"],
+        "step": view["step"],
+        "steps": view["steps"],
+        "visits": [
+            {
+                "name": v["name"],
+                "name_en": v["name_en"],
+                "status": v["status"],
+                "window_name": windows[v["window"]].name if v["window"] in windows else "",
+                "window_name_en": windows[v["window"]].name_en if v["window"] in windows else "",
+            }
+            for v in view["visits"]
+        ],
+    }
 
 
 def _waiting(engine: Engine, t: Ticket, now: float) -> dict[str, Any]:

@@ -113,6 +113,10 @@ def issue_handler(desk: BookingDesk) -> Handler:
     """The ``issue`` op with its appointment code checked first."""
 
     def issue(e: Engine, cmd: p.Issue, dev: str, window: str | None, now: float) -> list[Event]:
+        if cmd.service is None:  # a matter (一件事): no booking code (Issue checks that)
+            return e.decide_issue_case(
+                str(cmd.matter), now, priority=cmd.priority, confirm=cmd.confirm, source=dev
+            )
         code = None if cmd.appointment is None else desk.check(e, cmd.service, cmd.appointment, now)
         return e.decide_issue(
             cmd.service,

@@ -66,15 +66,25 @@ def _evaluate(e: Engine, c: p.Evaluate, dev: str, window: str | None, now: float
     return e.decide_evaluate(c.ticket, c.score, now, source=dev)
 
 
-HANDLERS: dict[str, Handler] = {
-    "issue": lambda e, c, dev, w, now: e.decide_issue(
+def _issue(e: Engine, c: p.Issue, dev: str, window: str | None, now: float) -> list[Event]:
+    """A ticket for a service, or a case for a matter (一件事): same number rules."""
+    if c.matter is not None:
+        return e.decide_issue_case(
+            c.matter, now, priority=c.priority, confirm=c.confirm, source=dev
+        )
+    assert c.service is not None  # Issue.__post_init__: exactly one of the two
+    return e.decide_issue(
         c.service,
         now,
         priority=c.priority,
         confirm=c.confirm,
         source=dev,
         appointment=c.appointment,
-    ),
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    "issue": _issue,
     "print_result": _print_result,
     "call_next": lambda e, c, dev, w, now: e.decide_call_next(_win(w, c), now),
     "call": _call,
@@ -112,6 +122,9 @@ REPLY_KEYS = (
     "to",
     "staff",
     "day",
+    "matter",  # an issued case: its matter and stages
+    "stages",
+    "stage_rule",  # a continuing case went ahead (or a new arrival's turn)
 )
 
 

@@ -8,14 +8,18 @@ from typing import Any
 import msgspec
 
 from hallq import contract as c
+from hallq.core.case_views import cases_in_progress, window_case_fields
 from hallq.core.engine import Engine
-from hallq.core.model import Event, EventKind
+from hallq.core.model import Event, EventKind, WindowStatus
 from hallq.core.views import hall_view, service_view, window_view
 from hallq.protocol import Topics
 
 from .advice import advice_payload
 
 log = logging.getLogger(__name__)
+# what ends a case's visit at a window: the event/finished of a case (its FINISHED is skipped,
+# the ticket already being in its next queue when the batch is published)
+CASE_LEAVES = {EventKind.CASE_MOVED, EventKind.CASE_COMPLETED, EventKind.TICKET_HELD}
 WINDOW_KINDS = {
     EventKind.WINDOW_OPENED,
     EventKind.WINDOW_CLOSED,
@@ -43,6 +47,9 @@ class Publisher:
     def _service(self, code: str, now: float) -> c.ServiceState:
         return c.from_view(service_view(self.engine, code, now), c.ServiceState)
 
+    def _cases(self, now: float) -> c.CasesState:
+        return c.from_view({"cases": cases_in_progress(self.engine, now)}, c.CasesState)
+
     def _retain(self, topic: str, payload: c.Payload, force: bool = False) -> None:
         changed = force or self._last.get(topic) != payload
         if changed and self.send(topic, payload, retain=True):
@@ -63,6 +70,7 @@ class Publisher:
         for code in self.engine.layout.services:
             self._retain(self.topics.service(code), self._service(code, now), force)
         self._retain(self.topics.hall, self._hall(now), force)
+        self._retain(self.topics.cases, self._cases(now), force)
         if force:
             self._last.pop(self.topics.advice, None)
         self.publish_advice(now)
@@ -98,10 +106,17 @@ class Publisher:
         for code in sorted(services):
             self._retain(self.topics.service(code), self._service(code, now))
         self._retain(self.topics.hall, self._hall(now))
+        if any(ev.data.get("ticket") in self.engine.cases for ev in events):
+            self._retain(self.topics.cases, self._cases(now))
 
     def _event(self, ev: Event) -> None:
         if ev.kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED):
             self.send(self.topics.event("called"), self.called_payload(ev))
+        elif ev.data.get("ticket") in self.engine.cases:
+            if ev.kind in CASE_LEAVES and (
+                ev.kind != EventKind.TICKET_HELD or ev.data.get("no_show")
+            ):
+                self.send(self.topics.event("finished"), self.case_left(ev))
         elif ev.kind in (EventKind.TICKET_FINISHED, EventKind.TICKET_NO_SHOW):
             d = ev.data
             t = self.engine.tickets[d["ticket"]]
@@ -116,6 +131,30 @@ class Publisher:
                 code=d["appointment"], ticket=d["ticket"], service=d["service"], at=ev.at
             )
             self.send(self.topics.event("checked_in"), checked_in)
+
+    def case_left(self, ev: Event) -> c.FinishedEvent:
+        """A case left a window: done there (moving on, or complete), or held as a no-show."""
+        d, layout = ev.data, self.engine.layout
+        t = self.engine.tickets[d["ticket"]]
+        to = d.get("to")
+        spec = layout.services.get(to or "")
+        windows = [
+            w.name
+            for w in layout.windows.values()
+            if to in self.engine.windows[w.id].services
+            and self.engine.windows[w.id].status is not WindowStatus.CLOSED
+        ]
+        return c.FinishedEvent(
+            ticket=t.number,
+            window=d["window"],
+            service=d.get("service", t.service),
+            at=ev.at,
+            outcome="no_show" if ev.kind == EventKind.TICKET_HELD else "done",
+            to=to,
+            to_name=spec.name if spec else "",
+            to_name_en=spec.name_en if spec else "",
+            to_windows=windows,
+        )
 
     def called_payload(self, ev: Event) -> c.CalledEvent:
         d = ev.data
@@ -140,6 +179,8 @@ class Publisher:
             priority_rule=d.get("priority_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             wait_s=d.get("wait_s") if ev.kind == EventKind.TICKET_CALLED else None,
             priority=t.priority,
+            stage_rule=d.get("stage_rule") if ev.kind == EventKind.TICKET_CALLED else None,
+            **window_case_fields(self.engine, t.number),
         )
 
 

@@ -284,7 +284,7 @@ class BrokerService:
             handler = self.booking_ops.get(op) or HANDLERS[op]
             events = handler(self.engine, cmd, device, self.window_of.get(device), now)
         except QueueError as exc:
-            return p.error_reply(cmd.id, exc.code, exc.message), [], key
+            return p.error_reply(cmd.id, exc.code, exc.message, exc.opens_at), [], key
         self.engine.apply_all(events)
         if op in ("set_services", "set_priority_ratio"):
             log.info("manager action %s by %s: %s", op, device, getattr(cmd, "by", ""))

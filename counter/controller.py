@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, Protocol
 
 import msgspec
 
+from hallq.call_reasons import call_reason
 from hallq.client import Offline, Refused, ReplyTimeout
 from hallq.contract import ErrorReply, OkReply, ServiceState, WindowState
 from hallq.core.model import TicketState, Tier, WindowStatus
@@ -91,6 +92,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
     waiting_primary: int = 0
     busy: bool = False
     note: Note | None = None
+    call_reason: str = ""  # why the current ticket was called: "优先: 老年人  Priority: Senior"
 
     @property
     def led(self) -> LedMode:
@@ -112,13 +114,20 @@ class CounterController:
         clock: Callable[[], float] = time.monotonic,
         repeat_guard_s: float = 0.6,
         timeout_s: float = 3.0,
+        priority_names: dict[str, tuple[str, str]] | None = None,
+        next_stop: Callable[[str], tuple[str, str]] | None = None,
     ) -> None:
         self.window, self.sender, self.clock = window, sender, clock
+        # a case's (一件事) next service -> where to send the citizen, (Chinese, English)
+        self.next_stop = next_stop or (lambda code: (code, code))
         self.repeat_guard_s, self.timeout_s = repeat_guard_s, timeout_s
+        self.priority_names = priority_names or {}  # class id -> (name, name_en)
+        self._reason: tuple[str, str] = ("", "")  # (ticket, words) of this terminal's last call
         self.when_changed: Callable[[CounterView], None] | None = None
         self._state = WindowState(window=window)
         self._services: dict[str, ServiceState] = {}
         self._online = False
+        self._was_online = False  # "back online" only after a connection was lost
         self._note: Note | None = None
         self._inflight = threading.Lock()
         self._last_press: dict[Action, float] = {}
@@ -161,8 +170,15 @@ class CounterController:
     def on_connection(self, online: bool) -> None:
         """Called by the link: offline shows at once; retained state refreshes on reconnect."""
         with self._lock:
+            lost = self._was_online and not self._online
             self._online = online
-            self._note = note("online" if online else "offline")
+            self._was_online = self._was_online or online
+            if not online:
+                self._note = note("offline")
+            elif lost:
+                self._note = note("online")
+            elif self._note is not None and self._note.code == "offline":
+                self._note = None  # never connected before: nothing to recover from
         self._changed()
 
     # ------------------------------------------------------------------ output
@@ -176,6 +192,7 @@ class CounterController:
                 waiting_primary=self._waiting(c for c, t in tiers.items() if t == Tier.PRIMARY),
                 busy=self._inflight.locked(),
                 note=self._note,
+                call_reason=self._reason[1] if self._reason[0] == self._state.ticket else "",
             )
 
     def _waiting(self, codes: Iterable[str]) -> int:
@@ -219,7 +236,22 @@ class CounterController:
         except Refused as exc:
             return Result(False, note(exc.code or "bad_state"), exc.reply)
         ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
+        if action in (Action.CALL_NEXT, Action.CALL):
+            self._remember_reason(ticket, reply)
+        to = getattr(reply, "to", None) if action is Action.FINISH else None
+        if to:  # a case moves on: tell the staff where to send the citizen
+            zh, en = self.next_stop(to)
+            return Result(True, note("finished_next", ticket=ticket, next=zh, next_en=en), reply)
         return Result(True, note(DONE_NOTES[action], ticket=ticket), reply)
+
+    def _remember_reason(self, ticket: str, reply: Any) -> None:
+        """The words for why ``ticket`` was called, shown while it is the window's ticket."""
+        name = self.priority_names.get(getattr(reply, "priority", None) or "")
+        zh, en = call_reason(
+            getattr(reply, "reason_code", None), getattr(reply, "priority_rule", None), name
+        )
+        with self._lock:
+            self._reason = (ticket, f"{zh}  {en}" if zh else "")
 
     def _finish(self, result: Result) -> Result:
         with self._lock:

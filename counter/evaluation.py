@@ -57,11 +57,15 @@ class EvaluationController:
         sender: Sender,
         *,
         timeout_s: float = 30.0,
+        thanks_s: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.window, self.sender, self.timeout_s, self.clock = window, sender, timeout_s, clock
+        self.thanks_s = thanks_s  # how long the thank-you stays before the idle welcome
         self.when_ask: Callable[[str], None] | None = None
         self.when_done: Callable[[Record], None] | None = None
+        self.when_idle: Callable[[], None] | None = None  # the thank-you is over
+        self._thanks_until: float | None = None
         self.records: list[Record] = []
         self._last: WindowState | None = None
         self._asking: tuple[str, float] | None = None
@@ -106,7 +110,9 @@ class EvaluationController:
         return self._done(Record(ticket, Outcome.RATED, score))
 
     def tick(self) -> Record | None:
-        """Expire the question after the timeout; call about once a second."""
+        """Expire the question after the timeout, and the thank-you after ``thanks_s``; call
+        about once a second."""
+        self._end_thanks()
         with self._lock:
             asking = self._asking
             if asking is None or self.clock() < asking[1]:
@@ -114,9 +120,19 @@ class EvaluationController:
             self._asking = None
         return self._done(Record(asking[0], Outcome.NOT_RATED))
 
+    def _end_thanks(self) -> None:
+        with self._lock:
+            until = self._thanks_until
+            if until is None or self.clock() < until or self._asking is not None:
+                return
+            self._thanks_until = None
+        if self.when_idle is not None:
+            self.when_idle()
+
     def _ask(self, ticket: str) -> None:
         with self._lock:
             previous, self._asking = self._asking, (ticket, self.clock() + self.timeout_s)
+            self._thanks_until = None
         if previous is not None:
             self._done(Record(previous[0], Outcome.NOT_RATED))
         log.info("window %s: asking for a rating of %s", self.window, ticket)
@@ -124,6 +140,9 @@ class EvaluationController:
             self.when_ask(ticket)
 
     def _done(self, record: Record, why: str = "") -> Record:
+        with self._lock:
+            if self._asking is None:
+                self._thanks_until = self.clock() + self.thanks_s
         self.records.append(record)
         log.info("rating of %s: %s %s", record.ticket, record.outcome, why)
         if self.when_done is not None:

@@ -46,6 +46,11 @@ class EvaluatorScreen(Screen):
             self.asking = False
             self.prompt_text = THANKS[record.outcome]
 
+    def idle(self) -> None:
+        """The thank-you has been read: back to the welcome until the next ticket."""
+        if not self.asking:
+            self.prompt_text = IDLE
+
 
 class EvaluatorApp(App):
     def __init__(self, controller: EvaluationController, **kw: Any) -> None:
@@ -59,6 +64,7 @@ class EvaluatorApp(App):
         c = self.controller
         c.when_ask = lambda t: Clock.schedule_once(lambda _dt: screen.ask(t))
         c.when_done = lambda r: Clock.schedule_once(lambda _dt: screen.done(r))
+        c.when_idle = lambda: Clock.schedule_once(lambda _dt: screen.idle())
         Clock.schedule_interval(lambda _dt: c.tick(), 1.0)
         return screen
 

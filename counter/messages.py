@@ -34,6 +34,7 @@ NOTES: dict[str, tuple[str, str]] = {
     "recalled": ("已重呼 {ticket}", "Called {ticket} again"),
     "started": ("开始办理 {ticket}", "Serving {ticket}"),
     "finished": ("{ticket} 办结", "{ticket} finished"),
+    "finished_next": ("{ticket} 本步办结，下一步：{next}", "{ticket}: step done. Next: {next_en}"),
     "no_show": ("{ticket} 过号", "{ticket} did not come"),
     "held": ("{ticket} 已挂起", "{ticket} put on hold"),
     "transferred": ("{ticket} 已转办", "{ticket} transferred"),

@@ -28,6 +28,8 @@ class ScreenTexts(NamedTuple):
     rating: str
     note: str
     pause: str
+    reason: str = ""  # why the current ticket was called (the engine's rule, in words)
+    stage: str = ""  # a case (一件事): "新生儿出生一件事  第2步/共4步"
 
 
 def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -> ScreenTexts:
@@ -51,7 +53,17 @@ def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -
         rating="—" if view.rating_avg is None else f"{view.rating_avg:.2f}",
         note=view.note.text() + "  " + view.note.en if view.note else "",
         pause="恢复\nResume F6" if view.status == "paused" else "暂停\nPause F6",
+        reason=view.call_reason if view.ticket else "",
+        stage=stage_text(view),
     )
+
+
+def stage_text(view: CounterView) -> str:
+    """The case's matter and the step it is at (blank for a plain ticket)."""
+    if not view.ticket or not view.matter:
+        return ""
+    step, steps = view.step, view.steps
+    return f"一件事：{view.matter_name}  第{step}步/共{steps}步  Step {step}/{steps}"
 
 
 def _service(view: CounterView, names: dict[str, str]) -> str:

@@ -83,11 +83,13 @@ class WorkScreen(Screen):
     ticket_text = StringProperty("—")
     service_text = StringProperty("")
     elapsed_text = StringProperty("")
+    reason_text = StringProperty("")
     waiting_text = StringProperty("0")
     served_text = StringProperty("0")
     rating_text = StringProperty("—")
     note_text = StringProperty("")
     pause_text = StringProperty("暂停\nPause F6")
+    stage_text = StringProperty("")
     controller = ObjectProperty(None)
     _timer: Any = None
 
@@ -109,7 +111,8 @@ class WorkScreen(Screen):
         self.window_text, self.status_text, self.status_color = t.window, t.status, t.status_color
         self.ticket_text, self.service_text, self.elapsed_text = t.ticket, t.service, t.elapsed
         self.waiting_text, self.served_text, self.rating_text = t.waiting, t.served, t.rating
-        self.note_text, self.pause_text = t.note, t.pause
+        self.note_text, self.pause_text, self.reason_text = t.note, t.pause, t.reason
+        self.stage_text = t.stage
 
     def open_transfer(self) -> None:
         app = App.get_running_app()

@@ -34,6 +34,9 @@ def build_counter(
     only (not every service of the hall); nothing is started."""
     device = counter_device(cfg, device_id)
     link = link or MqttLink.from_config(cfg, device_id)
+    names = {p.id: (p.name, p.name_en or p.name) for p in cfg.priority_classes}
+    kwargs.setdefault("priority_names", names)
+    kwargs.setdefault("next_stop", lambda code: next_stop(cfg, code))
     controller = CounterController(device.window, CommandClient(link), **kwargs)
     state = StateClient(link)
     services = WindowServices(state, controller.on_service_state)
@@ -44,6 +47,20 @@ def build_counter(
     windows.listen(controller.on_window_state)
     _follow_connection(link, controller)
     return link, controller
+
+
+def next_stop(cfg: HallConfig, code: str) -> tuple[str, str]:
+    """Where a case goes for service ``code``: its own windows (those serving it as primary,
+    else any serving it), in Chinese and English, e.g. "8号、9号窗口 办理出生登记"."""
+    service = next((s for s in cfg.services if s.code == code), None)
+    if service is None:
+        return code, code
+    windows = [w for w in cfg.windows if code in w.primary] or [
+        w for w in cfg.windows if code in w.secondary
+    ]
+    zh = "、".join(w.name for w in windows[:4]) + ("等" if len(windows) > 4 else "")
+    en = ", ".join(w.name_en or w.name for w in windows[:4])
+    return f"{zh} 办理{service.name}", f"{service.name_en or service.name} at {en}"
 
 
 class WindowServices:

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from hallq.contract import CalledEvent, ServiceState, WindowState
+from hallq.opening import opens_text
 from hardware.voice import Call
 from hardware.window_board import ACTIVE_TICKET
 
@@ -41,6 +42,7 @@ class CallLine:
     at: float
     recall: bool = False
     unsaid: bool = False  # this display announces, but this call was not said
+    step: str = ""  # a case (一件事): "一件事 第2步/共4步"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class View:
     waiting: list[WaitingRow]
     waiting_total: int
     is_online: bool
+    opens_at: float | None = None  # none of this display's services takes tickets until then
+    opens_text: str = ""  # that, in words (zh · en), for the waiting caption
 
 
 @dataclass
@@ -75,6 +79,7 @@ class HallInfo:
     service_departments: dict[str, str] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
     zone_services: dict[str, set[str]] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
 
 
 class DisplayModel:
@@ -111,13 +116,18 @@ class DisplayModel:
         self.is_restoring = False
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
+        step = f"一件事 第{ev.step}步/共{ev.steps}步" if ev.matter and ev.steps else ""
         is_fresh = self._is_fresh(now - ev.at)
         unsaid = self.is_announcing and not is_fresh
-        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid)
+        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid, step)
         self._put(line)
         if is_fresh and self.calls[0] is line:
             self.highlight_until = now + self.highlight_s
-        return Call(ev.ticket, name, ev.recall) if is_fresh else None
+        if not is_fresh:
+            return None
+        # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记"
+        said = service if ev.matter and ev.step > 1 else ""
+        return Call(ev.ticket, name, ev.recall, service=said)
 
     def on_unsaid(self, call: Call) -> bool:
         """The announcer could not say ``call`` in time: flag its line (False if not listed)."""
@@ -153,6 +163,13 @@ class DisplayModel:
         rows = self.waiting_by_service()
         if len(rows) > max_rows:
             rows = self.waiting_by_department()
+        opens = self.opens_at()
+        tz = self.info.timezone
+        text = (
+            ""
+            if opens is None
+            else f"{opens_text(opens, now, tz, 'zh')} · {opens_text(opens, now, tz, 'en')}"
+        )
         return View(
             latest=self.calls[0] if self.calls else None,
             is_highlighted=bool(self.calls) and now < self.highlight_until,
@@ -160,7 +177,17 @@ class DisplayModel:
             waiting=rows[:max_rows],
             waiting_total=sum(s.waiting for s in self._my_services()),
             is_online=self.is_online,
+            opens_at=opens,
+            opens_text=text,
         )
+
+    def opens_at(self) -> float | None:
+        """When the first of this display's services takes tickets again, if none does now
+        and the service said when (closed hall, holiday, service hours); else None."""
+        mine = self._my_services()
+        if not mine or any(s.open for s in mine):
+            return None
+        return min((s.opens_at for s in mine if s.opens_at is not None), default=None)
 
     def waiting_by_service(self) -> list[WaitingRow]:
         """Services with someone waiting, most waiting first."""
@@ -232,7 +259,7 @@ def _minutes(seconds: float | None) -> int | None:
 
 def hall_info(cfg: object) -> HallInfo:
     """Build :class:`HallInfo` from a HallConfig (duck-typed: no config import in the core)."""
-    info = HallInfo()
+    info = HallInfo(timezone=cfg.hall.timezone)  # type: ignore[attr-defined]
     for w in cfg.windows:  # type: ignore[attr-defined]
         info.window_names[w.id] = w.name
         info.window_zones[w.id] = w.zone

@@ -117,7 +117,9 @@ class WallController:
     def on_called(self, ev: CalledEvent) -> None:
         call = self.model.on_called(ev, self.clock())
         if call is not None and self.voice is not None:
-            self.voice.announce(call.ticket, call.window_name, recall=call.recall)
+            self.voice.announce(
+                call.ticket, call.window_name, recall=call.recall, service=call.service
+            )
         self.refresh()
 
     def on_unsaid(self, call: Call) -> None:
@@ -146,12 +148,14 @@ class WallController:
         s.latest_ticket = v.latest.ticket if v.latest else ""
         s.latest_window = f"请到 {v.latest.window_name}" if v.latest else "请留意叫号"
         s.latest_service = v.latest.service_name if v.latest else ""
+        if v.latest and v.latest.step:
+            s.latest_service += f"  ·  {v.latest.step}"
         s.is_latest_unsaid = bool(v.latest and v.latest.unsaid)
         if self._shown is None or v.recent != self._shown.recent:
             self._fill_recent(v)
         if self._shown is None or v.waiting != self._shown.waiting:
             self._fill_waiting(v)
-        s.waiting_caption = f"等候人数  Waiting   共 {v.waiting_total} 人"
+        s.waiting_caption = v.opens_text or f"等候人数  Waiting   共 {v.waiting_total} 人"
         self._shown = v
         if self.when_shown:
             self.when_shown(v)

@@ -481,8 +481,64 @@ EXTRA = {
     "sf": [("司法鉴定", "Forensic appraisal", 12, 30)],
     "xf": [("消防备案抽查", "Fire filing spot check", 8, 25)],
     "gd": [("新能源并网", "Renewable grid connection", 12, 30)],
+    "gs": [("用水过户", "Water account transfer", 5, 15)],
+    "rq": [("燃气过户", "Gas account transfer", 5, 15)],
     "cz": [("会计代理记账许可", "Bookkeeping agency licence", 10, 30)],
 }
+
+# 一件事一次办: (id, 名称, English, mode, stages); a stage is a service name or a tuple of
+# names done in any order. Real packages of Chinese halls, across departments.
+MATTERS = [
+    (
+        "birth",
+        "新生儿出生一件事",
+        "Newborn: all in one",
+        "steps",
+        ["出生医学证明", "出生登记", "医保参保登记", "社保卡办理"],
+    ),
+    (
+        "company",
+        "企业开办一件事",
+        "Starting a business",
+        "steps",
+        ["企业设立登记", ("税务登记", "缴存登记"), "发票领用"],
+    ),
+    (
+        "property",
+        "不动产转移及水电气过户",
+        "Property transfer with utilities",
+        "steps",
+        ["房产交易税费", "不动产转移登记", ("过户更名", "用水过户", "燃气过户")],
+    ),
+    (
+        "retire",
+        "退休一件事",
+        "Retirement",
+        "steps",
+        ["养老保险待遇", ("公积金提取", "医保关系转移")],
+    ),
+    (
+        "marriage",
+        "婚育户一件事",
+        "Marriage, maternity and household",
+        "steps",
+        ["婚姻登记", ("户口迁移", "生育服务登记")],
+    ),
+    (
+        "death",
+        "身后一件事",
+        "After a death",
+        "steps",
+        ["殡葬服务", "户籍证明", ("养老保险待遇", "公积金提取")],
+    ),
+    (
+        "veteran",
+        "退役军人服务一件事",
+        "Veterans: one window",
+        "one_window",
+        ["优待证办理", "抚恤补助", "医保关系转移"],
+    ),
+]
 
 COMPREHENSIVE = 6  # 综合窗口 on floor 1 and 2, three each
 
@@ -495,6 +551,28 @@ def prefixes() -> list[str]:
 
 def q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def matter_lines(code_of: dict[str, str]) -> list[str]:
+    out = []
+    for mid, name, name_en, mode, stages in MATTERS:
+        items = [
+            q(code_of[st]) if isinstance(st, str) else f"[{', '.join(q(code_of[n]) for n in st)}]"
+            for st in stages
+        ]
+        out += [
+            "[[matters]]",
+            f"id = {q(mid)}",
+            f"name = {q(name)}",
+            f"name_en = {q(name_en)}",
+            f"mode = {q(mode)}",
+            f"stages = [{', '.join(items)}]  # "
+            + " → ".join(
+                st if isinstance(st, str) else "(" + " | ".join(st) + ")" for st in stages
+            ),
+            "",
+        ]
+    return out
 
 
 def main() -> None:
@@ -517,6 +595,7 @@ def main() -> None:
         "",
         "[policy]",
         "priority_ratio = 2  # at most 1 priority call per 2 normal calls",
+        "continuing_run = 2  # a case moving on: at most 2 calls in a row ahead of new arrivals",
         "",
         "[mqtt]",
         'host = "127.0.0.1"',
@@ -538,6 +617,7 @@ def main() -> None:
         "",
     ]
     services_by_dept: dict[str, list[str]] = {}
+    code_of: dict[str, str] = {}  # service name -> code (names are unique in the hall)
     floor_of: dict[str, int] = {}
     svc_lines: list[str] = []
     for (dept, name, name_en, floor, _n, services), prefix in zip(
@@ -554,6 +634,7 @@ def main() -> None:
         for i, (sname, sname_en, avg, target) in enumerate(services + EXTRA.get(dept, []), 1):
             code = f"{dept}{i:02d}"
             services_by_dept.setdefault(dept, []).append(code)
+            code_of[sname] = code
             svc_lines += [
                 "[[services]]",
                 f"code = {q(code)}",
@@ -566,6 +647,7 @@ def main() -> None:
                 "",
             ]
     out += svc_lines
+    out += matter_lines(code_of)
     win_lines: list[str] = []
     number = 0
     small = [d for d in DEPARTMENTS if d[4] == 1]
@@ -654,7 +736,36 @@ def main() -> None:
             f'window = "w{n:02d}"',
             "",
         ]
+    out += calendar_2026(services_by_dept["bdc"])
     print("\n".join(out))
+
+
+def calendar_2026(early_closing: list[str]) -> list[str]:
+    """[calendar] for 2026 from the State Council's notice of 2025-11-04 (国务院办公厅关于2026年
+    部分节假日安排的通知, Xinhua): 放假 ranges and 调休上班 days as published."""
+    lines = [
+        "# ---- the hall's year: 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)",
+        "[calendar]",
+        'hours = { sat = "09:00-12:00" }  # Saturday mornings; other days [hall] opens-closes',
+        "holidays = [",
+        '  "2026-01-01/2026-01-03",  # 元旦',
+        '  "2026-02-15/2026-02-23",  # 春节',
+        '  "2026-04-04/2026-04-06",  # 清明节',
+        '  "2026-05-01/2026-05-05",  # 劳动节',
+        '  "2026-06-19/2026-06-21",  # 端午节',
+        '  "2026-09-25/2026-09-27",  # 中秋节',
+        '  "2026-10-01/2026-10-07",  # 国庆节',
+        "]",
+        "makeup_days = [  # 调休上班: open with the weekday hours",
+        '  "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",',
+        "]",
+        'lunch = "12:00-13:30"',
+        'lunch_issuing = "continue"  # 午间不打烊: tickets all day; "pause" stops issuing',
+        "",
+    ]
+    for code in early_closing:
+        lines += [f"[calendar.services.{code}]", 'until = "16:30"  # 不动产: last ticket 16:30', ""]
+    return lines
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -25,7 +26,10 @@ from hallq.config_hardware import (
 from hallq.errors import HallqError
 
 from .core.model import (
+    Calendar,
     Layout,
+    MatterMode,
+    MatterSpec,
     OpeningHours,
     PriorityClassSpec,
     PriorityPolicy,
@@ -37,6 +41,12 @@ from .core.model import (
 Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
 Prefix = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{1,3}$")]
 HHMM = Annotated[str, msgspec.Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
+HoursSpan = Annotated[
+    str, msgspec.Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+]  # "08:30-17:30"
+DateOrRange = Annotated[
+    str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$")
+]  # "2026-10-01" or "2026-10-01/2026-10-07" (both days included)
 PositiveMin = Annotated[float, msgspec.Meta(gt=0, le=24 * 60)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -69,9 +79,33 @@ class HallInfo(_Strict, kw_only=True):
     notice: str = ""  # scrolling notice on the wall displays
 
 
+class ServiceHours(_Strict, kw_only=True):
+    """``[calendar.services.<code>]``: when a service takes tickets (within the hall's hours)."""
+
+    opens: HHMM = "00:00"
+    until: HHMM = "24:00"  # e.g. 不动产 stops issuing at 16:30
+
+
+class CalendarCfg(_Strict, kw_only=True):
+    """``[calendar]``: the hall's year. The State Council's yearly notice maps onto
+    ``holidays`` (放假) and ``makeup_days`` (调休上班); docs/config.md."""
+
+    hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], HoursSpan] = (
+        msgspec.field(default_factory=dict)
+    )  # per weekday, replacing [hall] opens-closes on that day (e.g. sat = "09:00-12:00")
+    holidays: list[DateOrRange] = msgspec.field(default_factory=list)
+    makeup_days: list[DateOrRange] = msgspec.field(default_factory=list)
+    lunch: HoursSpan | None = None
+    lunch_issuing: Literal["continue", "pause"] = "continue"
+    services: dict[str, ServiceHours] = msgspec.field(default_factory=dict)
+
+
 class Policy(_Strict, kw_only=True):
     priority_ratio: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
     estimate_window: Annotated[int, msgspec.Meta(ge=1, le=500)] = 20
+    # a case moving on to its next stage (一件事) goes ahead of new arrivals, at most this many
+    # calls in a row per window while new arrivals wait; 0: it joins the back of the queue
+    continuing_run: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
 
 
 class Department(_Strict, kw_only=True):
@@ -111,6 +145,23 @@ class PriorityClass(_Strict, kw_only=True):
     name_en: str = ""
     policy: Literal["front", "boost"] = "front"
     boost_min: Annotated[float, msgspec.Meta(ge=0, le=600)] = 0
+
+
+class Matter(_Strict, kw_only=True):
+    """``[[matters]]``: a matter (一件事) served as one case with one ticket number.
+
+    ``stages`` in order; each item a service code, or a list of codes done in any order."""
+
+    id: Id
+    name: str
+    name_en: str = ""
+    stages: Annotated[
+        list[Id | Annotated[list[Id], msgspec.Meta(min_length=1)]], msgspec.Meta(min_length=1)
+    ]
+    mode: Literal["steps", "one_window"] = "steps"
+
+    def stage_codes(self) -> tuple[tuple[str, ...], ...]:
+        return tuple((s,) if isinstance(s, str) else tuple(s) for s in self.stages)
 
 
 class _Device(_Strict, tag_field="role"):
@@ -265,9 +316,11 @@ class HallConfig(_Strict, kw_only=True):
     services: list[Service] = msgspec.field(default_factory=list)
     windows: list[WindowCfg] = msgspec.field(default_factory=list)
     priority_classes: list[PriorityClass] = msgspec.field(default_factory=list)
+    matters: list[Matter] = msgspec.field(default_factory=list)
     devices: list[Device] = msgspec.field(default_factory=list)
     mqtt: Mqtt = Mqtt()
     region: RegionLink | None = None
+    calendar: CalendarCfg = CalendarCfg()
     source: str = ""  # filled in by load_config: the file it came from
 
     def device(self, device_id: str) -> Device:
@@ -303,6 +356,37 @@ def _minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def _span(text: str) -> tuple[int, int]:
+    start, end = text.split("-")
+    return (_minutes(start), _minutes(end))
+
+
+def expand_dates(entries: list[str]) -> frozenset[str]:
+    """ISO dates from entries that are a date or an inclusive range ``start/end``."""
+    out: set[str] = set()
+    for entry in entries:
+        first, _, last = entry.partition("/")
+        day, end = date.fromisoformat(first), date.fromisoformat(last or first)
+        while day <= end:
+            out.add(day.isoformat())
+            day += timedelta(days=1)
+    return frozenset(out)
+
+
+def to_calendar(cal: CalendarCfg) -> Calendar:
+    """The engine's calendar from ``[calendar]`` (checked by config_check first)."""
+    return Calendar(
+        day_hours={WEEKDAYS.index(d): _span(v) for d, v in cal.hours.items()},
+        holidays=expand_dates(cal.holidays),
+        makeup_days=expand_dates(cal.makeup_days),
+        lunch=None if cal.lunch is None else _span(cal.lunch),
+        lunch_issuing=cal.lunch_issuing == "continue",
+        service_hours={
+            code: (_minutes(h.opens), _minutes(h.until)) for code, h in cal.services.items()
+        },
+    )
+
+
 def to_layout(cfg: HallConfig) -> Layout:
     """The engine's view of the hall (plain dataclasses, no msgspec)."""
     h = cfg.hall
@@ -336,6 +420,10 @@ def to_layout(cfg: HallConfig) -> Layout:
         )
         for p in cfg.priority_classes
     }
+    matters = {
+        m.id: MatterSpec(m.id, m.name, m.name_en or m.name, m.stage_codes(), MatterMode(m.mode))
+        for m in cfg.matters
+    }
     hours = OpeningHours(
         _minutes(h.opens), _minutes(h.closes), frozenset(WEEKDAYS.index(d) for d in h.weekdays)
     )
@@ -349,6 +437,9 @@ def to_layout(cfg: HallConfig) -> Layout:
         _minutes(h.day_starts),
         hours,
         cfg.policy.estimate_window,
+        to_calendar(cfg.calendar),
+        matters,
+        cfg.policy.continuing_run,
     )
 
 

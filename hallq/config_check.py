@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,12 +74,14 @@ def cross_check(cfg: HallConfig) -> list[str]:
         if s.code not in served
     ]
     problems += _prefix_problems(cfg)
+    problems += _matter_problems(cfg)
     try:
         ZoneInfo(cfg.hall.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f"hall.timezone: unknown timezone {cfg.hall.timezone!r}")
     if cfg.hall.opens >= cfg.hall.closes:
         problems.append("hall.closes: must be after hall.opens")
+    problems += _calendar_problems(cfg)
     if not any(d.role == "broker" for d in cfg.devices):
         problems.append("devices: no device with role 'broker' (the hallq service's own id)")
     return problems
@@ -91,4 +94,78 @@ def _prefix_problems(cfg: HallConfig) -> list[str]:
             out.append(f"services[{i}].prefix: needed, code {s.code!r} is not 1-3 letters")
         elif s.prefix is None and len(s.code) > 3:
             out.append(f"services[{i}].prefix: needed, code {s.code!r} is longer than 3 letters")
+    return out
+
+
+def _dates(key: str, entries: list[str]) -> tuple[list[str], set[str]]:
+    """Problems of date entries ("YYYY-MM-DD" or "start/end") and the dates they name."""
+    problems: list[str] = []
+    named: set[str] = set()
+    for i, entry in enumerate(entries):
+        first, _, last = entry.partition("/")
+        try:
+            start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+        except ValueError:
+            problems.append(f"{key}[{i}]: {entry!r} is not a real date")
+            continue
+        if end < start:
+            problems.append(f"{key}[{i}]: {entry!r} ends before it starts")
+        elif (end - start).days > 31:
+            problems.append(f"{key}[{i}]: {entry!r} is longer than a month (a typo?)")
+        else:
+            from .config import expand_dates
+
+            named |= expand_dates([entry])
+    return problems, named
+
+
+def _span_problem(key: str, text: str | None) -> list[str]:
+    if text is None:
+        return []
+    start, end = text.split("-")
+    return [] if start < end else [f"{key}: {text!r} must end after it starts"]
+
+
+def _calendar_problems(cfg: HallConfig) -> list[str]:
+    cal = cfg.calendar
+    problems: list[str] = []
+    for day, span in cal.hours.items():
+        problems += _span_problem(f"calendar.hours.{day}", span)
+        if day not in cfg.hall.weekdays:
+            problems.append(f"calendar.hours.{day}: {day} is not in hall.weekdays")
+    problems += _span_problem("calendar.lunch", cal.lunch)
+    off, holidays = _dates("calendar.holidays", cal.holidays)
+    on, makeup = _dates("calendar.makeup_days", cal.makeup_days)
+    problems += off + on
+    problems += [f"calendar.makeup_days: {d} is also a holiday" for d in sorted(holidays & makeup)]
+    codes = {s.code for s in cfg.services}
+    for code, h in cal.services.items():
+        if code not in codes:
+            problems.append(f"calendar.services.{code}: unknown service {code!r}")
+        if h.opens >= h.until:
+            problems.append(f"calendar.services.{code}.until: must be after opens")
+    return problems
+
+
+def _matter_problems(cfg: HallConfig) -> list[str]:
+    """Matters name known services (once per stage); one_window needs a window for all."""
+    services = {s.code for s in cfg.services}
+    out = _duplicates("matters", "id", (m.id for m in cfg.matters))
+    for i, m in enumerate(cfg.matters):
+        for j, stage in enumerate(m.stages):
+            group = [stage] if isinstance(stage, str) else stage
+            base = f"matters[{i}].stages[{j}]"
+            for k, code in enumerate(group):
+                where = base if isinstance(stage, str) else f"{base}[{k}]"
+                if code not in services:
+                    out.append(f"{where}: unknown service {code!r}")
+                elif code in group[:k]:
+                    out.append(f"{where}: service {code!r} twice in one stage")
+        every = {code for stage in m.stage_codes() for code in stage}
+        if m.mode == "one_window" and not any(
+            every <= {*w.primary, *w.secondary} for w in cfg.windows
+        ):
+            out.append(
+                f"matters[{i}].mode: one_window, but no window serves all of {sorted(every)}"
+            )
     return out

@@ -108,6 +108,10 @@ class VoiceConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froz
     voice_en: str = "en"
     template_zh: str = "请{ticket}号到{window}办理"
     template_en: str = "Number {ticket}, please go to {window}"
+    # a case (一件事) called at a later step: the service it comes for is said too (not with
+    # the "clips" engine, which has no recording of every service name)
+    template_case_zh: str = "请{ticket}号到{window}办理{service}"
+    template_case_en: str = "Number {ticket}, please go to {window} for {service}"
     lang: Literal["zh", "en"] = "zh"
     repeat: Annotated[int, msgspec.Meta(ge=1, le=5)] = 2
     chime: bool = True

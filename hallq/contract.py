@@ -21,7 +21,15 @@ from typing import Any, Literal, TypeVar
 import msgspec
 
 from hallq.core.errors import ErrorCode
-from hallq.core.model import CallRule, PriorityRule, TicketState, Tier, WindowStatus
+from hallq.core.model import (
+    CallRule,
+    MatterMode,
+    PriorityRule,
+    StageRule,
+    TicketState,
+    Tier,
+    WindowStatus,
+)
 
 CONTRACT_VERSION = 1
 
@@ -50,6 +58,12 @@ class WindowState(Payload, kw_only=True):
     rating_avg: float | None = None
     rating_count: int = 0
     services: dict[str, Tier] = msgspec.field(default_factory=dict)
+    # the ticket at the window is a case (一件事): its matter and the visit it is at
+    matter: str | None = None
+    matter_name: str = ""
+    matter_name_en: str = ""
+    step: int = 0  # 第 step 步 / 共 steps 步 (visits, from 1)
+    steps: int = 0
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -74,6 +88,7 @@ class ServiceState(Payload, kw_only=True):
     daily_cap: int | None = None
     open: bool = True
     closed_reason: ClosedReason | None = None
+    opens_at: float | None = None  # when closed by the calendar or its cap: next opening
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -90,7 +105,8 @@ class HallState(Payload, kw_only=True):
 
     hall: str
     day: str = ""
-    open: bool = False
+    open: bool = False  # takes tickets now (hours, calendar, a lunch that pauses issuing)
+    opens_at: float | None = None  # when closed: the next opening (epoch s)
     issued: int = 0
     waiting: int = 0
     serving: int = 0
@@ -137,6 +153,45 @@ class Advice(Payload, kw_only=True):
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
+class CaseVisit(Payload, kw_only=True):
+    """One visit of a case: a service of a stage, done / now / next."""
+
+    stage: int
+    service: str
+    name: str = ""
+    name_en: str = ""
+    status: Literal["done", "now", "next"] = "next"
+    window: str | None = None  # where it was done
+    finished_at: float | None = None
+
+
+class CaseInfo(Payload, kw_only=True):
+    """A case (一件事): one ticket number moving through a matter's stages. Ticket numbers,
+    services and windows only: nothing about the person."""
+
+    ticket: str
+    matter: str
+    matter_name: str = ""
+    matter_name_en: str = ""
+    mode: MatterMode = MatterMode.STEPS
+    state: TicketState = TicketState.WAITING
+    step: int = 1
+    steps: int = 1
+    service: str = ""  # the service of its current (or last) visit
+    window: str | None = None  # the window serving it now, if any
+    issued_at: float = 0.0
+    queued_at: float = 0.0
+    completed_at: float | None = None
+    visits: list[CaseVisit] = msgspec.field(default_factory=list)
+
+
+class CasesState(Payload, kw_only=True):
+    """``state/cases``: the cases in progress (not done, not cancelled), oldest first;
+    ``visits`` left out (the citizen's page has them)."""
+
+    cases: list[CaseInfo] = msgspec.field(default_factory=list)
+
+
 # ------------------------------------------------------------------ events
 class CalledEvent(Payload, kw_only=True):
     """``event/called``: a ticket called (or recalled) to a window; displays and voice."""
@@ -156,6 +211,12 @@ class CalledEvent(Payload, kw_only=True):
     reason_code: CallRule | None = None  # the rule (null on a recall)
     priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
     wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
+    stage_rule: StageRule | None = None  # a continuing case went ahead / a new arrival's turn
+    matter: str | None = None  # the ticket is a case (一件事): its matter and visit
+    matter_name: str = ""
+    matter_name_en: str = ""
+    step: int = 0
+    steps: int = 0
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
     priority: str | None = None  # the ticket's priority class (its reason's words; not public)
 
@@ -168,6 +229,11 @@ class FinishedEvent(Payload, kw_only=True):
     service: str = ""
     at: float = 0.0
     outcome: Literal["done", "no_show"] = "done"
+    # a case (一件事) moving on: the service of its next visit and the windows serving it
+    to: str | None = None
+    to_name: str = ""
+    to_name_en: str = ""
+    to_windows: list[str] = msgspec.field(default_factory=list)  # window names, e.g. "8号窗口"
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -365,6 +431,8 @@ class IssueOk(_Ok, tag="issue", kw_only=True):
     est_wait_s: float | None = None
     priority: str | None = None
     day: str = ""
+    matter: str | None = None  # issued for a matter (一件事): it and its stages
+    stages: list[list[str]] = msgspec.field(default_factory=list)
 
 
 class PrintResultOk(_Ok, tag="print_result", kw_only=True):
@@ -380,6 +448,7 @@ class _CallOk(_Ok, kw_only=True):
     priority_rule: PriorityRule | None = None
     wait_s: int = 0
     priority: str | None = None
+    stage_rule: StageRule | None = None
 
 
 class CallNextOk(_CallOk, tag="call_next", kw_only=True):
@@ -408,7 +477,7 @@ class NoShowOk(_TicketAtWindowOk, tag="no_show", kw_only=True):
 
 
 class FinishOk(_TicketAtWindowOk, tag="finish", kw_only=True):
-    pass
+    to: str | None = None  # a case (一件事) moving on: the service of its next visit
 
 
 class HoldOk(_TicketAtWindowOk, tag="hold", kw_only=True):
@@ -493,6 +562,7 @@ class ErrorReply(Payload, kw_only=True):
     ok: Literal[False] = False
     error: ErrorCode = ErrorCode.INTERNAL
     message: str = ""
+    opens_at: float | None = None  # hall_closed/service_closed/daily_cap: next opening (epoch s)
 
 
 Reply = OkReply | ErrorReply

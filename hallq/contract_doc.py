@@ -21,8 +21,11 @@ END = "<!-- contract:end -->"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 
 SECTIONS: list[tuple[str, list[type[Any]]]] = [
-    ("Retained state", [c.WindowState, c.ServiceState, c.HallState, c.Advice]),
-    ("Parts", [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth]),
+    ("Retained state", [c.WindowState, c.ServiceState, c.HallState, c.Advice, c.CasesState]),
+    (
+        "Parts",
+        [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth, c.CaseInfo, c.CaseVisit],
+    ),
     ("Events", [c.CalledEvent, c.FinishedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),
     ("Presence", [c.Presence, c.StandbyStatus]),

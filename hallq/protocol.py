@@ -49,6 +49,11 @@ class Topics:
         return f"{self.root}/state/hall"
 
     @property
+    def cases(self) -> str:
+        """Retained cases (一件事) in progress."""
+        return f"{self.root}/state/cases"
+
+    @property
     def advice(self) -> str:
         """Retained staffing advice (Erlang C), refreshed every minute."""
         return f"{self.root}/state/advice"
@@ -95,10 +100,19 @@ class _Cmd(msgspec.Struct, tag_field="op", forbid_unknown_fields=True, kw_only=T
 
 
 class Issue(_Cmd, kw_only=True, tag="issue"):
-    service: Code
+    """A new ticket for ``service``, or a case (一件事) for ``matter``: exactly one of them."""
+
+    service: Code | None = None
+    matter: Code | None = None
     priority: Code | None = None
     confirm: bool = False  # true: the kiosk will report the print result (print_result)
     appointment: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9]{4,16}$")] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.service is None) == (self.matter is None):
+            raise ValueError("issue needs exactly one of 'service' and 'matter'")
+        if self.matter is not None and self.appointment is not None:
+            raise ValueError("an appointment checks in for a service, not a matter")
 
 
 class PrintResult(_Cmd, kw_only=True, tag="print_result"):
@@ -309,8 +323,11 @@ def ok_reply(cmd_id: str, **fields: Any) -> dict[str, Any]:
     return {"id": cmd_id, "ok": True, **fields}
 
 
-def error_reply(cmd_id: str | None, code: ErrorCode, message: str) -> dict[str, Any]:
-    return {"id": cmd_id, "ok": False, "error": str(code), "message": message}
+def error_reply(
+    cmd_id: str | None, code: ErrorCode, message: str, opens_at: float | None = None
+) -> dict[str, Any]:
+    """A refusal; ``opens_at`` (epoch s) says when a closed hall or service takes tickets."""
+    return {"id": cmd_id, "ok": False, "error": str(code), "message": message, "opens_at": opens_at}
 
 
 def encode(payload: Any) -> bytes:

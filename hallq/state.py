@@ -101,6 +101,7 @@ class StateClient:
         self.services: Feed[c.ServiceState] = Feed(c.ServiceState)
         self.hall: Feed[c.HallState] = Feed(c.HallState)
         self.advice: Feed[c.Advice] = Feed(c.Advice)
+        self.cases: Feed[c.CasesState] = Feed(c.CasesState)
         self.called: Feed[c.CalledEvent] = Feed(c.CalledEvent)
         self.finished: Feed[c.FinishedEvent] = Feed(c.FinishedEvent)
         self.presence: Feed[c.Presence] = Feed(c.Presence)
@@ -120,6 +121,11 @@ class StateClient:
     def follow_advice(self) -> Feed[c.Advice]:
         self.link.subscribe(self.topics.advice, self.advice.on_message)
         return self.advice
+
+    def follow_cases(self) -> Feed[c.CasesState]:
+        """``state/cases``: the cases (一件事) in progress (key ``cases``)."""
+        self.link.subscribe(self.topics.cases, self.cases.on_message)
+        return self.cases
 
     def follow_calls(self) -> Feed[c.CalledEvent]:
         self.link.subscribe(self.topics.event("called"), self.called.on_message)

@@ -14,16 +14,25 @@ _LABELS: dict[str, dict[str, str]] = {
         "ahead": "前面还有 {n} 人等候",
         "wait": "预计等待约 {m} 分钟",
         "issued": "取号时间：{t}",
+        "stages": "一件事共{n}步：{steps}",
+        "stages_short": "一件事共{n}步：{first}→…→{last}，扫码看全部",
+        "stages_count": "一件事共{n}步，扫码查看每一步",
     },
     "zh-Hant": {  # for Big5 printers (Hong Kong, Macao, Taiwan)
         "ahead": "前面還有 {n} 人等候",
         "wait": "預計等待約 {m} 分鐘",
         "issued": "取號時間：{t}",
+        "stages": "一件事共{n}步：{steps}",
+        "stages_short": "一件事共{n}步：{first}→…→{last}，掃碼看全部",
+        "stages_count": "一件事共{n}步，掃碼查看每一步",
     },
     "en": {
         "ahead": "People ahead: {n}",
         "wait": "Estimated wait: about {m} min",
         "issued": "Issued: {t}",
+        "stages": "{n} steps: {steps}",
+        "stages_short": "{n} steps: {first} > ... > {last}; scan for all",
+        "stages_count": "{n} steps (see QR)",
     },
 }
 
@@ -42,6 +51,17 @@ class TicketPrint:
     footer: str | None = None
     window_hint: str | None = None
     lang: Lang = "zh"
+    stages: tuple[str, ...] = ()  # a matter (一件事): its visits' names, in order
+
+
+# The stage line of a matter gets at most this many printer columns (= bytes in GBK; two
+# lines of 58 mm paper), so a matter's ticket with the native QR stays within 400 bytes
+# (tests/unit/hardware/test_hw_matter_ticket.py, every example matter on 58 and 80 mm, both
+# languages; a matter's ticket has no footer: "过号请重新取号" is not true of a case). A
+# longer matter prints its first and last step, or only the number of steps, and points to
+# the QR page, which shows every step.
+STAGES_MAX_COLUMNS = 64
+STAGES_MAX_COLUMNS_EN = 32  # English names are longer and its other lines are too
 
 
 def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
@@ -52,8 +72,25 @@ def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
         lines.append(labels["wait"].format(m=t.est_wait_min))
     if t.window_hint:
         lines.append(t.window_hint)
+    if t.stages:
+        lines.append(stages_line(t.stages, labels))
     lines.append(labels["issued"].format(t=t.issued_at.strftime("%Y-%m-%d %H:%M:%S")))
     return lines
+
+
+def stages_line(stages: tuple[str, ...], labels: dict[str, str]) -> str:
+    """Every step if it fits in the language's budget, else the first and last, else the
+    number of steps."""
+    english = labels is _LABELS["en"]
+    arrow, budget = (" > ", STAGES_MAX_COLUMNS_EN) if english else ("→", STAGES_MAX_COLUMNS)
+    n, first, last = len(stages), stages[0], stages[-1]
+    for line in (
+        labels["stages"].format(n=n, steps=arrow.join(stages)),
+        labels["stages_short"].format(n=n, first=first, last=last),
+    ):
+        if text_columns(line) <= budget:
+            return line
+    return labels["stages_count"].format(n=n)
 
 
 def text_columns(text: str) -> int:

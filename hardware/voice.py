@@ -54,6 +54,7 @@ class Call:
     recall: bool = False
     lang: str = ""
     queued_at: float = field(default=0.0, compare=False)
+    service: str = ""  # a case (一件事) at a later step: the service named in the call
 
 
 class Announcer:
@@ -89,13 +90,18 @@ class Announcer:
             self._worker.start()
 
     def announce(
-        self, ticket: str, window_name: str, recall: bool = False, lang: str | None = None
+        self,
+        ticket: str,
+        window_name: str,
+        recall: bool = False,
+        lang: str | None = None,
+        service: str = "",
     ) -> None:
         """Queue a call (a recall is spoken again in full); returns at once."""
         self.open()
         with self._idle:
             self._pending += 1
-        call = Call(ticket, window_name, recall, lang or self.cfg.lang, self.clock())
+        call = Call(ticket, window_name, recall, lang or self.cfg.lang, self.clock(), service)
         self._queue.put(call)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -110,8 +116,10 @@ class Announcer:
             self._worker.join(timeout)
             self._worker = None
 
-    def text_for(self, ticket: str, window_name: str, lang: str | None = None) -> str:
-        return call_text(self.cfg, ticket, window_name, lang or self.cfg.lang)
+    def text_for(
+        self, ticket: str, window_name: str, lang: str | None = None, service: str = ""
+    ) -> str:
+        return call_text(self.cfg, ticket, window_name, lang or self.cfg.lang, service)
 
     def render(self, text: str, lang: str | None = None) -> Path:
         """Speech for `text` as a WAV (cached): espeak-ng or clips."""
@@ -125,11 +133,17 @@ class Announcer:
         return path
 
     def render_call(
-        self, ticket: str, window_name: str, lang: str | None = None, form: Form = Form.FULL
+        self,
+        ticket: str,
+        window_name: str,
+        lang: str | None = None,
+        form: Form = Form.FULL,
+        service: str = "",
     ) -> Path:
         """The announcement as one WAV: chime, then the sentence `repeat` times with gaps
-        (``Form.FULL``), or its shortened forms inside a run of queued calls."""
-        text = self.text_for(ticket, window_name, lang)
+        (``Form.FULL``), or its shortened forms inside a run of queued calls; ``service``: a
+        case moving on is told the service it comes for."""
+        text = self.text_for(ticket, window_name, lang, service)
         speech = self.render(text, lang)
         key = (speech.name, form.value, self.cfg.chime, self.cfg.repeat, self.cfg.gap_s)
         path = self._cache_path("call", *map(str, key))
@@ -188,7 +202,7 @@ class Announcer:
     def _speak(self, call: Call, form: Form = Form.FULL) -> None:
         if self.cfg.engine == "none":
             return
-        self._play(self.render_call(call.ticket, call.window_name, call.lang, form))
+        self._play(self.render_call(call.ticket, call.window_name, call.lang, form, call.service))
 
     def _run_player(self, path: Path) -> None:
         command = [*self.cfg.player, str(path)]

@@ -18,8 +18,17 @@ def spell_ticket_en(ticket: str) -> str:
     return ", ".join(c.upper() for c in ticket if c.isalnum())
 
 
-def call_text(cfg: VoiceConfig, ticket: str, window_name: str, lang: str) -> str:
-    """The sentence for one call, e.g. "请A零零一号到5号窗口办理"."""
+def call_text(cfg: VoiceConfig, ticket: str, window_name: str, lang: str, service: str = "") -> str:
+    """The sentence for one call, e.g. "请A零零一号到5号窗口办理"; with ``service`` (a case
+    moving on) "请A零一二号到8号窗口办理户口登记"."""
+    if service and cfg.engine != "clips":
+        if lang == "en":
+            return cfg.template_case_en.format(
+                ticket=spell_ticket_en(ticket), window=window_name, service=service
+            )
+        return cfg.template_case_zh.format(
+            ticket=spell_ticket_zh(ticket, cfg.one_as_yao), window=window_name, service=service
+        )
     if lang == "en":
         return cfg.template_en.format(ticket=spell_ticket_en(ticket), window=window_name)
     return cfg.template_zh.format(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hallq.config import HallConfig, KioskDevice, PriorityClass
 
-from .state import KioskState, TileView, department_tile, service_tile
+from .state import KioskState, TileView, department_tile, matter_tile, service_tile
 
 APPOINTMENT = "appointment"
 
@@ -16,9 +16,45 @@ def departments(cfg: HallConfig, device: KioskDevice):
 
 
 def service_codes(cfg: HallConfig, device: KioskDevice) -> list[str]:
-    """The services this kiosk offers (it follows only their state)."""
+    """The services this kiosk offers (it follows only their state): its departments' and
+    the first steps of its matters."""
     wanted = {d.id for d in departments(cfg, device)}
-    return [s.code for s in cfg.services if s.department in wanted]
+    firsts = [code for m in matters(cfg, device) for code in m.stage_codes()[0]]
+    return [s.code for s in cfg.services if s.department in wanted or s.code in firsts]
+
+
+def matters(cfg: HallConfig, device: KioskDevice):
+    """The matters (一件事) this kiosk offers: those whose first step is one of its
+    departments' (all of them when it shows every department)."""
+    if not device.departments:
+        return list(cfg.matters)
+    wanted = set(device.departments)
+    return [
+        m
+        for m in cfg.matters
+        if any(cfg.service(c).department in wanted for c in m.stage_codes()[0])
+    ]
+
+
+def matter_tiles(cfg: HallConfig, device: KioskDevice, state: KioskState) -> list[TileView]:
+    """One tile per matter, before the departments: open while its first step takes tickets
+    (a group as first step: the best of its services)."""
+    tiles = []
+    for m in matters(cfg, device):
+        firsts = [
+            service_tile(c, c, c, state.services.get(c), state.blocked) for c in m.stage_codes()[0]
+        ]
+        first = max(firsts, key=lambda t: (t.enabled, -(t.waiting or 0)))
+        steps = sum(len(s) for s in m.stage_codes())
+        tiles.append(matter_tile(m.id, m.name, m.name_en or m.name, first, steps))
+    return tiles
+
+
+def matter_stage_names(cfg: HallConfig, matter_id: str, lang: str) -> tuple[str, ...]:
+    """The names of a matter's visits, in order, in the kiosk's language."""
+    m = next(m for m in cfg.matters if m.id == matter_id)
+    specs = [cfg.service(c) for stage in m.stage_codes() for c in stage]
+    return tuple(s.name_en or s.name if lang == "en" else s.name for s in specs)
 
 
 def service_tiles(cfg: HallConfig, state: KioskState, dept_id: str) -> list[TileView]:

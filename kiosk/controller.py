@@ -52,6 +52,7 @@ class Pending:
     priority: str | None
     cmd_id: str
     appointment: str | None = None
+    matter: str | None = None  # a case (一件事) for this matter, in place of the service
 
 
 def _thread(fn: Callable[[], None]) -> None:
@@ -187,6 +188,14 @@ class KioskController:
         self.pending = Pending(service, self.priority, CommandClient.new_id(), self.appointment)
         return self._start(self.pending)
 
+    def request_matter(self, matter: str) -> bool:
+        """One tap on a matter (一件事) = one ticket for all its steps (no appointment: a
+        booking is for one service)."""
+        if self.is_busy or self.state.blocked is not None:
+            return False
+        self.pending = Pending("", self.priority, CommandClient.new_id(), None, matter)
+        return self._start(self.pending)
+
     def retry(self) -> bool:
         """Send the last unanswered request again, with the same command id."""
         if self.is_busy or self.pending is None:
@@ -199,7 +208,10 @@ class KioskController:
         return True
 
     def _run(self, p: Pending) -> None:
-        outcome = self.issuer.issue(p.service, p.priority, p.cmd_id, self.lang, p.appointment)
+        if p.matter is not None:
+            outcome = self.issuer.issue_matter(p.matter, p.priority, p.cmd_id, self.lang)
+        else:
+            outcome = self.issuer.issue(p.service, p.priority, p.cmd_id, self.lang, p.appointment)
         if outcome.printer is not None:
             self._report_printer(outcome.printer)
         self.post(self._finished, outcome)  # the citizen learns first, the service right after

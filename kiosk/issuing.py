@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from hallq.contract import IssueOk
 from hardware.printer import PrinterStatus
 from hardware.ticket import TicketPrint
 
+from . import catalog
 from .outbox import Commands, PrintOutbox
 from .outcome import Outcome, OutcomeKind
 from .texts import pick
@@ -71,6 +73,31 @@ class TicketIssuer:
         assert isinstance(reply, IssueOk), reply
         return self._print(service, reply, lang)
 
+    def issue_matter(self, matter: str, priority: str | None, cmd_id: str, lang: str) -> Outcome:
+        """A case (一件事): ``issue`` with ``matter``; the ticket names the matter and steps."""
+        try:
+            reply = self.commands.send(
+                "issue",
+                matter=matter,
+                priority=priority,
+                confirm=True,
+                cmd_id=cmd_id,
+                timeout=ISSUE_TIMEOUT_S,
+                retries=1,
+            )
+        except Offline:
+            return Outcome(OutcomeKind.OFFLINE, "", matter=matter)
+        except ReplyTimeout:
+            return Outcome(OutcomeKind.TIMEOUT, "", matter=matter)
+        except Refused as exc:
+            return Outcome(OutcomeKind.REFUSED, "", code=exc.code, matter=matter)
+        assert isinstance(reply, IssueOk), reply
+        spec = next(m for m in self.cfg.matters if m.id == matter)
+        name = pick(spec.name, spec.name_en, lang)
+        stages = catalog.matter_stage_names(self.cfg, matter, lang)
+        outcome = self._print(reply.service, reply, lang, matter=(name, stages))
+        return replace(outcome, matter=matter, matter_name=name, stages=stages)
+
     def report(self, outcome: Outcome) -> None:
         """Tell the service whether the issued ticket printed (ok=false cancels it).
 
@@ -82,10 +109,18 @@ class TicketIssuer:
         self.outbox.add(outcome.ticket, ok, "" if ok else outcome.code)
         self.outbox.flush()
 
-    def _print(self, service: str, reply: IssueOk, lang: str) -> Outcome:
+    def _print(
+        self,
+        service: str,
+        reply: IssueOk,
+        lang: str,
+        matter: tuple[str, tuple[str, ...]] | None = None,
+    ) -> Outcome:
         ticket, ahead, est = reply.ticket, reply.ahead, reply.est_wait_s
         qr = self.qr(ticket)
         t = self.ticket_print(service, ticket, ahead, est, qr, lang=lang)
+        if matter is not None:  # the matter's name and steps; no "过号请重新取号" footer
+            t = replace(t, service_name=matter[0], stages=matter[1], footer=None)
         try:
             result = self.printer.print_ticket(t)
             ok, status, reason = result.ok, result.status, result.outcome.value

@@ -42,6 +42,7 @@ class KioskApp(App):
     cols = NumericProperty(3)
     portrait = BooleanProperty(False)
     has_appointments = BooleanProperty(False)
+    has_matters = BooleanProperty(False)
 
     def __init__(self, controller: KioskController, *, scanner=None, fullscreen=False, **kw):
         super().__init__(**kw)
@@ -49,6 +50,7 @@ class KioskApp(App):
         self.lang = controller.lang
         self.idle_timeout_s = controller.device.idle_timeout_s
         self.has_appointments = catalog.has_appointments(controller.cfg)
+        self.has_matters = bool(catalog.matters(controller.cfg, controller.device))
         self.title = controller.cfg.hall.name
         self._maintain = None
 
@@ -171,6 +173,11 @@ class KioskApp(App):
 
     def request_ticket(self, service: str) -> None:
         if self.controller.request_ticket(service):
+            self._show_issuing()
+
+    def request_matter(self, matter: str) -> None:
+        """A matter (一件事) tile: one ticket for every step."""
+        if self.controller.request_matter(matter):
             self._show_issuing()
 
     def retry(self) -> None:

@@ -26,6 +26,9 @@ class Outcome:
     qr: str | None = None
     code: str = ""  # the service's error code when REFUSED
     printer: PrinterStatus | None = None
+    matter: str | None = None  # a case (一件事): its matter, and names in the kiosk's language
+    matter_name: str = ""
+    stages: tuple[str, ...] = ()  # the names of its steps, in order
 
     @property
     def is_final(self) -> bool:

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from hallq.contract import ClosedReason, ServiceState
+from hallq.opening import opens_text
 from hardware.printer import PrinterStatus
 
+from .texts import tr
+
 CLOSED_REASONS: tuple[str, ...] = get_args(ClosedReason)
+GLOBAL_REASONS = {"offline", "connecting", "printer_paper_out", "printer_offline"}
 
 
 class Link(enum.Enum):
@@ -65,6 +69,44 @@ class TileView:
     est_wait_s: float | None
     enabled: bool
     reason: str | None  # text key shown on a greyed tile
+    opens_at: float | None = None  # closed by the calendar or a cap: when it takes tickets
+    steps: int = 0  # a matter (一件事) tile: its number of steps; 0 for a department
+
+
+MATTER_KEY = "matter:"  # a matter tile's key: "matter:<id>" (never a department id: no ":")
+
+
+def matter_tile(matter_id: str, name: str, name_en: str, first: TileView, steps: int):
+    """A matter (一件事) tile: open, waiting and wait as its first step's service."""
+    return TileView(
+        MATTER_KEY + matter_id,
+        name,
+        name_en,
+        first.waiting,
+        first.est_wait_s,
+        first.enabled,
+        first.reason,
+        opens_at=first.opens_at,
+        steps=steps,
+    )
+
+
+def tile_reason(tile: TileView, lang: str, now: float, timezone: str) -> str:
+    """What a greyed tile says: why, and when it opens next if the service knows.
+
+    A reason the banner already explains (offline, printer) is only "暂停取号"; a service
+    closed by its own hours (not by staff) says so rather than "no open window"."""
+    if tile.reason is None:
+        return ""
+    if tile.reason in GLOBAL_REASONS:
+        return tr("paused", lang)
+    key = tile.reason
+    if key == "service_closed" and tile.opens_at is not None:
+        key = "service_hours_over"
+    text = tr(key, lang)
+    if tile.opens_at is not None:
+        text += "\n" + opens_text(tile.opens_at, now, timezone, lang)
+    return text
 
 
 def service_tile(code: str, name: str, name_en: str, st: ServiceState | None, blocked: str | None):
@@ -74,7 +116,8 @@ def service_tile(code: str, name: str, name_en: str, st: ServiceState | None, bl
         reason = st.closed_reason if st.closed_reason in CLOSED_REASONS else "service_closed"
     waiting = None if st is None else st.waiting
     est = None if st is None else st.est_wait_s
-    return TileView(code, name, name_en, waiting, est, reason is None, reason)
+    opens = st.opens_at if st is not None and reason == st.closed_reason else None
+    return TileView(code, name, name_en, waiting, est, reason is None, reason, opens)
 
 
 def department_tile(dept_id: str, name: str, name_en: str, tiles: list[TileView]) -> TileView:
@@ -87,7 +130,11 @@ def department_tile(dept_id: str, name: str, name_en: str, tiles: list[TileView]
     if not open_tiles:
         reasons = {t.reason for t in tiles}
         reason = reasons.pop() if len(reasons) == 1 else "service_closed"
-    return TileView(dept_id, name, name_en, waiting, min(ests, default=None), not reason, reason)
+    known_opens = [t.opens_at for t in tiles if t.opens_at is not None]
+    every = bool(known_opens) and len(known_opens) == len(tiles)
+    opens = min(known_opens) if reason and every else None
+    est = min(ests, default=None)
+    return TileView(dept_id, name, name_en, waiting, est, not reason, reason, opens)
 
 
 def minutes(est_wait_s: float | None) -> int | None:

@@ -8,6 +8,10 @@ Lang = Literal["zh", "en"]
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("请选择办理部门", "Choose a department"),
+    "title_matters": (
+        "请选择“一件事”或办理部门",
+        "Choose an all-in-one package or a department",
+    ),
     "choose_service": ("{dept}：请选择办理事项", "{dept}: choose a service"),
     "lang_button": ("English", "中文"),
     "large_on": ("大字模式", "Large text"),
@@ -35,6 +39,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hall_closed": ("不在办公时间", "Outside opening hours"),
     "daily_cap": ("今日号已取完", "No tickets left today"),
     "service_closed": ("暂停取号（窗口未开放）", "Not available now (no open window)"),
+    "service_hours_over": ("本业务今日取号已结束", "No more tickets for this service now"),
     "offline": ("系统连接中断，请稍候或到咨询台", "System offline: please wait or ask at the desk"),
     "connecting": ("正在连接系统，请稍候", "Connecting, please wait"),
     "printer_paper_out": (
@@ -67,6 +72,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done": ("完成", "Done"),
     "unknown_service": ("此业务已停办", "This service is no longer offered"),
     "other_refusal": ("请到咨询台", "Please ask at the information desk"),
+    "matter_tile": ("一件事 · {name}", "All in one · {name}"),
+    "matter_steps": ("共{n}步 一次取号", "{n} steps, one ticket"),
+    "matter_first": (
+        "一件事：{name}\n共{n}步，号码不变，办完一步自动排入下一步\n第1步：{first}",
+        "{name}\n{n} steps, one number: each step queues you for the next\nStep 1: {first}",
+    ),
+    "unknown_matter": ("此一件事已停办", "This package is no longer offered"),
 }
 
 

@@ -7,12 +7,12 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from .state import TileView, minutes
+from .state import TileView, minutes, tile_reason
 from .texts import pick, tr
 
 BLUE = (0.08, 0.40, 0.75, 1)
+TEAL = (0.0, 0.50, 0.45, 1)  # a matter (一件事) tile
 GREY = (0.78, 0.80, 0.82, 1)
-GLOBAL_REASONS = {"offline", "connecting", "printer_paper_out", "printer_offline"}
 
 
 class Tile(ButtonBehavior, BoxLayout):
@@ -25,14 +25,17 @@ class Tile(ButtonBehavior, BoxLayout):
     is_enabled = BooleanProperty(True)
     color_bg = ListProperty(BLUE)
 
-    def show(self, tile: TileView, lang: str) -> None:
+    def show(self, tile: TileView, lang: str, now: float, timezone: str) -> None:
         self.key = tile.key
         self.title = pick(tile.name, tile.name_en, lang)
+        if tile.steps:
+            self.title = tr("matter_tile", lang, name=self.title)
         self.detail = tile_detail(tile, lang)
-        short = "paused" if tile.reason in GLOBAL_REASONS else tile.reason  # the banner explains
-        self.reason = tr(short, lang) if short else ""
+        if tile.steps:
+            self.detail = tr("matter_steps", lang, n=tile.steps) + "  ·  " + self.detail
+        self.reason = tile_reason(tile, lang, now, timezone)  # the banner explains global ones
         self.is_enabled = tile.enabled
-        self.color_bg = BLUE if tile.enabled else GREY
+        self.color_bg = (TEAL if tile.steps else BLUE) if tile.enabled else GREY
 
 
 class BigButton(ButtonBehavior, BoxLayout):

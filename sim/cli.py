@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from statistics import fmean
+from typing import TextIO
 
 from hallq.config import ConfigError, load_config
 from hallq.core.model import Layout, Tier
@@ -39,12 +40,18 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def progress_bar(done: int, total: int) -> None:
+def progress_bar(done: int, total: int, stream: TextIO | None = None) -> None:
+    """A bar redrawn in place on a terminal; elsewhere (a log, a pipe, CI) one plain line per
+    simulated day, so a redirected run does not fill its file with carriage-return frames."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        print(f"模拟 simulating: day {done}/{total} done", file=stream, flush=True)
+        return
     width = 30
     filled = width * done // total
     bar = "#" * filled + "." * (width - filled)
     end = "\n" if done == total else ""
-    print(f"\r模拟 simulating [{bar}] {done}/{total} days", end=end, file=sys.stderr, flush=True)
+    print(f"\r模拟 simulating [{bar}] {done}/{total} days", end=end, file=stream, flush=True)
 
 
 def _m(seconds: float) -> str:

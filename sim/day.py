@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hallq.core.clock import HallClock
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.estimate import capacity_wait
-from hallq.core.model import Event, Layout, Tier, WindowStatus
+from hallq.core.model import Event, EventKind, Layout, Tier, WindowStatus
 
 from .load import DayLoad, minute_of, service_weights
 
@@ -41,6 +42,8 @@ class Record:
     est_base_s: float | None = None  # the first estimator's figure (the baseline)
     wait_s: float | None = None  # until its first call
     window: str | None = None
+    matter: str | None = None  # a case (一件事)
+    done_at: float | None = None  # a case: its last stage finished (end to end in the hall)
 
 
 @dataclass(slots=True)
@@ -81,10 +84,12 @@ def local_epoch(day: date, minute: int, tz: str) -> float:
 
 
 def opening_days(layout: Layout, first: date) -> Iterator[date]:
-    """The opening days from ``first`` on."""
+    """The opening days from ``first`` on, by the hall's calendar (holidays skipped, make-up
+    working days included)."""
+    clock = HallClock(layout.timezone, layout.day_start_min, layout.hours, layout.calendar)
     day = first
     while True:
-        if day.weekday() in layout.hours.weekdays:
+        if clock.hours_on(day) is not None:
             yield day
         day += timedelta(days=1)
 
@@ -95,9 +100,15 @@ class DaySim:
     def __init__(self, engine: Engine, load: DayLoad, day: date, rng: random.Random) -> None:
         self.engine, self.load, self.rng = engine, load, rng
         lay = engine.layout
-        self.open_at = local_epoch(day, lay.hours.open_min, lay.timezone)
-        self.close_at = local_epoch(day, lay.hours.close_min, lay.timezone)
-        stop = minute_of(load.stop_issuing) if load.stop_issuing else lay.hours.close_min
+        # the day's own hours (Saturday mornings, a make-up day); the engine refuses tickets
+        # at lunch or past a service's hours as it does live, and they count as refused
+        self.open_min, self.close_min = engine.clock.hours_on(day) or (
+            lay.hours.open_min,
+            lay.hours.close_min,
+        )
+        self.open_at = local_epoch(day, self.open_min, lay.timezone)
+        self.close_at = local_epoch(day, self.close_min, lay.timezone)
+        stop = minute_of(load.stop_issuing) if load.stop_issuing else self.close_min
         self.stop_at = min(self.close_at, local_epoch(day, stop, lay.timezone))
         self.day = day
         self.weights = service_weights(load, lay)
@@ -110,6 +121,7 @@ class DaySim:
         self.pausing: set[str] = set()
         self.closing = False
         self.records: dict[str, Record] = {}
+        self._moved: set[str] = set()  # cases past their first visit
         self.result = DayResult(day.isoformat(), self.open_at, self.close_at)
 
     # ------------------------------------------------------------------ plumbing
@@ -168,7 +180,7 @@ class DaySim:
         marks = sorted((minute_of(k), v) for k, v in self.load.profile.items())
         spans = []
         for i, (minute, rate) in enumerate(marks):
-            end = marks[i + 1][0] if i + 1 < len(marks) else lay.hours.close_min
+            end = marks[i + 1][0] if i + 1 < len(marks) else self.close_min
             a = max(local_epoch(self.day, minute, lay.timezone), self.open_at)
             b = min(local_epoch(self.day, end, lay.timezone), self.stop_at)
             if b > a and rate > 0:
@@ -196,18 +208,31 @@ class DaySim:
             r -= share
         return None
 
+    def _matter(self) -> str | None:
+        r = self.rng.random()
+        for matter, share in self.load.matters.items():
+            if r < share:
+                return matter
+            r -= share
+        return None
+
     def _arrive(self, now: float, code: str) -> None:
         prio = self._priority()
-        base = capacity_wait(self.engine, code)[1]
+        matter = self._matter()
+        base = None if matter else capacity_wait(self.engine, code)[1]
         try:
-            (ev,) = self.do("issue", now, service=code, priority=prio)
+            if matter is None:
+                ev = self.do("issue", now, service=code, priority=prio)[0]
+            else:
+                ev = self.do("issue_case", now, matter=matter, priority=prio)[0]
+                code = ev.data["service"]
         except QueueError:
             self.result.refused += 1
             return
         d = ev.data
         front = self.engine.tickets[d["ticket"]].front
         self.records[d["ticket"]] = Record(
-            d["ticket"], code, prio, front, now, d["est_wait_s"], base
+            d["ticket"], code, prio, front, now, d["est_wait_s"], base, matter=matter
         )
         self._wake(now, code)
 
@@ -248,11 +273,15 @@ class DaySim:
         if rec.wait_s is None:  # the engine rounds wait_s to seconds; keep it exact
             rec.wait_s, rec.window = now - rec.issued_at, wid
         self.result.windows[wid].busy_since = now
-        if self.rng.random() < self.load.no_show:
+        # a citizen on a case (一件事) is in the hall already: only first arrivals miss a call
+        first_visit = rec.matter is None or ev.data["ticket"] not in self._moved
+        if first_visit and self.rng.random() < self.load.no_show:
             self.at(now + self.load.recall_s, "noshow", wid)
             return
         self.do("start", now, window=wid)
-        mean = self.engine.layout.services[ev.data["service"]].avg_service_min * 60
+        # a one_window sitting (一件事 at a 综合窗口) does every service of the matter at once
+        codes = self.engine.tickets[ev.data["ticket"]].sitting or {ev.data["service"]}
+        mean = sum(self.engine.layout.services[c].avg_service_min for c in codes) * 60
         self.at(now + self.sample(self.rng, mean), "done", wid)
 
     def _free(self, now: float, wid: str) -> None:
@@ -267,6 +296,10 @@ class DaySim:
             self._call(now, wid)
 
     def _done(self, now: float, wid: str) -> None:
+        number = self.engine.current(wid).number
+        if number in self.engine.cases:
+            self._case_done(now, wid, number)
+            return
         if self.rng.random() < self.load.transfer:
             code = self.rng.choices(list(self.weights), list(self.weights.values()))[0]
             if code != self.engine.current(wid).service:
@@ -276,6 +309,17 @@ class DaySim:
                 return
         self.do("finish", now, window=wid)
         self._free(now, wid)
+
+    def _case_done(self, now: float, wid: str, number: str) -> None:
+        """A case's visit finished: it queues for its next one by itself (or is complete)."""
+        events = self.do("finish", now, window=wid)
+        self._free(now, wid)
+        last = events[-1]
+        if last.kind == EventKind.CASE_MOVED:
+            self._moved.add(number)
+            self._wake(now, last.data["to"])
+        elif last.kind == EventKind.CASE_COMPLETED:
+            self.records[number].done_at = now
 
     def _noshow(self, now: float, wid: str) -> None:
         self.do("no_show", now, window=wid)

@@ -47,6 +47,9 @@ class DayLoad(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=T
     recall_s: Annotated[float, msgspec.Meta(ge=0)] = 60.0
     transfer: Share = 0.0
     lunch: Lunch | None = None
+    # matter id -> share of the day's arrivals that come for that matter (一件事), one ticket
+    # carried through its stages; the rest take one service as before
+    matters: dict[str, Share] = msgspec.field(default_factory=dict)
 
     def start_date(self) -> dt.date:
         return dt.date.fromisoformat(self.date)
@@ -80,6 +83,9 @@ def check(load: DayLoad, layout: Layout) -> list[str]:
     problems += [
         f"priority: no class {p!r}" for p in load.priority if p not in layout.priority_classes
     ]
+    problems += [f"matters: no matter {m!r}" for m in load.matters if m not in layout.matters]
+    if sum(load.matters.values()) > 1:
+        problems.append("matters: shares add up to more than 1")
     if sum(load.priority.values()) > 1:
         problems.append("priority: shares add up to more than 1")
     try:

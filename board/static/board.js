@@ -1,6 +1,6 @@
 // The hall managers' live board: state from /api/stream (SSE), actions to /api/action.
 "use strict";
-const EMPTY = () => ({ windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null, printer_states: {} });
+const EMPTY = () => ({ windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null, printer_states: {}, cases: [] });
 const S = EMPTY();
 let skew = 0; // server clock minus ours, seconds
 let me = { user: null, csrf: null };
@@ -41,6 +41,7 @@ function connect() { // again after login and logout: the server sends the view 
 function handle(msg) {
   if (msg.type === "snapshot") {
     for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing", "printer_states"]) S[k] = msg[k] ?? EMPTY()[k]; // the public view has no devices
+    S.cases = msg.cases || [];
     skew = msg.now - Date.now() / 1000;
     mqttUp = msg.mqtt;
   } else if (msg.type === "change") {
@@ -61,6 +62,7 @@ function applyChange(msg) {
   const kind = msg.kind;
   if (kind === "hall") { S.hall = msg.data; chartsSoon(); }
   else if (kind === "advice") S.advice = msg.data; // its view follows in the next alerts message
+  else if (kind === "cases") S.cases = msg.data || [];
   else if (kind === "call") S.calls = [msg.data, ...S.calls].slice(0, 12);
   else if (msg.data === null) delete S[kind][msg.key];
   else S[kind][msg.key] = msg.data;
@@ -85,6 +87,7 @@ function render() {
   renderAlerts();
   renderServices();
   renderAdvice();
+  renderCases();
   renderWindows();
   renderDevices();
   renderCalls();
@@ -157,6 +160,22 @@ function renderAdvice() {
   const short = pools.some((p) => p.short);
   const more = v && v.more_moves ? `${t("more_moves")} ${v.more_moves}` : "";
   $("advice-note").textContent = !v ? t("advice_wait") : moves.length ? more : short ? t("no_moves") : t("no_advice");
+}
+function renderCases() { // cases (一件事) in progress: matter, step, where, time in the hall
+  const rows = S.cases || [];
+  const now = Date.now() / 1000 + skew;
+  const svc = (c) => (S.info.services && S.info.services[c] ? S.info.services[c][LANG] : c);
+  const win = (w) => (S.info.windows && S.info.windows[w] ? S.info.windows[w][LANG] : w);
+  $("cases-count").textContent = rows.length ? `${rows.length}` : "";
+  $("cases").tBodies[0].innerHTML = rows.map((k) => {
+    const where = k.window ? `${win(k.window)} · ${t("st_" + k.state)}` : t("st_" + k.state);
+    const mins = Math.max(0, Math.round((now - k.issued_at) / 60));
+    return `<tr class="case ${esc(k.state)}" data-ticket="${esc(k.ticket)}"><td class="num">${esc(k.ticket)}</td>
+      <td>${esc(LANG ? k.matter_name_en : k.matter_name)}</td>
+      <td class="num">${k.step}/${k.steps}</td><td>${esc(svc(k.service))}</td>
+      <td>${esc(where)}</td><td class="num">${mins} ${t("min")}</td></tr>`;
+  }).join("");
+  $("cases-empty").classList.toggle("hidden", rows.length > 0);
 }
 function windowButtons(w) {
   if (!me.user) return "";

@@ -80,6 +80,7 @@ class _Appliers:
         e.call_times[t.service].append(ev.at)
         w.ticket = t.number
         w.normal_since_priority = 0 if t.front else w.normal_since_priority + 1
+        w.continuing_streak = w.continuing_streak + 1 if t.continuing else 0
 
     def recalled(self, ev: Event) -> None:
         e = self.e

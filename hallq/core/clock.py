@@ -10,23 +10,32 @@ clock set back keeps today (its numbers, its open windows) until it passes the n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from .model import OpeningHours
+from .errors import ErrorCode
+from .model import Calendar, OpeningHours, Span
 
+LOOKAHEAD_DAYS = 62  # how far ahead the next opening is searched (a long holiday is 9 days)
 STEP_TOLERANCE_S = 1.0  # readings this much behind the newest are not a step back
 JUMP_S = 300.0  # a reading this much after the previous one is a forward jump
 
 
 class HallClock:
-    """Maps an instant to the hall's business day and opening state."""
+    """Maps an instant to the hall's business day and opening state (with its calendar)."""
 
-    def __init__(self, timezone: str, day_start_min: int, hours: OpeningHours) -> None:
+    def __init__(
+        self,
+        timezone: str,
+        day_start_min: int,
+        hours: OpeningHours,
+        calendar: Calendar | None = None,
+    ) -> None:
         self.tz = ZoneInfo(timezone)
         self.day_start = timedelta(minutes=day_start_min)
         self.hours = hours
+        self.calendar = calendar or Calendar()
 
     def local(self, now: float) -> datetime:
         return datetime.fromtimestamp(now, self.tz)
@@ -35,12 +44,89 @@ class HallClock:
         """The date whose business day contains ``now`` (a day starts at day_start)."""
         return (self.local(now) - self.day_start).date().isoformat()
 
+    # ------------------------------------------------------------- calendar
+    def hours_on(self, day: date) -> Span | None:
+        """The hall's opening hours on a local date, or None when it is closed all day."""
+        iso, cal, h = day.isoformat(), self.calendar, self.hours
+        if iso in cal.holidays:
+            return None
+        if iso in cal.makeup_days:
+            return (h.open_min, h.close_min)  # 调休: a working day with the regular hours
+        if day.weekday() not in h.weekdays:
+            return None
+        return cal.day_hours.get(day.weekday(), (h.open_min, h.close_min))
+
+    def hall_spans(self, day: date) -> list[Span]:
+        """When the hall takes tickets on a date: its hours, less a lunch that pauses issuing."""
+        hours = self.hours_on(day)
+        if hours is None:
+            return []
+        lunch = self.calendar.lunch
+        if lunch is None or self.calendar.lunch_issuing:
+            return [hours]
+        return _minus(hours, lunch)
+
+    def service_spans(self, day: date, service: str | None) -> list[Span]:
+        """When ``service`` takes tickets on a date (the hall's spans within its own hours)."""
+        spans = self.hall_spans(day)
+        own = self.calendar.service_hours.get(service or "")
+        if own is None:
+            return spans
+        return [s for s in (_overlap(span, own) for span in spans) if s is not None]
+
     def is_open(self, now: float) -> bool:
+        """True while the hall takes tickets (opening hours, not a holiday, not a paused lunch)."""
         local = self.local(now)
-        minute = local.hour * 60 + local.minute
-        return local.weekday() in self.hours.weekdays and (
-            self.hours.open_min <= minute < self.hours.close_min
-        )
+        return _inside(self.hall_spans(local.date()), _minute(local))
+
+    def closed_reason(self, now: float, service: str | None = None) -> ErrorCode | None:
+        """``HALL_CLOSED`` / ``SERVICE_CLOSED`` when the calendar refuses tickets now, or None."""
+        local = self.local(now)
+        minute, day = _minute(local), local.date()
+        if not _inside(self.hall_spans(day), minute):
+            return ErrorCode.HALL_CLOSED
+        if not _inside(self.service_spans(day, service), minute):
+            return ErrorCode.SERVICE_CLOSED
+        return None
+
+    def next_opening(
+        self, now: float, service: str | None = None, *, tomorrow: bool = False
+    ) -> float | None:
+        """The next instant (epoch s) after ``now`` at which ``service`` (None: the hall) starts
+        taking tickets, from the next local date on if ``tomorrow``; None if not within
+        LOOKAHEAD_DAYS (a calendar that closes everything)."""
+        local = self.local(now)
+        minute = -1 if tomorrow else _minute(local)
+        first = local.date() + timedelta(days=1 if tomorrow else 0)
+        for offset in range(LOOKAHEAD_DAYS):
+            day = first + timedelta(days=offset)
+            for start, _end in self.service_spans(day, service):
+                if offset > 0 or start > minute:
+                    return self.at(day, start)
+        return None
+
+    def at(self, day: date, minute: int) -> float:
+        """Epoch seconds of a local date and minute."""
+        return (datetime.combine(day, time(), self.tz) + timedelta(minutes=minute)).timestamp()
+
+
+def _minute(local: datetime) -> int:
+    return local.hour * 60 + local.minute
+
+
+def _inside(spans: list[Span], minute: int) -> bool:
+    return any(start <= minute < end for start, end in spans)
+
+
+def _overlap(a: Span, b: Span) -> Span | None:
+    start, end = max(a[0], b[0]), min(a[1], b[1])
+    return (start, end) if start < end else None
+
+
+def _minus(span: Span, cut: Span) -> list[Span]:
+    """``span`` without ``cut`` (zero, one or two spans left)."""
+    out = [(span[0], min(span[1], cut[0])), (max(span[0], cut[1]), span[1])]
+    return [(s, e) for s, e in out if s < e]
 
 
 def is_later_day(day: str, current: str) -> bool:

@@ -11,12 +11,14 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import cases
 from .apply import appliers
 from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
 from .estimate import estimate_wait
 from .model import (
     CallRule,
+    Case,
     Event,
     EventKind,
     Layout,
@@ -41,7 +43,7 @@ class Engine:
     def __init__(self, layout: Layout, policy: str | Policy = DEFAULT_POLICY) -> None:
         self.layout = layout
         self.policy = get_policy(policy)
-        self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours)
+        self.clock = HallClock(layout.timezone, layout.day_start_min, layout.hours, layout.calendar)
         self.priority_ratio = layout.priority_ratio
         self.windows = {w.id: Window(w.id, dict(w.services)) for w in layout.windows.values()}
         self.reindex()
@@ -50,10 +52,14 @@ class Engine:
         self.version = 0  # counts applied events (caches of derived figures compare it)
         self.derived: dict[str, tuple[int, Any]] = {}  # name -> (version, value)
         self._reset_day()
-        self._appliers: dict[str, Callable[[Event], None]] = appliers(self)
+        self._appliers: dict[str, Callable[[Event], None]] = {
+            **appliers(self),
+            **cases.case_appliers(self),
+        }
 
     def _reset_day(self) -> None:
         self.tickets: dict[str, Ticket] = {}
+        self.cases: dict[str, Case] = {}  # ticket number -> its case (一件事), if it has one
         self.unconfirmed: dict[str, Ticket] = {}  # ISSUED: print not yet confirmed
         self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
         self.counters: dict[str, int] = {}
@@ -71,6 +77,7 @@ class Engine:
             w.status, w.staff, w.ticket, w.pause_reason = WindowStatus.CLOSED, None, None, ""
             w.served = w.rating_sum = w.rating_count = 0
             w.normal_since_priority = 1_000_000
+            w.continuing_streak = 0
 
     # ----------------------------------------------------------------- lookups
     def window(self, window_id: str) -> Window:
@@ -98,14 +105,26 @@ class Engine:
 
     def service_open_reason(self, service: str, now: float) -> ErrorCode | None:
         """Why a new ticket for ``service`` would be refused now, or None."""
-        if not self.clock.is_open(now):
-            return ErrorCode.HALL_CLOSED
+        closed = self.clock.closed_reason(now, service)
+        if closed is not None:
+            return closed
         cap = self.layout.services[service].daily_cap
         if cap is not None and self.issued.get(service, 0) >= cap:
             return ErrorCode.DAILY_CAP
         if not any(w.status is not WindowStatus.CLOSED for w in self.serving[service]):
             return ErrorCode.SERVICE_CLOSED
         return None
+
+    def opens_at(self, service: str, now: float) -> float | None:
+        """When ``service`` takes tickets again if it is refused now by the calendar (hall
+        hours, holiday, lunch, its own hours) or its daily cap; None when open, or when only
+        staff can open it (no open window)."""
+        reason = self.service_open_reason(service, now)
+        if reason is ErrorCode.DAILY_CAP:
+            return self.clock.next_opening(now, service, tomorrow=True)
+        if reason is None or self.clock.closed_reason(now, service) is None:
+            return None
+        return self.clock.next_opening(now, service)
 
     def estimate(self, service: str, now: float | None = None) -> tuple[int, float | None]:
         """(people ahead of a new normal ticket, estimated wait in seconds or None).
@@ -151,7 +170,8 @@ class Engine:
             raise QueueError(ErrorCode.UNKNOWN_PRIORITY, f"no priority class {priority!r}")
         refusal = self.service_open_reason(service, now)
         if refusal is not None:
-            raise QueueError(refusal, f"{spec.name} cannot take tickets now ({refusal})")
+            opens = self.opens_at(service, now)
+            raise QueueError(refusal, f"{spec.name} cannot take tickets now ({refusal})", opens)
         seq = self.counters.get(spec.prefix, 0) + 1
         ahead, est = self.estimate(service, now)
         data = {
@@ -168,6 +188,10 @@ class Engine:
         if appointment is not None:
             data["appointment"] = appointment  # the booking code, kept for the day's report
         return [Event(EventKind.TICKET_ISSUED, now, data)]
+
+    def decide_issue_case(self, matter: str, now: float, **issue: Any) -> list[Event]:
+        """A ticket for a matter (一件事): its first visit's queue, and its case opened."""
+        return cases.decide_open(self, matter, now, **issue)
 
     def decide_print_result(
         self, ticket: str, ok: bool, now: float, reason: str = ""
@@ -217,7 +241,8 @@ class Engine:
     def _finish_current(self, w: Window, now: float) -> list[Event]:
         if w.ticket is None:
             return []
-        return [Event(EventKind.TICKET_FINISHED, now, {"ticket": w.ticket, "window": w.id})]
+        finished = Event(EventKind.TICKET_FINISHED, now, {"ticket": w.ticket, "window": w.id})
+        return [finished] + cases.after_visit(self, self.tickets[w.ticket], w, now)
 
     def decide_call_next(self, window: str, now: float) -> list[Event]:
         w = self._usable(window)
@@ -244,7 +269,9 @@ class Engine:
             "reason": why.text(),
             "reason_code": str(why.rule),
             "priority_rule": None if why.priority is None else str(why.priority),
-            "wait_s": max(0, round(now - t.issued_at)),  # never negative after a step back
+            "stage_rule": None if why.stage is None else str(why.stage),
+            "continuing": t.continuing,
+            "wait_s": max(0, round(now - self.queued_since(t))),  # never < 0 after a step back
         }
         return Event(EventKind.TICKET_CALLED, now, data)
 
@@ -263,8 +290,12 @@ class Engine:
         return self._finish_current(self.window(window), now)
 
     def decide_no_show(self, window: str, now: float) -> list[Event]:
+        """A no-show ends a ticket; a case is held for recall instead (its matter stays)."""
         t = self.current(window)
-        return [Event(EventKind.TICKET_NO_SHOW, now, {"ticket": t.number, "window": window})]
+        data = {"ticket": t.number, "window": window}
+        if t.number in self.cases:
+            return [Event(EventKind.TICKET_HELD, now, {**data, "no_show": True})]
+        return [Event(EventKind.TICKET_NO_SHOW, now, data)]
 
     def decide_hold(self, window: str, now: float) -> list[Event]:
         t = self.current(window)
@@ -329,6 +360,7 @@ class Engine:
         """The decide_* method for a protocol op (a table, not a name built at run time)."""
         table: dict[str, Callable[..., list[Event]]] = {
             "issue": self.decide_issue,
+            "issue_case": self.decide_issue_case,
             "print_result": self.decide_print_result,
             "cancel": self.decide_cancel,
             "evaluate": self.decide_evaluate,
@@ -369,6 +401,11 @@ class Engine:
         if spec is None or spec.policy is not PriorityPolicy.BOOST:
             return 0.0
         return spec.boost_min * 60
+
+    def queued_since(self, t: Ticket) -> float:
+        """When a ticket joined its current queue: its issue, or a case's latest move."""
+        case = self.cases.get(t.number)
+        return t.issued_at if case is None else case.queued_at
 
     def leave_window(self, t: Ticket) -> None:
         if t.window is not None and self.windows[t.window].ticket == t.number:

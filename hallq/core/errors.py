@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_WINDOW = "unknown_window"
     UNKNOWN_TICKET = "unknown_ticket"
     UNKNOWN_PRIORITY = "unknown_priority"
+    UNKNOWN_MATTER = "unknown_matter"  # an issue naming a matter (一件事) the hall lacks
     QUEUE_EMPTY = "queue_empty"
     SERVICE_CLOSED = "service_closed"
     HALL_CLOSED = "hall_closed"
@@ -34,7 +35,8 @@ class ErrorCode(StrEnum):
 class QueueError(Exception):
     """A command the rules refuse; the state is unchanged."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, opens_at: float | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.opens_at = opens_at  # hall_closed / service_closed / daily_cap: next opening

@@ -54,6 +54,24 @@ class PriorityRule(StrEnum):
     NORMAL_EMPTY = "normal_empty"  # no normal ticket waiting
 
 
+class StageRule(StrEnum):
+    """Whether a case moving on to its next stage went ahead (``stage_rule`` of a call).
+
+    Cases (一件事) that finished a stage join the next stage's queue as a "continuing" class:
+    ahead of new arrivals, but at most ``continuing_run`` continuing calls in a row per window
+    while first-stage tickets wait, so a new arrival never starves."""
+
+    CONTINUING = "continuing"  # a continuing case went ahead of new arrivals (within its run)
+    FRESH_TURN = "fresh_turn"  # continuing cases wait, but their run is used: a new arrival's turn
+
+
+class MatterMode(StrEnum):
+    """How a matter (一件事) is served."""
+
+    STEPS = "steps"  # each stage at a window serving it; the case moves on by itself
+    ONE_WINDOW = "one_window"  # a 综合窗口 serving every stage takes the whole matter at once
+
+
 class PriorityPolicy(StrEnum):
     """How a priority class is favoured."""
 
@@ -93,12 +111,47 @@ class PriorityClassSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class MatterSpec:
+    """A matter (一件事): stages in order, each one service or a group done in any order."""
+
+    id: str
+    name: str
+    name_en: str
+    stages: tuple[tuple[str, ...], ...]
+    mode: MatterMode = MatterMode.STEPS
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """Every service of the matter, stage by stage (a visit each)."""
+        return tuple(code for stage in self.stages for code in stage)
+
+
+@dataclass(frozen=True, slots=True)
 class OpeningHours:
     """Hours in minutes after local midnight; weekdays 0 = Monday."""
 
     open_min: int = 0
     close_min: int = 24 * 60
     weekdays: frozenset[int] = frozenset(range(7))
+
+
+Span = tuple[int, int]  # [start, end) in minutes after local midnight
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The hall's year (``[calendar]``): what changes the weekly :class:`OpeningHours`.
+
+    Dates are ISO strings (local). A holiday is closed all day; a make-up working day (调休)
+    is open with the regular weekday hours even on a weekend. ``lunch`` pauses issuing unless
+    ``lunch_issuing``; ``service_hours`` narrows when a service takes tickets."""
+
+    day_hours: dict[int, Span] = field(default_factory=dict)  # weekday -> hours, overriding
+    holidays: frozenset[str] = frozenset()
+    makeup_days: frozenset[str] = frozenset()
+    lunch: Span | None = None
+    lunch_issuing: bool = True
+    service_hours: dict[str, Span] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +167,11 @@ class Layout:
     day_start_min: int = 3 * 60
     hours: OpeningHours = OpeningHours()
     estimate_window: int = 20  # recent service times used for estimates
+    calendar: Calendar = Calendar()
+    matters: dict[str, MatterSpec] = field(default_factory=dict)
+    # at most this many continuing-case calls in a row per window while new arrivals wait;
+    # 0: a case moving on joins the back of the next stage's queue like a new arrival
+    continuing_run: int = 2
 
 
 @dataclass(slots=True)
@@ -137,6 +195,9 @@ class Ticket:
     source: str = ""
     print_assumed: bool = False  # waiting because the kiosk never confirmed its print
     appointment: str | None = None  # the booking code it checked in with (once per code)
+    matter: str | None = None  # a case (一件事): the matter it carries through its stages
+    continuing: bool = False  # queued at a later stage of its case: the continuing class
+    sitting: frozenset[str] = frozenset()  # one_window case: a window must serve all of these
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)
@@ -155,6 +216,50 @@ class Window:
     served: int = 0
     rating_sum: int = 0
     rating_count: int = 0
+    continuing_streak: int = 0  # continuing-case calls in a row (the bounded share)
+
+
+@dataclass(slots=True)
+class Step:
+    """One finished stage visit of a case: which slot, done by which service, where, when."""
+
+    stage: int
+    slot: str  # the matter's service for this visit
+    service: str  # the service that did it (differs after a transfer)
+    window: str | None
+    queued_at: float
+    called_at: float | None
+    finished_at: float
+
+
+@dataclass(slots=True)
+class Case:
+    """One citizen with one ticket number moving through the stages of a matter."""
+
+    ticket: str
+    matter: str
+    stages: tuple[tuple[str, ...], ...]  # as at issue (a config change mid-day keeps them)
+    mode: MatterMode
+    stage: int = 0
+    slot: str = ""  # the stage's service this visit is for
+    queued_at: float = 0.0  # when it joined its current queue
+    steps: list[Step] = field(default_factory=list)
+    completed_at: float | None = None
+
+    @property
+    def visits(self) -> int:
+        return sum(len(s) for s in self.stages)
+
+    def remaining(self) -> list[tuple[int, str]]:
+        """(stage, slot) still to do after the current visit, current stage first."""
+        done = {(s.stage, s.slot) for s in self.steps} | {(self.stage, self.slot)}
+        return [
+            (i, code)
+            for i, stage in enumerate(self.stages)
+            if i >= self.stage
+            for code in stage
+            if (i, code) not in done
+        ]
 
 
 class EventKind(StrEnum):
@@ -178,6 +283,9 @@ class EventKind(StrEnum):
     WINDOW_RESUMED = "window_resumed"
     WINDOW_SERVICES_SET = "window_services_set"
     PRIORITY_RATIO_SET = "priority_ratio_set"
+    CASE_OPENED = "case_opened"  # a ticket issued for a matter becomes a case
+    CASE_MOVED = "case_moved"  # a stage visit finished: the case joins its next queue
+    CASE_COMPLETED = "case_completed"  # the last visit finished (or the one_window sitting)
 
 
 @dataclass(frozen=True, slots=True)

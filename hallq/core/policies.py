@@ -51,7 +51,14 @@ class DefaultPolicy:
     name = "default"
 
     def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
-        return choose(window, engine.waiting, engine.layout.services, engine.priority_ratio, now)
+        return choose(
+            window,
+            engine.waiting,
+            engine.layout.services,
+            engine.priority_ratio,
+            now,
+            continuing_run=engine.layout.continuing_run,
+        )
 
 
 class DepartmentFifoPolicy:
@@ -60,7 +67,14 @@ class DepartmentFifoPolicy:
     def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
         own: dict[str, Tier] = {c: t for c, t in window.services.items() if t is Tier.PRIMARY}
         mine = replace(window, services=own)
-        return choose(mine, engine.waiting, engine.layout.services, engine.priority_ratio, now)
+        return choose(
+            mine,
+            engine.waiting,
+            engine.layout.services,
+            engine.priority_ratio,
+            now,
+            continuing_run=engine.layout.continuing_run,
+        )
 
 
 class DynamicPolicy:
@@ -82,6 +96,7 @@ class DynamicPolicy:
             now,
             urgent=urgent,
             score=lambda t: _lateness(engine.layout.services, t, now),
+            continuing_run=engine.layout.continuing_run,
         )
 
 

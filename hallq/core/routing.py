@@ -6,6 +6,10 @@ Rules, in order (docs/architecture.md explains them):
 2. Primary services before secondary ones, unless a secondary service's longest wait has
    passed its target (then it competes as if primary), or no primary service has anyone waiting.
 3. Among the eligible tickets, the longest wait (earliest rank time, then number order).
+Within the class rule 1 picked, cases moving on to a later stage (一件事, the continuing class)
+go ahead of new arrivals in the services the window takes first, but at most
+``continuing_run`` such calls in a row while new arrivals wait there: nobody starves either.
+A one_window case waits only for windows that serve every service of its matter.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 
-from .model import CallRule, PriorityRule, ServiceSpec, Ticket, Tier, Window
+from .model import CallRule, PriorityRule, ServiceSpec, StageRule, Ticket, Tier, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +32,16 @@ class Why:
     priority: PriorityRule | None = None
     priority_class: str | None = None
     ratio: int = 0
+    stage: StageRule | None = None
+    run: int = 0  # the continuing_run bound the stage rule applied
 
     def text(self) -> str:
         """The plain sentence recorded with the call (the wire's ``reason``)."""
         text = _RULE_TEXT[self.rule].format(
             service=self.service, wait=self.wait_min, target=self.target_min
         )
+        if self.stage is not None:
+            text += _STAGE_TEXT[self.stage].format(run=self.run)
         if self.priority is None:
             return text
         why = (
@@ -49,6 +57,10 @@ _RULE_TEXT = {
     CallRule.SECONDARY_OVERDUE: "secondary {service} over target ({wait:.0f}>{target:.0f} min)",
     CallRule.SECONDARY_IDLE: "secondary {service}, no primary ticket waiting",
     CallRule.BY_NUMBER: "called by number",
+}
+_STAGE_TEXT = {
+    StageRule.CONTINUING: "; continuing case ahead of new arrivals (at most {run} in a row)",
+    StageRule.FRESH_TURN: "; new arrival's turn (continuing cases had {run} in a row)",
 }
 
 
@@ -76,6 +88,8 @@ def choose(
     specs: Mapping[str, ServiceSpec],
     priority_ratio: int,
     now: float,
+    *,
+    continuing_run: int = 0,
 ) -> Choice | None:
     """Pick the next ticket for ``window`` from ``waiting`` (service code -> waiting tickets)."""
     overdue = {
@@ -86,7 +100,14 @@ def choose(
         and _overdue(oldest, specs[code], now)
     }
     return choose_among(
-        window, waiting, specs, priority_ratio, now, urgent=overdue, score=_earliest
+        window,
+        waiting,
+        specs,
+        priority_ratio,
+        now,
+        urgent=overdue,
+        score=_earliest,
+        continuing_run=continuing_run,
     )
 
 
@@ -103,26 +124,52 @@ def choose_among(
     *,
     urgent: Set[str],
     score: Callable[[Ticket], float],
+    continuing_run: int = 0,
 ) -> Choice | None:
     """Rule 1 as above; then primary services and the ``urgent`` secondary ones compete by
-    ``score`` (highest first, ties by number), other secondary ones only when those are empty."""
+    ``score`` (highest first, ties by number), other secondary ones only when those are empty.
+    Continuing cases first within the picked class, as the module says."""
+    served = window.services.keys()
     queues = {code: waiting.get(code, []) for code in window.services}
-    fronts = {c: [t for t in q if t.front] for c, q in queues.items()}
-    normals = {c: [t for t in q if not t.front] for c, q in queues.items()}
+    fronts = {c: [t for t in q if t.front and t.sitting <= served] for c, q in queues.items()}
+    normals = {c: [t for t in q if not t.front and t.sitting <= served] for c, q in queues.items()}
     any_front = any(fronts.values())
     any_normal = any(normals.values())
     if not (any_front or any_normal):
         return None
     use_front = any_front and (not any_normal or window.normal_since_priority >= priority_ratio)
-    pool = fronts if use_front else normals
+    pool, stage = _continuing_first(
+        window, fronts if use_front else normals, urgent, continuing_run
+    )
     picked = _pick_by_tier(window, pool, specs, now, urgent=urgent, score=score)
     if picked is None:
         return None
     ticket, why = picked
+    if stage is not None:
+        why = replace(why, stage=stage, run=continuing_run)
     if use_front:
         rule = PriorityRule.SHARE if any_normal else PriorityRule.NORMAL_EMPTY
         why = replace(why, priority=rule, priority_class=ticket.priority, ratio=priority_ratio)
     return Choice(ticket, why)
+
+
+def _continuing_first(
+    window: Window, pool: Mapping[str, list[Ticket]], urgent: Set[str], run: int
+) -> tuple[Mapping[str, list[Ticket]], StageRule | None]:
+    """The continuing cases of the services the window takes first, while their run lasts;
+    the new arrivals there once it is used; the pool unchanged when no case moves on."""
+    if run <= 0:
+        return pool, None
+    first = {c: q for c, q in pool.items() if window.services[c] is Tier.PRIMARY or c in urgent}
+    cont = {c: [t for t in q if t.continuing] for c, q in first.items()}
+    if not any(cont.values()):
+        return pool, None
+    fresh = {c: [t for t in q if not t.continuing] for c, q in first.items()}
+    if not any(fresh.values()):
+        return pool, None  # nobody new waits: no rule needed, plain order
+    if window.continuing_streak < run:
+        return cont, StageRule.CONTINUING
+    return fresh, StageRule.FRESH_TURN
 
 
 def _pick_by_tier(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .case_views import window_case_fields
 from .model import TicketState, WindowStatus
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def window_view(e: Engine, window_id: str) -> dict[str, Any]:
         "rating_avg": round(w.rating_sum / w.rating_count, 2) if w.rating_count else None,
         "rating_count": w.rating_count,
         "services": {code: str(tier) for code, tier in w.services.items()},
+        **window_case_fields(e, w.ticket),
     }
 
 
@@ -56,6 +58,7 @@ def service_view(e: Engine, code: str, now: float) -> dict[str, Any]:
         "daily_cap": spec.daily_cap,
         "open": refusal is None,
         "closed_reason": None if refusal is None else str(refusal),
+        "opens_at": None if refusal is None else e.opens_at(code, now),
     }
 
 
@@ -66,6 +69,7 @@ def hall_view(e: Engine, now: float) -> dict[str, Any]:
         "hall": e.layout.hall_id,
         "day": e.day,
         "open": e.clock.is_open(now),
+        "opens_at": None if e.clock.is_open(now) else e.clock.next_opening(now),
         "issued": len(e.tickets),
         "waiting": counts[TicketState.WAITING] + counts[TicketState.ISSUED],
         "serving": counts[TicketState.CALLED] + counts[TicketState.SERVING],

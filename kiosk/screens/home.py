@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.app import App
 
 from kiosk import catalog
+from kiosk.state import MATTER_KEY
 
 from .tiles import TileScreen
 
@@ -14,7 +15,13 @@ class HomeScreen(TileScreen):
 
     def refresh(self) -> None:
         c = App.get_running_app().controller
-        self.show_tiles(catalog.department_tiles(c.cfg, c.device, c.state))
+        tiles = catalog.matter_tiles(c.cfg, c.device, c.state)
+        self.show_tiles(tiles + catalog.department_tiles(c.cfg, c.device, c.state))
 
     def tapped(self, tile) -> None:
-        App.get_running_app().open_department(tile.key)
+        """A matter (一件事) issues its ticket at once; a department opens its services."""
+        app = App.get_running_app()
+        if tile.key.startswith(MATTER_KEY):
+            app.request_matter(tile.key.removeprefix(MATTER_KEY))
+        else:
+            app.open_department(tile.key)

@@ -12,7 +12,7 @@ from kiosk.widgets import qr_texture
 
 from .base import KioskScreen
 
-REFUSAL_KEYS = {"hall_closed", "daily_cap", "service_closed", "unknown_service"}
+REFUSAL_KEYS = {"hall_closed", "daily_cap", "service_closed", "unknown_service", "unknown_matter"}
 
 
 class TicketScreen(KioskScreen):
@@ -58,6 +58,8 @@ def texts(o: Outcome | None, lang: str) -> tuple[str, str, str]:
         if m:
             lines.append(tr("wait_min", lang, m=m))
         lines.append(tr("take_ticket", lang))
+        if o.matter is not None and o.stages:
+            lines.insert(0, matter_line(o, lang))
         return tr("your_number", lang), o.ticket or "", "\n".join(lines)
     if o.kind is OutcomeKind.PRINT_FAILED:
         return tr("print_failed_title", lang), "", tr("print_failed", lang, ticket=o.ticket)
@@ -67,3 +69,8 @@ def texts(o: Outcome | None, lang: str) -> tuple[str, str, str]:
     if o.kind is OutcomeKind.TIMEOUT:
         return tr("timeout_title", lang), "", tr("timeout", lang)
     return tr("offline", lang), "", tr("timeout", lang)
+
+
+def matter_line(o: Outcome, lang: str) -> str:
+    """A case's ticket: the matter, its number of steps and the first one."""
+    return tr("matter_first", lang, name=o.matter_name, n=len(o.stages), first=o.stages[0])

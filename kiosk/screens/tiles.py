@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from kivy.app import App
 from kivy.properties import StringProperty
 
@@ -30,8 +32,9 @@ class TileScreen(KioskScreen):
             grid.clear_widgets()
             for _ in tiles:
                 grid.add_widget(Tile(on_release=self.tapped))
+        now, tz = time.time(), app.controller.cfg.hall.timezone
         for widget, tile in zip(reversed(grid.children), tiles, strict=True):
-            widget.show(tile, app.lang)
+            widget.show(tile, app.lang, now, tz)
 
     def tapped(self, tile: Tile) -> None:
         raise NotImplementedError

@@ -74,7 +74,13 @@ def test_bad_payloads_through_mqtt_get_error_replies(broker, device):
     replies = collect(kiosk, topics.reply("kiosk1"))
     kiosk.publish(topics.cmd("kiosk1"), b"\xff\xfe garbage")
     _, r = next_msg(replies)
-    assert r == {"id": None, "ok": False, "error": "bad_json", "message": r["message"]}
+    assert r == {
+        "id": None,
+        "ok": False,
+        "error": "bad_json",
+        "message": r["message"],
+        "opens_at": None,
+    }
     kiosk.publish(topics.cmd("kiosk1"), {"id": "q", "op": "issue", "service": ["x"]})
     _, r = next_msg(replies)
     assert r["id"] == "q" and r["error"] == "bad_payload" and "$.service" in r["message"]

@@ -188,3 +188,103 @@ def test_the_board_tls_files_go_together_and_followup_days_are_bounded():
     assert decode_config({**MINIMAL, "devices": [*MINIMAL["devices"], both]}).devices[2]
     zero = {"id": "board", "role": "board", "followup_days": 0}
     assert "followup_days" in problems({**MINIMAL, "devices": [*MINIMAL["devices"], zero]})[0]
+
+
+CALENDAR = {
+    "hours": {"sat": "09:00-12:00"},
+    "holidays": ["2026-10-01/2026-10-07", "2026-01-01"],
+    "makeup_days": ["2026-10-10"],
+    "lunch": "12:00-13:30",
+    "lunch_issuing": "pause",
+    "services": {"A": {"until": "16:30"}},
+}
+
+
+def test_the_calendar_becomes_the_engines_calendar():
+    hall = {**MINIMAL["hall"], "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]}
+    cal = decode_config({**MINIMAL, "hall": hall, "calendar": CALENDAR}).layout().calendar
+    assert cal.day_hours == {5: (540, 720)}
+    assert len(cal.holidays) == 8 and {"2026-10-04", "2026-01-01"} <= cal.holidays
+    assert cal.makeup_days == {"2026-10-10"}
+    assert (cal.lunch, cal.lunch_issuing) == ((720, 810), False)
+    assert cal.service_hours == {"A": (0, 990)}
+
+
+def test_calendar_problems_name_their_key_path():
+    bad = {
+        "hours": {"sun": "12:00-09:00"},
+        "holidays": ["2026-02-30", "2026-10-07/2026-10-01", "2026-05-01"],
+        "makeup_days": ["2026-05-01"],
+        "lunch": "13:30-12:00",
+        "services": {"nope": {"until": "16:30"}, "A": {"opens": "17:00", "until": "16:30"}},
+    }
+    found = problems({**MINIMAL, "calendar": bad})
+    assert found == [
+        "calendar.hours.sun: '12:00-09:00' must end after it starts",
+        "calendar.hours.sun: sun is not in hall.weekdays",
+        "calendar.lunch: '13:30-12:00' must end after it starts",
+        "calendar.holidays[0]: '2026-02-30' is not a real date",
+        "calendar.holidays[1]: '2026-10-07/2026-10-01' ends before it starts",
+        "calendar.makeup_days: 2026-05-01 is also a holiday",
+        "calendar.services.nope: unknown service 'nope'",
+        "calendar.services.A.until: must be after opens",
+    ]
+    assert problems({**MINIMAL, "calendar": {"holidays": ["1 Oct"]}}) == [
+        "calendar.holidays[0]: Expected `str` matching regex "
+        "'^\\\\d{4}-\\\\d{2}-\\\\d{2}(/\\\\d{4}-\\\\d{2}-\\\\d{2})?$'"
+    ]
+
+
+def test_the_example_hall_ships_the_2026_state_council_calendar():
+    cal = load_config(EXAMPLE).layout().calendar
+    assert {"2026-02-15", "2026-02-23", "2026-10-07"} <= cal.holidays  # 春节, 国庆
+    assert cal.makeup_days == {
+        "2026-01-04",
+        "2026-02-14",
+        "2026-02-28",
+        "2026-05-09",
+        "2026-09-20",
+        "2026-10-10",
+    }
+    assert cal.service_hours["bdc01"] == (0, 16 * 60 + 30)  # 不动产 until 16:30
+
+
+def test_matters_decode_into_stages_with_groups():
+    cfg = load_config(EXAMPLE)
+    layout = cfg.layout()
+    assert len(layout.matters) >= 6
+    departments = {
+        layout.services[code].department for m in layout.matters.values() for code in m.services
+    }
+    assert len(departments) >= 4
+    company = layout.matters["company"]
+    assert company.stages[1] == ("sw02", "gjj03")  # a group, done in any order
+    assert layout.matters["veteran"].mode == "one_window"
+
+
+def test_matter_problems_name_their_key_path():
+    services = [
+        {"code": "A", "name": "社保", "department": "rs"},
+        {"code": "B", "name": "医保", "department": "rs"},
+    ]
+    windows = [
+        {"id": "w1", "name": "1号窗口", "department": "rs", "primary": ["A"]},
+        {"id": "w2", "name": "2号窗口", "department": "rs", "primary": ["B"]},
+    ]
+    matters = [
+        {"id": "m", "name": "一件事", "stages": ["A", ["B", "X"]]},
+        {"id": "m", "name": "重复", "stages": [["A", "A"]]},
+        {"id": "o", "name": "一窗", "stages": ["A", "B"], "mode": "one_window"},
+    ]
+    raw = {**MINIMAL, "services": services, "windows": windows, "matters": matters}
+    assert problems(raw) == [
+        "matters[0].id: duplicate 'm'",
+        "matters[1].id: duplicate 'm'",
+        "matters[0].stages[1][1]: unknown service 'X'",
+        "matters[1].stages[0][1]: service 'A' twice in one stage",
+        "matters[2].mode: one_window, but no window serves all of ['A', 'B']",
+    ]
+    bad = {**raw, "matters": [{"id": "e", "name": "空", "stages": []}]}
+    assert problems(bad) == ["matters[0].stages: Expected `array` of length >= 1"]
+    typo = {**raw, "matters": [{"id": "e", "name": "x", "stages": ["A"], "mode": "steps "}]}
+    assert problems(typo)[0].startswith("matters[0].mode:")

@@ -17,13 +17,14 @@ KINDS = {
     "state/service": c.ServiceState,
     "state/hall": c.HallState,
     "state/advice": c.Advice,
+    "state/cases": c.CasesState,
     "event/called": c.CalledEvent,
     "event/finished": c.FinishedEvent,
     "event/checked_in": c.CheckedInEvent,
     "presence": c.Presence,
 }
 # topics the service gained after the v1 recording (extensions: v1 readers never see them)
-ADDED_AFTER_V1 = {"event/checked_in"}
+ADDED_AFTER_V1 = {"event/checked_in", "state/cases"}
 
 
 def added_after_v1(row: dict) -> bool:

@@ -8,7 +8,8 @@ from month_data import MONTH
 from board import period
 from board.report import bucket_table, table
 from board.stats import Targets, period_report
-from board.workdays import add_working_days
+from board.workdays import add_working_days, working_days
+from hallq.core.model import Calendar
 
 TARGETS = Targets({"SB": 600, "GJ": 1200}, {"SB": "rs", "GJ": "gjj"})
 
@@ -108,3 +109,13 @@ def test_working_days_skip_weekends():
     assert add_working_days(date(2026, 12, 1), 5) == date(2026, 12, 8)  # Tue -> next Tue
     assert add_working_days(date(2026, 12, 4), 1) == date(2026, 12, 7)  # Fri -> Mon
     assert add_working_days(date(2026, 12, 5), 1) == date(2026, 12, 7)  # Sat -> Mon
+
+
+def test_working_days_follow_the_halls_calendar():
+    """国庆 2026: 10-01..10-07 off, Saturday 10-10 a make-up working day (调休)."""
+    week = [f"2026-10-0{d}" for d in range(1, 8)]
+    cal = Calendar(holidays=frozenset(week), makeup_days=frozenset({"2026-10-10"}))
+    is_working = working_days(cal)
+    assert add_working_days(date(2026, 9, 30), 1, is_working) == date(2026, 10, 8)
+    assert add_working_days(date(2026, 10, 9), 1, is_working) == date(2026, 10, 10)  # Sat
+    assert add_working_days(date(2026, 9, 30), 5, is_working) == date(2026, 10, 13)  # 8 9 10 12 13

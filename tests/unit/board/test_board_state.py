@@ -70,3 +70,33 @@ def test_a_call_carries_why_in_plain_words_zh_and_en():
     assert s.apply("called", "called", overdue, 2.0)["data"]["why"][0] == "次要事项超时"
     recall = CalledEvent(ticket="B001", window="w2", recall=True)
     assert s.apply("called", "called", recall, 3.0)["data"]["why"] is None
+
+
+def test_cases_in_progress_reach_managers_only():
+    from board.views import public_message, public_snapshot
+    from hallq.contract import CasesState
+
+    s = BoardState()
+    wire = {
+        "cases": [
+            {
+                "ticket": "D001",
+                "matter": "birth",
+                "matter_name": "新生儿出生一件事",
+                "step": 2,
+                "steps": 4,
+                "state": "waiting",
+                "service": "rs01",
+                "issued_at": 100.0,
+                "phone": "13800000000",
+            }
+        ]
+    }
+    change = s.apply("cases", "cases", decode(encode(wire), CasesState), 1.0)
+    assert change is not None and change["kind"] == "cases"
+    (case,) = s.snapshot()["cases"]
+    assert (case["ticket"], case["step"], case["steps"]) == ("D001", 2, 4)
+    assert "13800000000" not in str(s.snapshot())  # a field the contract lacks never passes
+    assert "cases" not in public_snapshot({"type": "snapshot", **s.snapshot()})
+    assert public_message({"type": "change", **change}) is None
+    assert s.apply("cases", "cases", decode(encode(wire), CasesState), 2.0) is None

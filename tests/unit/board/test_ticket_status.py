@@ -114,3 +114,31 @@ def test_parse_number_accepts_only_this_halls_shapes():
     assert parse_number("B1234", prefixes) == "B1234"
     for bad in ("Z001", "A1", "A001x", "../A001", "", "A" * 5 + "001", "AB001"):
         assert parse_number(bad, prefixes) is None
+
+
+def test_a_cases_page_shows_every_step_done_now_and_next(tmp_path):
+    from halls import DATA
+
+    from board.ticket_page import render
+
+    cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
+    e = Engine(cfg.layout())
+    for w in ("w1", "w4"):
+        e.run("open", NOW, window=w, staff="zhang")
+    n = e.run("issue_case", NOW, matter="birth")[-1].data["ticket"]
+    e.run("call_next", NOW + 60, window="w4")
+    e.run("finish", NOW + 120, window="w4")
+    s = ticket_status(e, n, NOW + 130)
+    assert s["state"] == "waiting" and s["service"] == "rs01"  # queued at step 2 by itself
+    case = s["case"]
+    assert (case["matter_name"], case["step"], case["steps"]) == ("新生儿出生一件事", 2, 4)
+    assert [(v["name"], v["status"], v["window_name"]) for v in case["visits"]] == [
+        ("出生登记", "done", "4号窗口"),
+        ("社保参保登记", "now", ""),
+        ("不动产转移登记", "next", ""),
+        ("养老保险待遇", "next", ""),
+    ]
+    assert "zhang" not in json.dumps(s, ensure_ascii=False)  # no staff on a public page
+    page = render(s, lang="zh", hall="测试", time="16:02")
+    assert "一件事：新生儿出生一件事（第2步/共4步）" in page and "已办结 · 4号窗口" in page
+    assert "Step" not in page and "step 2 of 4" in render(s, lang="en", hall="t", time="t")

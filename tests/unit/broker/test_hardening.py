@@ -116,6 +116,7 @@ def test_an_unexpected_exception_is_that_commands_internal_refusal(service, hall
         "ok": False,
         "error": "internal",
         "message": "internal error",
+        "opens_at": None,
     }
     assert service.engine.windows["w1"].status.value == "open"
     assert replayed(hall_cfg, service) == snapshot(service.engine)
@@ -127,7 +128,13 @@ def test_a_failing_batch_is_refused_whole_and_memory_is_the_store(service, monke
 
     monkeypatch.setattr(service, "_tick", boom)
     replies = service._answer([("kiosk1", cmd(id="k1", op="issue", service="rs01"))])
-    refused = {"id": "k1", "ok": False, "error": "internal", "message": "not saved; retry"}
+    refused = {
+        "id": "k1",
+        "ok": False,
+        "error": "internal",
+        "message": "not saved; retry",
+        "opens_at": None,
+    }
     assert replies == [refused]
     assert service.engine.tickets == {}
     monkeypatch.undo()

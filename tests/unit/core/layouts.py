@@ -2,6 +2,8 @@
 
 from hallq.core.model import (
     Layout,
+    MatterMode,
+    MatterSpec,
     PriorityClassSpec,
     PriorityPolicy,
     ServiceSpec,
@@ -40,3 +42,15 @@ def small_layout(ratio: int = 2) -> Layout:
         "appt": PriorityClassSpec("appt", "预约", "Appointment", PriorityPolicy.BOOST, 15),
     }
     return Layout("t", services, windows, classes, priority_ratio=ratio)
+
+
+def matter_layout(ratio: int = 2, run: int = 2) -> Layout:
+    """small_layout with two matters: three stages (the middle one a group) and one_window."""
+    base = small_layout(ratio)
+    matters = {
+        "birth": MatterSpec("birth", "出生一件事", "Birth", (("A",), ("B", "C"), ("A",))),
+        "desk": MatterSpec("desk", "综合", "Desk", (("B",), ("C",)), MatterMode.ONE_WINDOW),
+    }
+    from dataclasses import replace
+
+    return replace(base, matters=matters, continuing_run=run)

@@ -156,3 +156,71 @@ def test_every_change_is_pushed_to_the_front_end() -> None:
     c.when_changed = lambda v: seen.append(v.ticket)
     window(c)(window_state(ticket="A002", ticket_state="called"))
     assert seen[-1] == "A002"
+
+
+def test_the_first_connection_is_not_news_but_coming_back_is() -> None:
+    c, _, _ = make(online=False)
+    c.on_connection(True)  # the sign-in screen's first connection: nothing was lost
+    assert c.view().online and c.view().note is None
+    c.on_connection(True)  # a repeated "connected" is not a recovery either
+    assert c.view().note is None
+    c.on_connection(False)
+    assert c.view().note is not None and c.view().note.code == "offline"
+    c.on_connection(True)
+    assert c.view().note is not None and c.view().note.en == "Back online"
+
+
+def test_the_view_says_why_the_current_ticket_was_called() -> None:
+    sender, clock = FakeSender(), FakeClock()
+    names = {"elderly": ("老年人", "Senior")}
+    c = CounterController("w1", sender, clock=clock, priority_names=names)
+    c.on_connection(True)
+    window(c)(window_state())
+    sender.replies["call_next"] = {
+        "ticket": "A002",
+        "reason_code": "primary",
+        "priority_rule": "share",
+        "priority": "elderly",
+    }
+    c.press(Action.CALL_NEXT)
+    assert c.view().call_reason == ""  # the window's state does not show A002 yet
+    window(c)(window_state(ticket="A002", ticket_state="called", service="rs01"))
+    assert c.view().call_reason == "优先: 老年人  Priority: Senior"
+    sender.replies["call_next"] = {"ticket": "B001", "reason_code": "secondary_overdue"}
+    clock.now += 1
+    c.press(Action.CALL_NEXT)
+    window(c)(window_state(ticket="B001", ticket_state="called", service="bdc01"))
+    assert c.view().call_reason == "次要事项超时  Secondary service over its target wait"
+    window(c)(window_state(ticket="C009", ticket_state="called", service="rs01"))
+    assert c.view().call_reason == ""  # called elsewhere (the board): reason unknown here
+
+
+def test_a_case_shows_its_matter_and_step_and_finish_says_where_next() -> None:
+    from counter.present import screen_texts
+
+    sender, clock = FakeSender(), FakeClock()
+    c = CounterController(
+        "w1", sender, clock=clock, next_stop=lambda code: (f"4号窗口 办理{code}", f"{code} at 4")
+    )
+    c.on_connection(True)
+    case = {"matter": "birth", "matter_name": "新生儿出生一件事", "step": 2, "steps": 4}
+    window(c)(window_state(ticket="D001", ticket_state="serving", service="rs01", **case))
+    texts = screen_texts(c.view(), {"rs01": "社保参保登记"}, 0.0)
+    assert texts.stage == "一件事：新生儿出生一件事  第2步/共4步  Step 2/4"
+    sender.replies["finish"] = {"ticket": "D001", "window": "w1", "to": "bdc01"}
+    result = c.press(Action.FINISH)
+    assert result.note.zh == "D001 本步办结，下一步：4号窗口 办理bdc01"
+    assert result.note.en == "D001: step done. Next: bdc01 at 4"
+    window(c)(window_state())
+    assert screen_texts(c.view(), {}, 0.0).stage == ""  # a plain ticket: no stage line
+
+
+def test_next_stop_names_the_windows_of_the_next_service(tmp_path) -> None:
+    from halls import DATA, write_test_hall
+
+    from counter.wiring import next_stop
+    from hallq.config import load_config
+
+    cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
+    assert next_stop(cfg, "hz01") == ("4号窗口 办理出生登记", "Birth registration at Window 4")
+    assert next_stop(cfg, "rs01")[0] == "1号窗口 办理社保参保登记"

@@ -93,3 +93,32 @@ def test_already_rated_and_offline_are_recorded() -> None:
     feeding(e.on_window_state, WindowState)(state("A002", 1))
     feeding(e.on_window_state, WindowState)(state(None, 2))
     assert e.rate(3).outcome is Outcome.NOT_SENT
+
+
+def test_the_thank_you_gives_way_to_the_welcome_after_a_few_seconds() -> None:
+    e, _, clock, _ = make()
+    idle: list[bool] = []
+    e.when_idle = lambda: idle.append(True)
+    feeding(e.on_window_state, WindowState)(state("A001", 0))
+    feeding(e.on_window_state, WindowState)(state(None, 1))
+    e.rate(5)  # the screen thanks the citizen now
+    clock.now += e.thanks_s - 0.5
+    e.tick()
+    assert idle == []
+    clock.now += 1
+    e.tick()
+    e.tick()
+    assert idle == [True]  # once, long before the next ticket
+
+
+def test_a_new_question_cancels_the_pending_return_to_idle() -> None:
+    e, _, clock, asked = make()
+    idle: list[bool] = []
+    e.when_idle = lambda: idle.append(True)
+    feeding(e.on_window_state, WindowState)(state("A001", 0))
+    feeding(e.on_window_state, WindowState)(state("A002", 1))
+    e.rate(4)
+    feeding(e.on_window_state, WindowState)(state("A003", 2))  # A002 finished at once
+    clock.now += e.thanks_s + 1
+    e.tick()
+    assert asked == ["A001", "A002"] and idle == []  # still asking about A002

@@ -226,6 +226,37 @@ def test_reconnection_restores_calls_missed_while_offline_silently() -> None:
     assert [c.ticket for c in v.recent] == ["A001"]
 
 
+def closed(code: str, opens_at: float | None, is_open: bool = False) -> ServiceState:
+    reason = None if is_open else "hall_closed"
+    return ServiceState(service=code, open=is_open, closed_reason=reason, opens_at=opens_at)
+
+
+def test_a_closed_hall_says_when_it_opens_next():
+    m = DisplayModel(info(), zone="F1")
+    tomorrow_0830 = T0 + 16.5 * 3600  # T0 is 16:00 local
+    m.on_service(closed("A", tomorrow_0830 + 3600))
+    m.on_service(closed("B", tomorrow_0830))
+    m.on_service(closed("C", None, is_open=True))  # another zone's service
+    v = m.view(T0)
+    assert v.opens_at == tomorrow_0830
+    assert v.opens_text == "明天 08:30 开始取号 · Tickets from tomorrow 08:30"
+    m.on_service(closed("A", None, is_open=True))
+    assert (m.view(T0).opens_at, m.view(T0).opens_text) == (None, "")
+
+
+def test_a_case_moving_on_is_sent_to_the_window_for_its_next_service() -> None:
+    m = DisplayModel(info())
+    case = {"matter": "birth", "matter_name": "新生儿出生一件事", "steps": 4}
+    first = m.on_called(ev("D001", "w01", T0, service_name="出生登记", step=1, **case), T0)
+    assert first == Announcement("D001", "1号窗口", False)  # step 1: a call like any other
+    nxt = m.on_called(ev("D001", "w02", T0 + 60, service_name="户口登记", step=2, **case), T0 + 60)
+    assert nxt == Announcement("D001", "2号窗口", False, service="户口登记")
+    latest = m.view(T0 + 61).latest
+    assert latest is not None and latest.step == "一件事 第2步/共4步"
+    plain = m.on_called(ev("A002", "w01", T0 + 70), T0 + 70)
+    assert plain is not None and plain.service == ""
+
+
 def test_call_the_announcer_could_not_say_is_flagged_on_its_line() -> None:
     m = DisplayModel(info(), is_announcing=True)
     said = m.on_called(ev("A001", "w01", T0), now=T0 + 0.5)

@@ -49,3 +49,15 @@ def test_fake_announcer_records_in_order() -> None:
     fake.announce("A001", "5号窗口", recall=True)
     assert fake.wait_idle(5)  # announce() only queues, like the real announcer
     assert [(c.ticket, c.recall) for c in fake.announced] == [("A001", False), ("A001", True)]
+
+
+def test_a_case_call_says_the_service_it_comes_for() -> None:
+    from hardware.voice_text import call_text
+
+    cfg = VoiceConfig()
+    assert call_text(cfg, "A012", "8号窗口", "zh", "户口登记") == "请A零一二号到8号窗口办理户口登记"
+    assert call_text(cfg, "A012", "Window 8", "en", "Household") == (
+        "Number A, 0, 1, 2, please go to Window 8 for Household"
+    )
+    clips = VoiceConfig(engine="clips")  # no recording of every service name: the plain call
+    assert call_text(clips, "A012", "8号窗口", "zh", "户口登记") == "请A零一二号到8号窗口办理"

@@ -49,7 +49,12 @@ def test_failing_announcer_does_not_stop_the_queue() -> None:
 
     class Flaky(Announcer):
         def render_call(
-            self, ticket: str, window_name: str, lang: str | None = None, form: Any = None
+            self,
+            ticket: str,
+            window_name: str,
+            lang: str | None = None,
+            form: Any = None,
+            service: str = "",
         ) -> Any:
             return ticket  # what play() gets: no espeak needed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgspec
-from halls import write_test_hall
+from halls import DATA, write_test_hall
 from kiosk_service import HallService, InstantCommands
 
 from hallq.config import HallConfig, load_config
@@ -18,9 +18,9 @@ from hardware.fakes import FakePrinter
 from kiosk.controller import KioskController, wire_link
 
 
-def small_hall(tmp: Path) -> HallConfig:
-    """The test hall (tests/data/hall.toml) in ``tmp``; nothing connects to its port."""
-    return load_config(write_test_hall(tmp, port=1883))
+def small_hall(tmp: Path, hall: str = "hall.toml") -> HallConfig:
+    """A test hall (tests/data/<hall>) in ``tmp``; nothing connects to its port."""
+    return load_config(write_test_hall(tmp, port=1883, template=DATA / hall))
 
 
 class Deferred:
@@ -37,11 +37,11 @@ class Deferred:
             self.jobs.pop(0)()
 
 
-def controller(tmp: Path, spawn=None, **device_fields):
+def controller(tmp: Path, spawn=None, hall: str = "hall.toml", **device_fields):
     """(controller, service, printer, link): wired, the link not started yet.
     ``device_fields`` change kiosk1's config (e.g. ``departments=["rs"]``)."""
     tmp.mkdir(parents=True, exist_ok=True)
-    cfg = small_hall(tmp)
+    cfg = small_hall(tmp, hall)
     device = msgspec.structs.replace(cfg.device("kiosk1"), **device_fields)
     link = FakeLink(cfg.hall.id, "kiosk1")
     service, printer = HallService(cfg, link, tmp), FakePrinter()
@@ -52,9 +52,9 @@ def controller(tmp: Path, spawn=None, **device_fields):
     return c, service, printer, link
 
 
-def kiosk(tmp: Path, spawn=None, **device_fields):
+def kiosk(tmp: Path, spawn=None, hall: str = "hall.toml", **device_fields):
     """(controller, service, printer, link) with the kiosk connected and ready."""
-    c, service, printer, link = controller(tmp, spawn, **device_fields)
+    c, service, printer, link = controller(tmp, spawn, hall, **device_fields)
     link.start()
     if spawn:
         spawn.run_all()

@@ -15,6 +15,7 @@ from kiosk.state import (
     minutes,
     printer_blocks,
     service_tile,
+    tile_reason,
 )
 from kiosk.texts import TEXTS, tr
 
@@ -108,3 +109,48 @@ def test_appointment_codes():
     assert catalog.valid_code("A1234") and catalog.valid_code("12345678")
     assert not catalog.valid_code("12") and not catalog.valid_code("12 34")
     assert not catalog.valid_code("１２３４")  # full-width digits are not ASCII
+
+
+# ------------------------------------------------------------- the calendar on a tile
+TZ = "Asia/Shanghai"
+THU_18H = 1_790_848_800.0  # 2026-10-01 18:00 in Asia/Shanghai (a National Day holiday)
+ONE_DAY = 86400.0
+
+
+def closed(reason: str, opens_at: float | None) -> ServiceState:
+    return ServiceState(service="bdc01", open=False, closed_reason=reason, opens_at=opens_at)
+
+
+def test_a_closed_tile_says_when_the_hall_opens_next():
+    tile = service_tile("bdc01", "抵押登记", "Mortgage", closed("hall_closed", THU_18H), None)
+    tomorrow = THU_18H + 14.5 * 3600  # 08:30 the next morning
+    later = THU_18H + 6 * ONE_DAY + 14.5 * 3600  # 2026-10-08 08:30
+    assert tile_reason(tile, "zh", THU_18H - 3600, TZ) == "不在办公时间\n18:00 开始取号"
+    shown = service_tile("bdc01", "抵押登记", "M", closed("hall_closed", tomorrow), None)
+    assert tile_reason(shown, "zh", THU_18H, TZ) == "不在办公时间\n明天 08:30 开始取号"
+    assert tile_reason(shown, "en", THU_18H, TZ) == (
+        "Outside opening hours\nTickets from tomorrow 08:30"
+    )
+    holiday = service_tile("bdc01", "抵押登记", "M", closed("hall_closed", later), None)
+    assert tile_reason(holiday, "zh", THU_18H, TZ) == "不在办公时间\n10月8日 08:30 开始取号"
+    assert tile_reason(holiday, "en", THU_18H, TZ).endswith("Tickets from 8 Oct 08:30")
+
+
+def test_a_service_past_its_own_hours_is_not_blamed_on_windows():
+    at_1630 = closed("service_closed", THU_18H + 14.5 * 3600)
+    tile = service_tile("bdc01", "抵押登记", "M", at_1630, None)
+    assert tile_reason(tile, "zh", THU_18H, TZ) == "本业务今日取号已结束\n明天 08:30 开始取号"
+    no_window = service_tile("bdc01", "抵押登记", "M", closed("service_closed", None), None)
+    assert tile_reason(no_window, "zh", THU_18H, TZ) == "暂停取号（窗口未开放）"
+    offline = service_tile("bdc01", "抵押登记", "M", at_1630, "offline")
+    assert tile_reason(offline, "zh", THU_18H, TZ) == "暂停取号"  # the banner explains
+
+
+def test_a_department_opens_when_its_first_service_does():
+    first, second = THU_18H + 3600, THU_18H + 7200
+    tiles = [
+        service_tile(c, c, c, closed("hall_closed", t), None)
+        for c, t in (("a", second), ("b", first))
+    ]
+    assert department_tile("bdc", "不动产", "RE", tiles).opens_at == first
+    assert department_tile("zh", "综合受理", "General", []).opens_at is None  # no services

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from hallq.config import load_config
-from hallq.core.model import Layout, TicketState
-from sim.cli import main
+from hallq.core.model import Calendar, Layout, TicketState
+from sim.cli import main, progress_bar
+from sim.day import opening_days
 from sim.load import DayLoad, LoadError, check, load_load
 from sim.runner import pooled_layout, simulate
 
@@ -87,7 +92,7 @@ def test_cli_prints_the_table_and_writes_the_plot(
     text = capsys.readouterr()
     assert code == 0
     assert "overall" in text.out and "rs01" in text.out and "estimate: MAE" in text.out
-    assert "1/1 days" in text.err
+    assert "day 1/1 done" in text.err  # stderr is not a terminal here
     assert (out / "waits.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -105,6 +110,83 @@ def test_engine_states_match_the_records(layout: Layout, day_load: DayLoad) -> N
     day = DaySim(engine, day_load, day_load.start_date(), __import__("random").Random(2)).run()
     done = {TicketState.DONE, TicketState.NO_SHOW}
     assert all(engine.tickets[r.number].state in done for r in day.records)
+
+
+def with_calendar(layout: Layout, **kw: object) -> Layout:
+    return dataclasses.replace(layout, calendar=Calendar(**kw))  # type: ignore[arg-type]
+
+
+def test_the_simulated_month_follows_the_calendar(layout: Layout, day_load: DayLoad) -> None:
+    national = with_calendar(
+        layout,
+        day_hours={5: (9 * 60, 12 * 60)},
+        holidays=frozenset(f"2026-10-0{d}" for d in range(1, 8)),
+        makeup_days=frozenset({"2026-10-11"}),  # a Sunday
+    )
+    days = opening_days(national, date(2026, 9, 29))
+    assert [next(days).isoformat() for _ in range(4)] == [
+        "2026-09-29",
+        "2026-09-30",
+        "2026-10-08",
+        "2026-10-09",
+    ]
+    saturday, sunday = next(days), next(days)
+    assert (saturday.isoformat(), sunday.isoformat()) == ("2026-10-10", "2026-10-11")
+    results = simulate(national, msgspec_replace(day_load, date="2026-10-10"), days=2, seed=3)
+    short, full = results
+    assert (short.close_at - short.open_at, full.close_at - full.open_at) == (3 * 3600, 9 * 3600)
+    assert all(r.issued_at < short.close_at for r in short.records)
+
+
+def test_the_simulator_refuses_tickets_past_a_services_hours(
+    layout: Layout, day_load: DayLoad
+) -> None:
+    early = with_calendar(layout, service_hours={"bdc01": (0, 16 * 60 + 30)})
+    (day,) = simulate(early, day_load, seed=3)
+    (plain,) = simulate(layout, day_load, seed=3)
+    late = [r for r in plain.records if r.service == "bdc01" and r.issued_at >= day.close_at - 3600]
+    assert late and day.refused >= len(late) > plain.refused
+    cut = day.close_at - 3600  # 16:30
+    assert not [r for r in day.records if r.service == "bdc01" and r.issued_at >= cut]
+
+
+def msgspec_replace(load: DayLoad, **kw: object) -> DayLoad:
+    return msgspec.structs.replace(load, **kw)
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_only_on_a_terminal() -> None:
+    piped, tty = io.StringIO(), Tty()
+    for day in range(1, 31):
+        progress_bar(day, 30, piped)
+        progress_bar(day, 30, tty)
+    lines = piped.getvalue().splitlines()
+    assert "\r" not in piped.getvalue() and len(lines) == 30  # one plain line per day
+    assert lines[-1] == "模拟 simulating: day 30/30 done"
+    assert tty.getvalue().count("\r") == 30 and tty.getvalue().count("\n") == 1
+
+
+def test_a_load_with_matters_carries_cases_through_every_stage() -> None:
+    import msgspec
+
+    from hallq.core.model import MatterMode
+
+    root = Path(__file__).resolve().parents[3] / "examples"
+    lay = load_config(root / "hall.toml").layout()
+    base = load_load(root / "load.toml", lay)
+    load = msgspec.structs.replace(base, tickets=600, matters={"birth": 0.1, "company": 0.1})
+    (day,) = simulate(lay, load, seed=3)
+    cases = [r for r in day.records if r.matter is not None]
+    done = [r for r in cases if r.done_at is not None]
+    assert len(cases) > 60 and len(done) > len(cases) / 2
+    assert all(r.done_at > r.issued_at for r in done)
+    bad = msgspec.structs.replace(load, matters={"nope": 0.5, "birth": 0.6})
+    assert check(bad, lay) == ["matters: no matter 'nope'", "matters: shares add up to more than 1"]
+    assert lay.matters["veteran"].mode is MatterMode.ONE_WINDOW
 
 
 @pytest.mark.parametrize(("policy", "taker"), [("default", "primary"), ("fcfs_alis", "longest")])
