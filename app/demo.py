@@ -152,11 +152,24 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--real-hours", action="store_true", help="keep the hall's opening hours")
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
     ap.add_argument("--no-gui", action="store_true", help="no kiosk/display windows")
+    ap.add_argument(
+        "--region", action="store_true", help="a county centre and townships (region/demo.py)"
+    )
+    ap.add_argument("--townships", type=int, default=3, help="with --region: how many")
     return ap.parse_args(argv)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the demo like Ctrl-C: everything started stops
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.region:
+        from region.demo import run
+
+        return run(args)
+    signal.signal(signal.SIGTERM, _interrupt)
     run_dir = Path(args.dir).resolve()
     # the board's port is chosen first: the tickets' QR codes open its /q/ page
     free = args.board_port and _port_free(args.board_port)
@@ -184,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut this short
         for step in reversed(undo):
             step()
     return 0

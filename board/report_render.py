@@ -67,7 +67,7 @@ def xlsx_sheets(sheets: list[tuple[str, list[list[Any]]]]) -> bytes:
     wb.remove(wb.active)
     for title, rows in sheets:
         ws = wb.create_sheet(title)
-        _append(ws, rows)
+        append_rows(ws, rows)
         head = next((i for i, row in enumerate(rows) if len(row) > 1), None)
         for col in range(1, len(rows[head]) + 1) if head is not None else ():
             ws.cell(row=head + 1, column=col).font = Font(bold=True)
@@ -89,11 +89,12 @@ def to_xlsx(doc: Document) -> bytes:
     return xlsx_sheets(sheets)
 
 
-def _append(ws: Any, rows: list[list[Any]]) -> None:
-    """Rows into a new, empty sheet; formula-like text stays text: a string cell with Excel's quote
+def append_rows(ws: Any, rows: list[list[Any]]) -> None:
+    """Rows appended to a sheet; formula-like text stays text: a string cell with Excel's quote
     prefix (shown without the ``'``, and still text if someone edits it), never a formula."""
-    for number, row in enumerate(rows, start=1):  # ws is new; ws.max_row would scan every cell
+    for row in rows:
         ws.append(row)
+        number = ws._current_row  # the row append wrote (ws.max_row would scan every cell)
         for col, value in enumerate(row, start=1):
             if is_formula_like(value):
                 cell = ws.cell(row=number, column=col)

@@ -10,6 +10,12 @@ user named after the hall, with the password the region issued (``hallq region m
   ``hallq/<hall>/bridge/region``: ``1`` while up, ``0`` (the bridge's last will at the region)
   once the region has not heard from the hall for 1.5 keep-alives.
 
+**A heartbeat.** Mosquitto notices a dead bridge only by keep-alive, and 2.0 checks that
+coarsely (a cut link showed as down 7-13 s later with the 5 s minimum keep-alive), so the
+hall's Mosquitto also sends its ``$SYS/broker/uptime`` every ``SYS_INTERVAL_S`` to
+``hallq/<hall>/bridge/uptime`` (QoS 0: never queued, so no flood of old ticks after a cut);
+the region calls a hall unreachable when its ticks stop (region/view.py), within seconds.
+
 **While the WAN is down** the hall serves on alone. The bridge is a persistent session
 (``cleansession false``): QoS 1 messages for it queue in the hall's Mosquitto, at most
 ``max_queued_messages`` (100,000, hall-wide: about five busy days of events) and
@@ -28,6 +34,7 @@ from pathlib import Path
 from hallq.config import ConfigError, HallConfig, RegionLink
 
 MAX_QUEUED_BYTES = 256 * 1024 * 1024  # a hall server has the RAM; 100,000 msgs of ~1 KB fit
+SYS_INTERVAL_S = 2  # the heartbeat the region watches: ~25 bytes every 2 s per hall
 
 
 def region_password(cfg: HallConfig, region: RegionLink) -> str:
@@ -57,6 +64,7 @@ def bridge_lines(cfg: HallConfig) -> list[str]:
         "",
         f"# bridge to region {region.id} (generated from [region]; docs/deploy.md)",
         f"max_queued_bytes {MAX_QUEUED_BYTES}",
+        f"sys_interval {SYS_INTERVAL_S}",
         f"connection region-{region.id}",
         f"address {region.host}:{region.port}",
         f"remote_username {hall}",
@@ -74,6 +82,7 @@ def bridge_lines(cfg: HallConfig) -> list[str]:
         f"topic {root}/event/# out 1",
         f"topic {root}/presence/# out 1",
         f"topic {root}/region/# in 1",
+        f"topic uptime out 0 $SYS/broker/ {root}/bridge/",  # the heartbeat
     ]
     if region.tls_ca_file:
         lines += [f"bridge_cafile {Path(cfg.resolve(region.tls_ca_file)).resolve()}"]

@@ -110,6 +110,9 @@ class Publisher:
             self._retain(self.topics.cases, self._cases(now))
 
     def _event(self, ev: Event) -> None:
+        """Per-ticket events: displays and evaluators read some; the bridge carries all of
+        them to the region, whose reports are built from them (region/record.py)."""
+        d = ev.data
         if ev.kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED):
             self.send(self.topics.event("called"), self.called_payload(ev))
         elif ev.data.get("ticket") in self.engine.cases:
@@ -118,15 +121,42 @@ class Publisher:
             ):
                 self.send(self.topics.event("finished"), self.case_left(ev))
         elif ev.kind in (EventKind.TICKET_FINISHED, EventKind.TICKET_NO_SHOW):
-            d = ev.data
             t = self.engine.tickets[d["ticket"]]
             outcome = "done" if ev.kind == EventKind.TICKET_FINISHED else "no_show"
             payload = c.FinishedEvent(
-                ticket=t.number, window=d["window"], service=t.service, at=ev.at, outcome=outcome
+                ticket=t.number,
+                window=d["window"],
+                service=t.service,
+                at=ev.at,
+                outcome=outcome,
+                day=t.day,
             )
             self.send(self.topics.event("finished"), payload)
-        elif ev.kind == EventKind.TICKET_ISSUED and ev.data.get("appointment"):
-            d = ev.data
+        elif ev.kind == EventKind.TICKET_ISSUED:
+            self._issued(ev)
+        elif ev.kind == EventKind.TICKET_RATED:
+            t = self.engine.tickets[d["ticket"]]
+            rated = c.RatedEvent(
+                ticket=t.number,
+                window=d["window"],
+                score=d["score"],
+                day=t.day,
+                service=t.service,
+                at=ev.at,
+            )
+            self.send(self.topics.event("rated"), rated)
+
+    def _issued(self, ev: Event) -> None:
+        d = ev.data
+        issued = c.IssuedEvent(
+            ticket=d["ticket"],
+            service=d["service"],
+            day=d["day"],
+            at=ev.at,
+            priority=d.get("priority"),
+        )
+        self.send(self.topics.event("issued"), issued)
+        if d.get("appointment"):
             checked_in = c.CheckedInEvent(
                 code=d["appointment"], ticket=d["ticket"], service=d["service"], at=ev.at
             )
@@ -181,6 +211,8 @@ class Publisher:
             priority=t.priority,
             stage_rule=d.get("stage_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             **window_case_fields(self.engine, t.number),
+            target_wait_s=round(s.target_wait_min * 60),
+            day=t.day,
         )
 
 

@@ -217,6 +217,8 @@ class CalledEvent(Payload, kw_only=True):
     matter_name_en: str = ""
     step: int = 0
     steps: int = 0
+    target_wait_s: int = 0  # the service's target wait (region reports: share over target)
+    day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
     priority: str | None = None  # the ticket's priority class (its reason's words; not public)
 
@@ -234,6 +236,30 @@ class FinishedEvent(Payload, kw_only=True):
     to_name: str = ""
     to_name_en: str = ""
     to_windows: list[str] = msgspec.field(default_factory=list)  # window names, e.g. "8号窗口"
+    day: str = ""  # the ticket's business day (YYYY-MM-DD)
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
+
+
+class IssuedEvent(Payload, kw_only=True):
+    """``event/issued``: a ticket issued (the bridge carries it to the region's reports)."""
+
+    ticket: str
+    service: str
+    day: str  # the business day (YYYY-MM-DD)
+    at: float
+    priority: str | None = None
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
+
+
+class RatedEvent(Payload, kw_only=True):
+    """``event/rated``: a citizen rated a service at a window (1..5; region reports)."""
+
+    ticket: str
+    window: str
+    score: int
+    day: str = ""
+    service: str = ""
+    at: float = 0.0
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 

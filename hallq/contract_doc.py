@@ -26,7 +26,7 @@ SECTIONS: list[tuple[str, list[type[Any]]]] = [
         "Parts",
         [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth, c.CaseInfo, c.CaseVisit],
     ),
-    ("Events", [c.CalledEvent, c.FinishedEvent, c.CheckedInEvent]),
+    ("Events", [c.CalledEvent, c.FinishedEvent, c.IssuedEvent, c.RatedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),
     ("Presence", [c.Presence, c.StandbyStatus]),
     (

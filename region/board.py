@@ -27,6 +27,7 @@ from board.auth import COOKIE, Sessions, load_secret
 from board.users import Users
 from hallq import contract as c
 
+from . import reports
 from .bookings import BookingError
 from .service import RegionService
 
@@ -229,6 +230,39 @@ async def cancel(request: Request) -> Response:
     return JSONResponse({"ok": True, **c.to_builtins(notice)})
 
 
+REPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+async def report(request: Request) -> Response:
+    """``GET /api/reports?period=YYYY-MM-DD|YYYY-MM[&format=csv|xlsx]``: the halls in scope
+    side by side (JSON without ``format``)."""
+    scope = _scoped(request)
+    if scope is None:
+        return _error("login required", 401)
+    period, fmt = request.query_params.get("period", ""), request.query_params.get("format")
+    if fmt is not None and fmt not in REPORT_TYPES:
+        return _error("format must be csv or xlsx", 400)
+    service = _board(request).service
+    try:
+        first, last = reports.period_days(period)
+    except reports.PeriodError as exc:
+        return _error(str(exc), 400)
+    period = first if first == last else first[:7]  # normalised: safe in a file name
+    figs = await run_in_threadpool(service.report, period, scope.halls)
+    if fmt is None:
+        return JSONResponse({"period": period, "halls": [reports.as_json(f) for f in figs]})
+    title = f"{service.cfg.region.name} 区域报表 Region report"
+    render = reports.to_csv if fmt == "csv" else reports.to_xlsx
+    return Response(
+        render(figs, title, period),
+        media_type=REPORT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="region-{period}.{fmt}"'},
+    )
+
+
 def qr_svg(text: str) -> str:
     """The booking code as an SVG QR code (printed on the township's printer)."""
     import io
@@ -253,6 +287,7 @@ def create_app(service: RegionService) -> Starlette:
         Route("/api/bookings", offer),
         Route("/api/bookings", book, methods=["POST"]),
         Route("/api/bookings/cancel", cancel, methods=["POST"]),
+        Route("/api/reports", report),
     ]
     app = Starlette(routes=routes)
     app.state.board = RegionBoard(service)

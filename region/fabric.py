@@ -63,10 +63,15 @@ def _hall_raw(hall: str, no: int, region: dict[str, Any], port: int, host: str) 
         {"id": "hallq", "role": "broker", "store": "hallq.db"},
         {"id": "kiosk1", "role": "kiosk", "printer": {"type": "dummy"}},
         *(
-            {"id": f"counter{i}", "role": "counter", "window": f"w{i}"}
+            {"id": f"counter{i}", "role": "counter", "window": f"w{i}", "evaluator": f"eval{i}"}
+            for i in range(1, len(windows) + 1)
+        ),
+        *(
+            {"id": f"eval{i}", "role": "evaluator", "window": f"w{i}"}
             for i in range(1, len(windows) + 1)
         ),
         {"id": "board", "role": "board", "users_file": "board-users.json"},
+        {"id": "display1", "role": "display"},
     ]
     return {
         "hall": {
@@ -98,6 +103,7 @@ def write_region(
     region_host: str = "127.0.0.1",
     hall_hosts: dict[str, str] | None = None,
     slot_times: Sequence[str] = ("09:00", "10:00", "14:00", "15:00"),
+    keepalive_s: int | None = None,
 ) -> tuple[RegionConfig, list[HallConfig]]:
     """Write a region of the county centre and ``townships`` townships under ``root``; the
     region's Mosquitto config is written too (credentials and keys the halls point at)."""
@@ -147,6 +153,7 @@ def write_region(
             "port": region_port,
             "password_file": str(root / "mosquitto" / "credentials" / h),
             "booking_key_file": str(root / "keys" / f"{h}.key"),
+            **({"keepalive_s": keepalive_s} if keepalive_s else {}),
         }
         folder = root / h
         folder.mkdir(exist_ok=True)

@@ -22,6 +22,8 @@ from hallq.state import StateClient
 
 from .bookings import RegionBookings
 from .config import RegionConfig
+from .record import EVENT_KINDS, HallRecord, event_row
+from .reports import HallFigures, figures, period_days
 from .view import HallFeed, alerts, hall_row
 
 log = logging.getLogger(__name__)
@@ -49,12 +51,14 @@ class RegionService:
         self.cfg, self.link, self.clock = cfg, link, clock
         self.feeds = {h.id: HallFeed() for h in cfg.halls}
         self.bookings = RegionBookings(cfg, clock)
+        self.record = HallRecord(cfg.resolve(cfg.board.store))
         self._lock = threading.Lock()
         self.changes = threading.Condition(self._lock)
         self.version = 0
 
     def start(self) -> None:
         self.bookings.open()
+        self.record.open()
         if self.link is None:
             m = self.cfg.mqtt
             self.link = MqttLink(
@@ -69,7 +73,9 @@ class RegionService:
         for h in self.cfg.halls:
             self._follow(h.id)
         self.link.subscribe("hallq/+/bridge/region", self._on_bridge)
+        self.link.subscribe("hallq/+/bridge/uptime", self._on_tick)
         self.link.subscribe("hallq/+/event/checked_in", self._on_checked_in)
+        self.link.subscribe("hallq/+/event/+", self._on_event)
         self.bookings.publish = self._publish
         self.link.start()
 
@@ -77,11 +83,12 @@ class RegionService:
         if self.link is not None:
             self.link.stop()
         self.bookings.close()
+        self.record.close()
 
     def _follow(self, hall: str) -> None:
         state = StateClient(_HallLink(self.link, hall))
         feed = self.feeds[hall]
-        state.follow_hall().listen(lambda _k, p: self._set(hall, "hall", p))
+        state.follow_hall().listen(lambda _k, p: self._on_hall(hall, p))
         state.follow_services().listen(lambda k, p: self._put(feed.services, hall, k, p))
         state.follow_windows().listen(lambda k, p: self._put(feed.windows, hall, k, p))
         state.follow_presence().listen(lambda k, p: self._put(feed.presence, hall, k, p))
@@ -96,6 +103,11 @@ class RegionService:
         with self._lock:
             setattr(self.feeds[hall], attr, payload)
             self._changed(hall)
+
+    def _on_hall(self, hall: str, payload: c.HallState | None) -> None:
+        self._set(hall, "hall", payload)
+        if payload is not None:
+            self.record.hall_day(hall, payload)
 
     def _put(self, into: dict[str, Any], hall: str, key: str, payload: Any) -> None:
         with self._lock:
@@ -115,6 +127,12 @@ class RegionService:
             self.changes.notify_all()
         log.info("hall %s is %s", hall, "reachable" if payload == b"1" else "unreachable")
 
+    def _on_tick(self, topic: str, _payload: bytes) -> None:
+        """A hall's heartbeat (not a change of its data: stale_s keeps counting)."""
+        feed = self.feeds.get(topic.split("/")[1])
+        if feed is not None:
+            feed.tick_at = self.clock()
+
     def _on_checked_in(self, topic: str, payload: bytes) -> None:
         hall = topic.split("/")[1]
         try:
@@ -123,6 +141,20 @@ class RegionService:
             log.warning("unreadable check-in from %s ignored: %s", hall, exc)
             return
         self.bookings.mark_used(hall, event)
+
+    def _on_event(self, topic: str, payload: bytes) -> None:
+        """A hall's per-ticket event into the region's record (a redelivery is ignored)."""
+        parts = topic.split("/")
+        hall, kind = parts[1], parts[-1]
+        if hall not in self.feeds or kind not in EVENT_KINDS:
+            return
+        try:
+            row = event_row(hall, kind, payload)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.warning("unreadable %s event from %s ignored: %s", kind, hall, exc)
+            return
+        if row is not None:
+            self.record.add(row)
 
     def _publish(self, topic: str, payload: Any, retain: bool) -> bool:
         return self.link is not None and self.link.publish(topic, payload, retain=retain)
@@ -148,6 +180,14 @@ class RegionService:
                 "windows": [c.to_builtins(w) for _k, w in sorted(feed.windows.items())],
                 "services": [c.to_builtins(s) for _k, s in sorted(feed.services.items())],
             }
+
+    def report(self, period: str, halls: set[str]) -> list[HallFigures]:
+        """Every hall in ``halls`` side by side for a day (YYYY-MM-DD) or month (YYYY-MM)."""
+        first, last = period_days(period)
+        names = [(h.id, h.name) for h in self.cfg.halls if h.id in halls]
+        return figures(
+            names, self.record.events(first, last, halls), self.record.totals(first, last, halls)
+        )
 
     def wait_for_change(self, version: int, timeout: float) -> int:
         with self._lock:

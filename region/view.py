@@ -9,6 +9,8 @@ from hallq import contract as c
 
 from .config import HallEntry
 
+HEARTBEAT_LOST_S = 6.0  # three of the hall bridge's 2 s ticks missed (broker/bridge.py)
+
 
 @dataclass
 class HallFeed:
@@ -20,6 +22,15 @@ class HallFeed:
     presence: dict[str, c.Presence] = field(default_factory=dict)
     link_up: bool = False
     changed_at: float | None = None  # when any of its data last changed (region clock)
+    tick_at: float | None = None  # its bridge's last heartbeat (region clock; None: none yet)
+
+
+def is_reachable(feed: HallFeed, now: float) -> bool:
+    """The bridge says it is up and, once the hall's heartbeat has been heard, it still ticks
+    (Mosquitto's own keep-alive verdict can take 13 s to come)."""
+    if not feed.link_up:
+        return False
+    return feed.tick_at is None or now - feed.tick_at <= HEARTBEAT_LOST_S
 
 
 def satisfaction(ratings: dict[str, int]) -> float | None:
@@ -50,7 +61,7 @@ def hall_row(entry: HallEntry, feed: HallFeed, now: float) -> c.RegionHall:
         hall=entry.id,
         name=entry.name,
         level=entry.level,
-        reachable=feed.link_up,
+        reachable=is_reachable(feed, now),
         waiting=h.waiting if h else 0,
         windows_open=h.windows_open if h else 0,
         longest_wait_s=longest,

@@ -132,3 +132,57 @@ def test_a_township_books_a_county_slot_and_the_code_checks_in_once(region):
     with pytest.raises(Refused) as cancelled:
         kiosk.send("issue", service="bdc01", priority="appointment", appointment=other["code"])
     assert "取消" in cancelled.value.reply.message
+
+
+def test_region_reports_count_each_halls_bridged_events_once(region):
+    """Per-ticket events reach the region's record over the bridge; the report puts the
+    halls side by side (scoped), as JSON, CSV and XLSX."""
+    fabric, server, day, _start = region
+    kiosk, counter = fabric.device("t01", "kiosk1"), fabric.device("t01", "counter1")
+    counter.send("open", staff="s1")
+    for _ in range(3):
+        kiosk.send("issue", service="rs01")
+    first = counter.send("call_next").ticket
+    counter.send("finish")
+    fabric.device("t01", "eval1").send("evaluate", ticket=first, score=5)
+    counter.send("call_next")
+    counter.send("no_show")
+    fabric.device("county", "counter1").send("open", staff="c1")
+    fabric.device("county", "kiosk1").send("issue", service="rs01")
+
+    county = Session(server.url, "county")
+
+    def t01_done():
+        rows = county.call(f"/api/reports?period={day}")[1]["halls"]
+        t01 = next(r for r in rows if r["hall"] == "t01")
+        return rows if t01["rated"] == 1 and t01["no_shows"] == 1 and t01["complete"] else None
+
+    rows = {r["hall"]: r for r in wait_for(t01_done, what="t01's events in the region report")}
+    t01 = rows["t01"]
+    assert (t01["tickets"], t01["waits"], t01["no_shows"]) == (3, 2, 1)
+    assert t01["rating_mean"] == 5.0 and t01["satisfaction_pct"] == 100.0
+    assert t01["over_target_pct"] == 0.0 and t01["wait_p90_min"] is not None
+    assert rows["county"]["tickets"] == 1 or wait_for(
+        lambda: county.call(f"/api/reports?period={day}")[1]["halls"][0]["tickets"] == 1
+    )
+    assert server.service.record.count("t01", "issued", day) == 3
+
+    month = county.call(f"/api/reports?period={day[:7]}")[1]
+    assert month["period"] == day[:7] and len(month["halls"]) == 2
+    township = Session(server.url, "mgr-t01")
+    assert [r["hall"] for r in township.call(f"/api/reports?period={day}")[1]["halls"]] == ["t01"]
+    assert county.call("/api/reports?period=yesterday")[0] == 400
+    assert Session(server.url).call(f"/api/reports?period={day}")[0] == 401
+
+    files = {}
+    for fmt in ("csv", "xlsx"):
+        req = urllib.request.Request(
+            f"{server.url}/api/reports?period={day}&format={fmt}",
+            headers={"Cookie": township.cookie},
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            files[fmt] = resp.read()
+            assert f"region-{day}.{fmt}" in resp.headers["content-disposition"]
+    lines = files["csv"].decode("utf-8-sig").splitlines()
+    assert len(lines) == 3 and lines[2].split(",")[1] == "3"  # title, header, t01 only
+    assert files["xlsx"].startswith(b"PK")

@@ -21,10 +21,12 @@ KINDS = {
     "event/called": c.CalledEvent,
     "event/finished": c.FinishedEvent,
     "event/checked_in": c.CheckedInEvent,
+    "event/issued": c.IssuedEvent,
+    "event/rated": c.RatedEvent,
     "presence": c.Presence,
 }
 # topics the service gained after the v1 recording (extensions: v1 readers never see them)
-ADDED_AFTER_V1 = {"event/checked_in", "state/cases"}
+ADDED_AFTER_V1 = {"event/checked_in", "state/cases", "event/issued", "event/rated"}
 
 
 def added_after_v1(row: dict) -> bool:

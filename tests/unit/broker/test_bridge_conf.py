@@ -32,7 +32,9 @@ def test_the_bridge_sends_state_events_presence_and_takes_only_its_region_topics
         "topic hallq/testhall/event/# out 1",
         "topic hallq/testhall/presence/# out 1",
         "topic hallq/testhall/region/# in 1",
+        "topic uptime out 0 $SYS/broker/ hallq/testhall/bridge/",
     ]
+    assert "sys_interval 2" in conf[: conf.index("connection region-county")]  # global
     assert "notification_topic hallq/testhall/bridge/region" in bridge
     assert not any(line.startswith("listener") for line in bridge)  # the bridge comes last
 
