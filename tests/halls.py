@@ -21,7 +21,6 @@ def write_test_hall(tmp: Path, port: int | None = None, template: Path | None = 
         .replace("@CRED@", str(tmp / "mqtt" / "credentials"))
         .replace("@STORE@", str(tmp / "hallq.db"))
         .replace("@USERS@", str(tmp / "board-users.json"))
-        .replace("@BOARD_TLS@", "")
     )
     path = tmp / "hall.toml"
     path.write_text(text, encoding="utf-8")
