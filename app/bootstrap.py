@@ -114,9 +114,16 @@ def run_display(cfg: HallConfig, device_id: str) -> None:
     )
 
 
-def run_board(cfg: HallConfig, device_id: str, port: int | None = None) -> None:
-    """The managers' live board (web); its MQTT links come from MqttLink.from_config."""
+def run_board(
+    cfg: HallConfig,
+    device_id: str,
+    port: int | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> None:
+    """The managers' live board (web, HTTPS with a certificate); its MQTT links come from
+    MqttLink.from_config."""
     device = require_role(cfg, device_id, BoardDevice)
     from board import server
 
-    server.run(cfg, device.id, port=port)
+    server.run(cfg, device.id, port=port, tls_cert=tls_cert, tls_key=tls_key)

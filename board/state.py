@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hallq import contract as c
+from hallq.call_reasons import call_reason
 
 Change = dict[str, Any]  # {"kind": section, "key": ..., "data": ...} pushed to browsers
 Handler = Callable[[str, Any, float], Change | None]
@@ -26,8 +27,14 @@ def _plain(payload: c.Payload | None) -> dict[str, Any] | None:
 class BoardState:
     """Windows, services, the hall summary, device presence and the latest calls."""
 
-    def __init__(self, roles: dict[str, str] | None = None, recent: int = 12) -> None:
+    def __init__(
+        self,
+        roles: dict[str, str] | None = None,
+        recent: int = 12,
+        priority_names: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.roles = roles or {}  # device id -> role, from the config
+        self.priority_names = priority_names or {}  # priority class id -> (中文, English)
         self.windows: dict[str, dict[str, Any]] = {}
         self.tiers: dict[str, dict[str, str]] = {}  # window -> its services (window_services)
         self.services: dict[str, dict[str, Any]] = {}
@@ -121,6 +128,9 @@ class BoardState:
         if payload is None:
             return None
         call = {**c.to_builtins(payload), "at": payload.at or now}
+        name = self.priority_names.get(payload.priority or "")
+        why = call_reason(payload.reason_code, payload.priority_rule, name)
+        call["why"] = list(why) if any(why) else None  # [中文, English]: managers only
         self.calls.appendleft(call)
         return {"kind": "call", "key": payload.window, "data": call}
 

@@ -225,6 +225,7 @@ class Publisher:
             reason_code=d.get("reason_code") if ev.kind == EventKind.TICKET_CALLED else None,
             priority_rule=d.get("priority_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             wait_s=d.get("wait_s") if ev.kind == EventKind.TICKET_CALLED else None,
+            priority=t.priority,
             stage_rule=d.get("stage_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             **window_case_fields(self.engine, t.number),
             target_wait_s=round(s.target_wait_min * 60),

@@ -216,6 +216,9 @@ class BoardDevice(_Device, kw_only=True, tag="board"):
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8080
     users_file: str = "board-users.json"
+    tls_cert_file: str | None = None  # set (with tls_key_file): serve HTTPS, Secure cookies
+    tls_key_file: str | None = None
+    followup_days: Annotated[int, msgspec.Meta(ge=1, le=60)] = 5  # 差评整改: working days
 
 
 class LedDevice(_Device, kw_only=True, tag="led"):

@@ -231,6 +231,7 @@ class CalledEvent(Payload, kw_only=True):
     target_wait_s: int = 0  # the service's target wait (region reports: share over target)
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
+    priority: str | None = None  # the ticket's priority class (its reason's words; not public)
 
 
 class FinishedEvent(Payload, kw_only=True):
