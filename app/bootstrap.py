@@ -15,7 +15,6 @@ from collections.abc import Callable
 from broker.ha import HighAvailability
 from broker.ports import ServiceLink, Store
 from broker.service import BrokerService
-from broker.store import EventStore
 from hallq.config import (
     BoardDevice,
     BrokerDevice,
@@ -29,6 +28,7 @@ from hallq.config import (
 from hallq.config_hardware import KeypadConfig
 from hallq.core.engine import Engine
 from hallq.mqtt import MqttLink
+from hallq.store import EventStore
 
 
 def build_broker(

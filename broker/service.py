@@ -21,6 +21,7 @@ from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
+from hallq.store import StoreError
 
 from .bookings import BookingDesk, issue_handler
 from .ha import HighAvailability
@@ -28,7 +29,6 @@ from .handlers import HANDLERS, reply_fields
 from .instance import AlreadyRunning
 from .ports import ServiceLink, Store
 from .publisher import Publisher
-from .store import StoreError
 from .store_watch import StoreWatch
 
 log = logging.getLogger(__name__)
