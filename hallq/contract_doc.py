@@ -23,7 +23,15 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 SECTIONS: list[tuple[str, list[type[Any]]]] = [
     (
         "Retained state",
-        [c.WindowState, c.ServiceState, c.HallState, c.Advice, c.CasesState, c.JointState],
+        [
+            c.WindowState,
+            c.WindowServices,
+            c.ServiceState,
+            c.HallState,
+            c.Advice,
+            c.CasesState,
+            c.JointState,
+        ],
     ),
     (
         "Parts",

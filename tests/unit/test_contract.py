@@ -14,6 +14,7 @@ from hallq import contract_doc
 WIRE = Path(__file__).resolve().parent.parent / "data" / "wire"
 KINDS = {
     "state/window": c.WindowState,
+    "state/window_services": c.WindowServices,
     "state/service": c.ServiceState,
     "state/hall": c.HallState,
     "state/advice": c.Advice,
@@ -33,6 +34,7 @@ ADDED_AFTER_V1 = {
     "state/joint",
     "event/issued",
     "event/rated",
+    "state/window_services",
 }
 
 
