@@ -219,6 +219,7 @@ class Publisher:
             to_name=spec.name if spec else "",
             to_name_en=spec.name_en if spec else "",
             to_windows=windows,
+            rate=ev.kind == EventKind.CASE_COMPLETED,
         )
 
     def room_call(self, ev: Event) -> c.CalledEvent:

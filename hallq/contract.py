@@ -68,6 +68,9 @@ class WindowState(Payload, kw_only=True):
     matter_name_en: str = ""
     step: int = 0  # 第 step 步 / 共 steps 步 (visits, from 1)
     steps: int = 0
+    # evaluators ask for a rating when this ticket leaves the window done: false for a case
+    # (一件事) at any visit but its last (a case is rated once, at the end)
+    rate_on_finish: bool = True
     summons: JointSummons | None = None  # this window is summoned to a joint review (联审)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
@@ -308,6 +311,7 @@ class FinishedEvent(Payload, kw_only=True):
     to_name: str = ""
     to_name_en: str = ""
     to_windows: list[str] = msgspec.field(default_factory=list)  # window names, e.g. "8号窗口"
+    rate: bool = True  # the citizen is asked for a rating: false for a case moving on
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .cases import step_of
-from .model import Case, TicketState
+from .model import Case, MatterMode, TicketState
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -93,6 +93,13 @@ def window_case_fields(e: Engine, number: str | None) -> dict[str, Any]:
         "step": step_of(case),
         "steps": case.visits,
     }
+
+
+def rate_on_finish(e: Engine, number: str | None) -> bool:
+    """The rating rule: a plain ticket is rated when it finishes; a case (一件事) once, when
+    its last visit (or its one_window sitting) finishes — the one rating the service takes."""
+    case = e.cases.get(number or "")
+    return case is None or case.mode is MatterMode.ONE_WINDOW or not case.remaining()
 
 
 def cases_in_progress(e: Engine, now: float) -> list[dict[str, Any]]:
