@@ -255,9 +255,9 @@ class CounterController:
         ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
         if action is Action.JOINT_CONFIRM:
             summons = self._state.summons
-            room = summons.room_name if summons is not None else ""
+            zh, en = (summons.room_name, summons.room_name_en) if summons else ("", "")
             code = "joint_called" if getattr(reply, "called", False) else "joint_confirmed"
-            return Result(True, note(code, ticket=ticket, room=room), reply)
+            return Result(True, note(code, ticket=ticket, room=zh, room_en=en), reply)
         if action in (Action.CALL_NEXT, Action.CALL):
             self._remember_reason(ticket, reply)
         to = getattr(reply, "to", None) if action is Action.FINISH else None

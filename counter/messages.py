@@ -44,10 +44,10 @@ NOTES: dict[str, tuple[str, str]] = {
     "resumed": ("窗口已恢复", "Window resumed"),
     "online": ("网络已恢复", "Back online"),
     "no_summons": ("本窗口没有待确认的联审召集", "No joint review summons to confirm"),
-    "joint_confirmed": ("已确认联审，请到 {room}", "Joint review confirmed: go to {room}"),
+    "joint_confirmed": ("已确认联审，请到 {room}", "Confirmed: go to {room_en}"),
     "joint_called": (
-        "已确认联审，各部门到齐，{ticket} 已被呼叫到 {room}",
-        "Confirmed: every department is in, {ticket} called to {room}",
+        "已确认，各部门到齐，{ticket} 已被呼叫到 {room}",
+        "Confirmed: all in, {ticket} called to {room_en}",
     ),
     "no_open_window": ("该部门没有可召集的窗口", "That department has no window to summon"),
     "unknown_review": ("没有这个联审", "No such joint review"),

@@ -247,7 +247,8 @@ def test_a_summons_to_a_joint_review_shows_and_is_confirmed_with_its_review() ->
     sender.replies["joint_confirm"] = {"review": "J001", "ticket": "D001", "called": True}
     result = c.press(Action.JOINT_CONFIRM)
     assert sender.sent[-1][0] == "joint_confirm" and sender.sent[-1][1]["review"] == "J001"
-    assert result.note.zh == "已确认联审，各部门到齐，D001 已被呼叫到 第一联审室"
+    assert result.note.zh == "已确认，各部门到齐，D001 已被呼叫到 第一联审室"
+    assert result.note.en == "Confirmed: all in, D001 called to Room 1"
     window(c)(window_state(summons={**summons, "confirmed": True, "status": "called"}))
     assert screen_texts(c.view(), {}, 0.0).summons.startswith("联审进行中：D001 在 第一联审室")
     window(c)(window_state())
