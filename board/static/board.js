@@ -171,7 +171,8 @@ function renderCases() { // cases (一件事) in progress: matter, step, where, 
   const win = (w) => (S.info.windows && S.info.windows[w] ? S.info.windows[w][LANG] : w);
   $("cases-count").textContent = rows.length ? `${rows.length}` : "";
   $("cases").tBodies[0].innerHTML = rows.map((k) => {
-    const where = k.window ? `${win(k.window)} · ${t("st_" + k.state)}` : t("st_" + k.state);
+    const where = k.review ? `${t("joint_review")} · ${LANG ? k.room_name_en : k.room_name}`
+      : k.window ? `${win(k.window)} · ${t("st_" + k.state)}` : t("st_" + k.state);
     const mins = Math.max(0, Math.round((now - k.issued_at) / 60));
     return `<tr class="case ${esc(k.state)}" data-ticket="${esc(k.ticket)}"><td class="num">${esc(k.ticket)}</td>
       <td>${esc(LANG ? k.matter_name_en : k.matter_name)}</td>
