@@ -8,15 +8,17 @@ payloads in tests/data/wire/ must keep decoding). Commands, which devices send, 
 live in hallq/protocol.py next to their decoder; this module holds what the service and the
 devices publish.
 
-Adding a field: give it a default, add it to docs/protocol.md. Renaming or reshaping one, or
-adding a value to an enum used here, needs a new contract version (docs/protocol.md,
-"Versioning").
+Adding a field: give it a default, then regenerate docs/protocol.md. Renaming or reshaping
+one, or adding a value to an enum typed here (window status, ticket state, tier, printer and
+store status), needs a new contract version. Code sets that grow with hallq — error codes and
+the routing rules of a call — are plain strings for readers (their known values are listed by
+the enums), so an older device keeps working when a newer service sends a new value.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
@@ -34,6 +36,19 @@ from hallq.core.model import (
 )
 
 CONTRACT_VERSION = 1
+
+
+def _values(enum: type[StrEnum]) -> str:
+    return f"{enum.__name__}: " + ", ".join(f'"{m.value}"' for m in enum)
+
+
+# Code fields whose set of values grows with hallq (new error codes, new routing rules) are
+# plain strings for readers, so an older device keeps working when a newer service sends a value
+# it does not know yet; the values known today are listed by the enum (compare with it).
+ErrorCodeText = Annotated[str, msgspec.Meta(description=_values(ErrorCode))]
+CallRuleText = Annotated[str, msgspec.Meta(description=_values(CallRule))]
+PriorityRuleText = Annotated[str, msgspec.Meta(description=_values(PriorityRule))]
+StageRuleText = Annotated[str, msgspec.Meta(description=_values(StageRule))]
 
 
 class Payload(msgspec.Struct, kw_only=True, frozen=True):
@@ -282,10 +297,10 @@ class CalledEvent(Payload, kw_only=True):
     calls: int = 1
     at: float = 0.0
     reason: str = ""  # the plain sentence, e.g. "primary rs01, longest wait 5 min"
-    reason_code: CallRule | None = None  # the rule (null on a recall)
-    priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
+    reason_code: CallRuleText | None = None  # the rule (null on a recall)
+    priority_rule: PriorityRuleText | None = None  # why a priority ticket went ahead, if it did
     wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
-    stage_rule: StageRule | None = None  # a continuing case went ahead / a new arrival's turn
+    stage_rule: StageRuleText | None = None  # a continuing case went ahead / a new arrival's turn
     matter: str | None = None  # the ticket is a case (一件事): its matter and visit
     matter_name: str = ""
     matter_name_en: str = ""
@@ -546,11 +561,11 @@ class _CallOk(_Ok, kw_only=True):
     service: str = ""
     window: str = ""
     reason: str = ""
-    reason_code: CallRule | None = None
-    priority_rule: PriorityRule | None = None
+    reason_code: CallRuleText | None = None
+    priority_rule: PriorityRuleText | None = None
     wait_s: int = 0
     priority: str | None = None
-    stage_rule: StageRule | None = None
+    stage_rule: StageRuleText | None = None
 
 
 class CallNextOk(_CallOk, tag="call_next", kw_only=True):
@@ -687,7 +702,7 @@ class ErrorReply(Payload, kw_only=True):
 
     id: str | None
     ok: Literal[False] = False
-    error: ErrorCode = ErrorCode.INTERNAL
+    error: ErrorCodeText = ErrorCode.INTERNAL.value
     message: str = ""
     opens_at: float | None = None  # hall_closed/service_closed/daily_cap: next opening (epoch s)
 

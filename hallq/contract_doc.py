@@ -74,6 +74,9 @@ def _quoted(value: object) -> str:
 
 def type_name(t: mi.Type) -> str:
     """A short, reader-friendly name of a msgspec type."""
+    if isinstance(t, mi.Metadata):  # a plain string whose known values an enum lists
+        described = (t.extra_json_schema or {}).get("description")
+        return f"{type_name(t.type)} ({described})" if described else type_name(t.type)
     simple = next((name for kind, name in _SIMPLE.items() if isinstance(t, kind)), None)
     if simple is not None:
         return simple
