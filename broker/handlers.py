@@ -8,6 +8,7 @@ from typing import Any
 from hallq import protocol as p
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
+from hallq.core.leases import blocks_of
 from hallq.core.model import Event, EventKind
 
 Handler = Callable[[Engine, Any, str, str | None, float], list[Event]]
@@ -83,8 +84,19 @@ def _issue(e: Engine, c: p.Issue, dev: str, window: str | None, now: float) -> l
     )
 
 
+def _issue_offline(
+    e: Engine, c: p.IssueOffline, dev: str, window: str | None, now: float
+) -> list[Event]:
+    """A ticket printed offline joins its queue: only with a number leased to this kiosk."""
+    return e.decide_issue_offline(
+        dev, c.service, c.ticket, issued_at=c.issued_at, day=c.day, now=now, priority=c.priority
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "issue": _issue,
+    "lease": lambda e, c, dev, w, now: e.decide_lease(dev, list(c.prefixes), c.count, now),
+    "issue_offline": _issue_offline,
     "print_result": _print_result,
     "call_next": lambda e, c, dev, w, now: e.decide_call_next(_win(w, c), now),
     "call": _call,
@@ -125,7 +137,13 @@ REPLY_KEYS = (
     "matter",  # an issued case: its matter and stages
     "stages",
     "stage_rule",  # a continuing case went ahead (or a new arrival's turn)
+    "issued_at",  # an offline ticket: its place in line
 )
+
+# Replies that say more than the command's own events: the state after them.
+REPLY_STATE: dict[str, Callable[[Engine, str], dict[str, Any]]] = {
+    "lease": lambda e, dev: {"day": e.day, "blocks": blocks_of(e, dev)},
+}
 
 
 def reply_fields(events: list[Event]) -> dict[str, Any]:

@@ -24,7 +24,15 @@ SECTIONS: list[tuple[str, list[type[Any]]]] = [
     ("Retained state", [c.WindowState, c.ServiceState, c.HallState, c.Advice, c.CasesState]),
     (
         "Parts",
-        [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth, c.CaseInfo, c.CaseVisit],
+        [
+            c.AdviceNeed,
+            c.AdviceMove,
+            c.ReplayFaultInfo,
+            c.StoreHealth,
+            c.CaseInfo,
+            c.CaseVisit,
+            c.LeaseBlock,
+        ],
     ),
     ("Events", [c.CalledEvent, c.FinishedEvent, c.IssuedEvent, c.RatedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),

@@ -198,6 +198,7 @@ class Ticket:
     matter: str | None = None  # a case (一件事): the matter it carries through its stages
     continuing: bool = False  # queued at a later stage of its case: the continuing class
     sitting: frozenset[str] = frozenset()  # one_window case: a window must serve all of these
+    offline: bool = False  # printed by a kiosk offline with a leased number (issue_offline)
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)
@@ -286,6 +287,7 @@ class EventKind(StrEnum):
     CASE_OPENED = "case_opened"  # a ticket issued for a matter becomes a case
     CASE_MOVED = "case_moved"  # a stage visit finished: the case joins its next queue
     CASE_COMPLETED = "case_completed"  # the last visit finished (or the one_window sitting)
+    NUMBERS_LEASED = "numbers_leased"  # a block of numbers leased to a kiosk for offline issue
 
 
 @dataclass(frozen=True, slots=True)
