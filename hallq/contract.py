@@ -469,8 +469,8 @@ class LeaseBlock(Payload, kw_only=True):
 
 
 class LeaseOk(_Ok, tag="lease", kw_only=True):
-    """Every block the kiosk holds for business day ``day`` (numbers already used included:
-    the kiosk keeps which it used)."""
+    """The numbers leased to the kiosk for business day ``day`` that have no ticket yet, as
+    runs (the kiosk also keeps which it printed and has not reported yet)."""
 
     day: str = ""
     blocks: list[LeaseBlock] = msgspec.field(default_factory=list)

@@ -17,6 +17,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "一件事共{n}步：{steps}",
         "stages_short": "一件事共{n}步：{first}→…→{last}，扫码看全部",
         "stages_count": "一件事共{n}步，扫码查看每一步",
+        "offline": "离线取号 / issued offline（等候为离线前估计）",
     },
     "zh-Hant": {  # for Big5 printers (Hong Kong, Macao, Taiwan)
         "ahead": "前面還有 {n} 人等候",
@@ -25,6 +26,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "一件事共{n}步：{steps}",
         "stages_short": "一件事共{n}步：{first}→…→{last}，掃碼看全部",
         "stages_count": "一件事共{n}步，掃碼查看每一步",
+        "offline": "離線取號 / issued offline（等候為離線前估計）",
     },
     "en": {
         "ahead": "People ahead: {n}",
@@ -33,6 +35,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "{n} steps: {steps}",
         "stages_short": "{n} steps: {first} > ... > {last}; scan for all",
         "stages_count": "{n} steps (see QR)",
+        "offline": "Issued offline 离线取号 (wait as last known)",
     },
 }
 
@@ -52,6 +55,7 @@ class TicketPrint:
     window_hint: str | None = None
     lang: Lang = "zh"
     stages: tuple[str, ...] = ()  # a matter (一件事): its visits' names, in order
+    offline: bool = False  # printed while the service was unreachable (a leased number)
 
 
 # The stage line of a matter gets at most this many printer columns (= bytes in GBK; two
@@ -75,6 +79,8 @@ def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
     if t.stages:
         lines.append(stages_line(t.stages, labels))
     lines.append(labels["issued"].format(t=t.issued_at.strftime("%Y-%m-%d %H:%M:%S")))
+    if t.offline:
+        lines.append(labels["offline"])
     return lines
 
 

@@ -76,13 +76,22 @@ def decide_lease(
 
 
 def blocks_of(e: Engine, device: str) -> list[dict[str, Any]]:
-    """The device's blocks today (the ``lease`` reply), numbers with a ticket included."""
-    return [
-        {"prefix": lease.prefix, "first": lease.first, "last": lease.last}
-        for (dev, _prefix), leases in sorted(e.leases.items())
-        if dev == device
-        for lease in leases
-    ]
+    """The device's numbers without a ticket yet, as runs (the ``lease`` reply): a kiosk
+    that lost its own record never prints a number the service already has."""
+    runs: list[dict[str, Any]] = []
+    for (dev, prefix), leases in sorted(e.leases.items()):
+        if dev != device:
+            continue
+        for lease in leases:
+            for seq in range(lease.first, lease.last + 1):
+                if number(prefix, seq) in e.tickets:
+                    continue
+                last = runs[-1] if runs else None
+                if last and last["prefix"] == prefix and last["last"] == seq - 1:
+                    last["last"] = seq
+                else:
+                    runs.append({"prefix": prefix, "first": seq, "last": seq})
+    return runs
 
 
 def decide_issue_offline(

@@ -313,3 +313,15 @@ def test_offline_tickets_of_today_wait_in_their_issue_order(steps):
         line = sorted(hall.e.waiting[code], key=lambda t: t.sort_key())
         offline = [t for t in line if t.offline and t.priority is None]
         assert [t.issued_at for t in offline] == sorted(t.issued_at for t in offline)
+
+
+def test_the_lease_reply_lists_only_numbers_without_a_ticket():
+    e = _engine()
+    e.run("lease", NOW, device="k1", prefixes=["A"], count=5)
+    e.run(
+        "issue_offline", NOW + 9, device="k1", service="A", ticket="A003", issued_at=NOW, day=e.day
+    )
+    assert blocks_of(e, "k1") == [
+        {"prefix": "A", "first": 1, "last": 2},
+        {"prefix": "A", "first": 4, "last": 5},
+    ]
