@@ -88,6 +88,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
     """
 
     online: bool = False
+    service_up: bool = True  # the queue service's presence (hallq.service_watch)
     waiting: int = 0
     waiting_primary: int = 0
     busy: bool = False
@@ -96,7 +97,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
 
     @property
     def led(self) -> LedMode:
-        if not self.online:
+        if not self.online or not self.service_up:
             return LedMode.FAST_BLINK
         if self.status != WindowStatus.OPEN:
             return LedMode.OFF
@@ -128,6 +129,7 @@ class CounterController:
         self._services: dict[str, ServiceState] = {}
         self._online = False
         self._was_online = False  # "back online" only after a connection was lost
+        self._service_up = True
         self._note: Note | None = None
         self._inflight = threading.Lock()
         self._last_press: dict[Action, float] = {}
@@ -181,6 +183,17 @@ class CounterController:
                 self._note = None  # never connected before: nothing to recover from
         self._changed()
 
+    def on_service(self, up: bool) -> None:
+        """The queue service's presence (hallq.service_watch): down shows at once, and the
+        terminal says when it is back; presses are refused meanwhile, never queued."""
+        with self._lock:
+            was, self._service_up = self._service_up, up
+            if was and not up:
+                self._note = note("service_down")
+            elif up and not was and self._online:  # not when Mosquitto itself dropped
+                self._note = note("service_back")
+        self._changed()
+
     # ------------------------------------------------------------------ output
     def view(self) -> CounterView:
         with self._lock:
@@ -188,6 +201,7 @@ class CounterController:
             return CounterView(
                 **msgspec.structs.asdict(self._state),
                 online=self._online,
+                service_up=self._service_up,
                 waiting=self._waiting(tiers),
                 waiting_primary=self._waiting(c for c, t in tiers.items() if t == Tier.PRIMARY),
                 busy=self._inflight.locked(),
@@ -211,6 +225,8 @@ class CounterController:
     def _precheck(self, action: Action, fields: dict[str, Any]) -> Note | None:
         if not self._online:
             return note("offline")
+        if not self._service_up:
+            return note("service_down")
         if action is Action.SIGN_IN and fields.get("staff") is not None:
             fields["staff"] = str(fields["staff"]).strip()
             if not fields["staff"]:

@@ -43,6 +43,11 @@ NOTES: dict[str, tuple[str, str]] = {
     "paused": ("窗口已暂停", "Window paused"),
     "resumed": ("窗口已恢复", "Window resumed"),
     "online": ("网络已恢复", "Back online"),
+    "service_down": (
+        "排队服务中断，按键未发送；恢复后自动重连",
+        "Queue service down: key not sent; it reconnects by itself",
+    ),
+    "service_back": ("排队服务已恢复", "Queue service back"),
 }
 
 
@@ -57,4 +62,5 @@ STATUS_TEXT = {
     "paused": ("暂停", "Paused"),
     "closed": ("未开启", "Closed"),
     "offline": ("离线", "Offline"),
+    "service_down": ("排队服务中断", "Service down"),
 }

@@ -13,6 +13,7 @@ from hallq.client import CommandClient
 from hallq.config import CounterDevice, EvaluatorDevice, HallConfig, require_role
 from hallq.contract import ServiceState, WindowState
 from hallq.mqtt import MqttLink
+from hallq.service_watch import ServiceWatch, service_devices
 from hallq.state import Listener, StateClient
 
 from .controller import CounterController
@@ -45,7 +46,9 @@ def build_counter(
     windows = state.follow_windows([device.window])
     windows.listen(services.on_window_state)  # first: a new service is followed before drawing
     windows.listen(controller.on_window_state)
-    _follow_connection(link, controller)
+    watch = ServiceWatch(service_devices(cfg), controller.on_service)
+    state.follow_presence(watch.services).listen(watch.on_presence)
+    _follow_connection(link, controller, watch)
     return link, controller
 
 
@@ -98,8 +101,13 @@ def build_evaluator(
     return link, controller
 
 
-def _follow_connection(link: MqttLink, controller: Any) -> None:
-    link.when_connected = lambda: controller.on_connection(True)
-    link.when_disconnected = lambda: controller.on_connection(False)
+def _follow_connection(link: MqttLink, controller: Any, watch: ServiceWatch | None = None) -> None:
+    def connection(up: bool) -> None:
+        controller.on_connection(up)
+        if watch is not None:
+            watch.on_connection(up)
+
+    link.when_connected = lambda: connection(True)
+    link.when_disconnected = lambda: connection(False)
     if link.is_connected:  # a link the caller started already
-        controller.on_connection(True)
+        connection(True)

@@ -276,3 +276,16 @@ def test_stale_call_is_flagged_unsaid_only_on_a_display_that_announces() -> None
         assert m.on_called(ev("A000", "w02", T0 - 100), now=T0 + 1) is None  # 100 s late
     assert [c.unsaid for c in speaking.calls] == [False, True]
     assert [c.unsaid for c in silent.calls] == [False, False]
+
+
+def test_the_wall_says_when_the_queue_service_is_gone_and_restores_when_back() -> None:
+    from display.model import DisplayModel, HallInfo
+
+    m = DisplayModel(HallInfo())
+    m.set_online(True)
+    m.is_restoring = False
+    m.set_service(False)
+    v = m.view(0.0)
+    assert v.is_online and not v.is_service_up and m.is_restoring  # restore on return
+    m.set_service(True)
+    assert m.view(0.0).is_service_up
