@@ -17,7 +17,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "一件事共{n}步：{steps}",
         "stages_short": "一件事共{n}步：{first}→…→{last}，扫码看全部",
         "stages_count": "一件事共{n}步，扫码查看每一步",
-        "offline": "离线取号 / issued offline（等候为离线前估计）",
+        "offline": "离线取号 issued offline",
+        "wait_offline": "离线前预计等待约 {m} 分钟",
     },
     "zh-Hant": {  # for Big5 printers (Hong Kong, Macao, Taiwan)
         "ahead": "前面還有 {n} 人等候",
@@ -26,7 +27,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "一件事共{n}步：{steps}",
         "stages_short": "一件事共{n}步：{first}→…→{last}，掃碼看全部",
         "stages_count": "一件事共{n}步，掃碼查看每一步",
-        "offline": "離線取號 / issued offline（等候為離線前估計）",
+        "offline": "離線取號 issued offline",
+        "wait_offline": "離線前預計等待約 {m} 分鐘",
     },
     "en": {
         "ahead": "People ahead: {n}",
@@ -35,7 +37,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "{n} steps: {steps}",
         "stages_short": "{n} steps: {first} > ... > {last}; scan for all",
         "stages_count": "{n} steps (see QR)",
-        "offline": "Issued offline 离线取号 (wait as last known)",
+        "offline": "Issued offline 离线取号",
+        "wait_offline": "Last known wait: about {m} min",
     },
 }
 
@@ -73,7 +76,8 @@ def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
     labels = _LABELS["zh-Hant" if traditional and t.lang == "zh" else t.lang]
     lines = [labels["ahead"].format(n=t.ahead)]
     if t.est_wait_min is not None:
-        lines.append(labels["wait"].format(m=t.est_wait_min))
+        wait = labels["wait_offline" if t.offline else "wait"]  # what it knew before the outage
+        lines.append(wait.format(m=t.est_wait_min))
     if t.window_hint:
         lines.append(t.window_hint)
     if t.stages:

@@ -21,6 +21,7 @@ from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig, KioskDevice
 from hallq.contract import LeaseOk, ServiceState
 from hallq.core.clock import HallClock
+from hallq.service_watch import ServiceWatch, service_devices
 from hallq.state import StateClient
 from hardware.printer import PrinterStatus, PrintResult
 from hardware.ticket import TicketPrint
@@ -129,6 +130,13 @@ class KioskController:
     def on_disconnected(self) -> None:
         self._mqtt_up = False
         self.post(self._set_link, Link.OFFLINE)
+
+    def on_service(self, up: bool) -> None:
+        """The service's presence (hallq.service_watch): gone = offline at once (offline
+        issuing starts without waiting for a tap to time out); back = probe it now."""
+        self.post(self._set_link, Link.CONNECTING if up else Link.OFFLINE)
+        if up:
+            self.post(self.maintain)
 
     # ------------------------------------------------------------ periodic (main thread)
     def maintain(self) -> None:
@@ -337,6 +345,17 @@ def wire_link(link: Any, controller: KioskController) -> StateClient:
     device = controller.device
     codes = catalog.service_codes(controller.cfg, device) if device.departments else None
     state.follow_services(codes).listen(controller.on_service_state)
-    link.when_connected = controller.on_connected
-    link.when_disconnected = controller.on_disconnected
+    watch = ServiceWatch(service_devices(controller.cfg), controller.on_service)
+    state.follow_presence(watch.services).listen(watch.on_presence)
+
+    def connected() -> None:
+        controller.on_connected()
+        watch.on_connection(True)
+
+    def disconnected() -> None:
+        controller.on_disconnected()
+        watch.on_connection(False)
+
+    link.when_connected = connected
+    link.when_disconnected = disconnected
     return state
