@@ -25,10 +25,10 @@ import pytest
 from halls import write_test_hall
 
 from app.localmqtt import LocalMosquitto
-from broker.store import EventStore
 from hallq.client import CommandClient, CommandError, Refused
 from hallq.config import load_config
 from hallq.mqtt import MqttLink
+from hallq.store import EventStore
 from hardware.escpos_codec import encode_ticket
 from hardware.escpos_decode import decode
 from hardware.fakes import FakePrinter
