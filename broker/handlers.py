@@ -10,6 +10,7 @@ from hallq import protocol as p
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.joint import review
+from hallq.core.leases import blocks_of
 from hallq.core.model import Event, EventKind
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,19 @@ def _joint_close(e: Engine, c: p.JointClose, dev: str, window: str | None, now: 
     return e.decide_joint_close(c.review, now, outcome=c.outcome, by=window or dev)
 
 
+def _issue_offline(
+    e: Engine, c: p.IssueOffline, dev: str, window: str | None, now: float
+) -> list[Event]:
+    """A ticket printed offline joins its queue: only with a number leased to this kiosk."""
+    return e.decide_issue_offline(
+        dev, c.service, c.ticket, issued_at=c.issued_at, day=c.day, now=now, priority=c.priority
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "issue": _issue,
+    "lease": lambda e, c, dev, w, now: e.decide_lease(dev, list(c.prefixes), c.count, now),
+    "issue_offline": _issue_offline,
     "print_result": _print_result,
     "call_next": lambda e, c, dev, w, now: e.decide_call_next(_win(w, c), now),
     "call": _call,
@@ -155,7 +167,13 @@ REPLY_KEYS = (
     "windows",
     "outcome",
     "called",
+    "issued_at",  # an offline ticket: its place in line
 )
+
+# Replies that say more than the command's own events: the state after them.
+REPLY_STATE: dict[str, Callable[[Engine, str], dict[str, Any]]] = {
+    "lease": lambda e, dev: {"day": e.day, "blocks": blocks_of(e, dev)},
+}
 
 
 def reply_fields(events: list[Event]) -> dict[str, Any]:

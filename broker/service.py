@@ -25,7 +25,7 @@ from hallq.store import StoreError
 
 from .bookings import BookingDesk, issue_handler
 from .ha import HighAvailability
-from .handlers import HANDLERS, reply_fields
+from .handlers import HANDLERS, REPLY_STATE, reply_fields
 from .instance import AlreadyRunning
 from .ports import ServiceLink, Store
 from .publisher import Publisher
@@ -293,7 +293,10 @@ class BrokerService:
         self.engine.apply_all(events)
         if op in ("set_services", "set_priority_ratio"):
             log.info("manager action %s by %s: %s", op, device, getattr(cmd, "by", ""))
-        return p.ok_reply(cmd.id, op=op, **reply_fields(events)), events, key
+        fields = reply_fields(events)
+        if op in REPLY_STATE:
+            fields.update(REPLY_STATE[op](self.engine, device))
+        return p.ok_reply(cmd.id, op=op, **fields), events, key
 
     def _publish_after(
         self,

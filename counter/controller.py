@@ -90,6 +90,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
     """
 
     online: bool = False
+    service_up: bool = True  # the queue service's presence (hallq.service_watch)
     waiting: int = 0
     waiting_primary: int = 0
     busy: bool = False
@@ -98,7 +99,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
 
     @property
     def led(self) -> LedMode:
-        if not self.online:
+        if not self.online or not self.service_up:
             return LedMode.FAST_BLINK
         if self.status != WindowStatus.OPEN:
             return LedMode.OFF
@@ -131,6 +132,7 @@ class CounterController:
         self._services: dict[str, ServiceState] = {}
         self._online = False
         self._was_online = False  # "back online" only after a connection was lost
+        self._service_up = True
         self._note: Note | None = None
         self._inflight = threading.Lock()
         self._last_press: dict[Action, float] = {}
@@ -193,6 +195,17 @@ class CounterController:
                 self._note = None  # never connected before: nothing to recover from
         self._changed()
 
+    def on_service(self, up: bool) -> None:
+        """The queue service's presence (hallq.service_watch): down shows at once, and the
+        terminal says when it is back; presses are refused meanwhile, never queued."""
+        with self._lock:
+            was, self._service_up = self._service_up, up
+            if was and not up:
+                self._note = note("service_down")
+            elif up and not was and self._online:  # not when Mosquitto itself dropped
+                self._note = note("service_back")
+        self._changed()
+
     # ------------------------------------------------------------------ output
     def view(self) -> CounterView:
         with self._lock:
@@ -200,6 +213,7 @@ class CounterController:
             return CounterView(
                 **{**msgspec.structs.asdict(self._state), "services": tiers},
                 online=self._online,
+                service_up=self._service_up,
                 waiting=self._waiting(tiers),
                 waiting_primary=self._waiting(c for c, t in tiers.items() if t == Tier.PRIMARY),
                 busy=self._inflight.locked(),
@@ -221,8 +235,21 @@ class CounterController:
         )
 
     def _precheck(self, action: Action, fields: dict[str, Any]) -> Note | None:
-        if not self._online:
-            return note("offline")
+        if not (self._online and self._service_up):
+            return note("offline" if not self._online else "service_down")
+        refusal = self._check_fields(action, fields)
+        if refusal is not None:
+            return refusal
+        now = self.clock()
+        with self._lock:
+            last = self._last_press.get(action)
+            if last is not None and now - last < self.repeat_guard_s:
+                return note("busy")
+            self._last_press[action] = now
+        return None
+
+    def _check_fields(self, action: Action, fields: dict[str, Any]) -> Note | None:
+        """What an action needs from the screen (staff id, a service, a summons)."""
         if action is Action.SIGN_IN and fields.get("staff") is not None:
             fields["staff"] = str(fields["staff"]).strip()
             if not fields["staff"]:
@@ -234,12 +261,6 @@ class CounterController:
             if summons is None or summons.confirmed:
                 return note("no_summons")
             fields["review"] = summons.review
-        now = self.clock()
-        with self._lock:
-            last = self._last_press.get(action)
-            if last is not None and now - last < self.repeat_guard_s:
-                return note("busy")
-            self._last_press[action] = now
         return None
 
     def _send(self, action: Action, fields: dict[str, Any]) -> Result:

@@ -51,6 +51,11 @@ NOTES: dict[str, tuple[str, str]] = {
     ),
     "no_open_window": ("该部门没有可召集的窗口", "That department has no window to summon"),
     "unknown_review": ("没有这个联审", "No such joint review"),
+    "service_down": (
+        "排队服务中断，按键未发送；恢复后自动重连",
+        "Queue service down: key not sent; it reconnects by itself",
+    ),
+    "service_back": ("排队服务已恢复", "Queue service back"),
 }
 
 
@@ -65,4 +70,5 @@ STATUS_TEXT = {
     "paused": ("暂停", "Paused"),
     "closed": ("未开启", "Closed"),
     "offline": ("离线", "Offline"),
+    "service_down": ("排队服务中断", "Service down"),
 }

@@ -13,6 +13,7 @@ STATUS_COLOR = {
     "paused": (1, 0.75, 0.3, 1),
     "closed": (0.8, 0.8, 0.8, 1),
     "offline": (1, 0.4, 0.4, 1),
+    "service_down": (1, 0.4, 0.4, 1),
 }
 
 
@@ -36,9 +37,11 @@ class ScreenTexts(NamedTuple):
 def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -> ScreenTexts:
     """Everything the work screen shows; ``now`` is wall-clock time (for time served)."""
     key = view.status if view.online else "offline"
+    if view.online and not view.service_up:
+        key = "service_down"
     zh, en = STATUS_TEXT[key]
     status = f"{zh} {en}"
-    if view.online and view.status == "paused" and view.pause_reason:
+    if key == "paused" and view.pause_reason:
         status += f"（{view.pause_reason}）"
     if view.staff:
         status = f"工号 {view.staff}   {status}"

@@ -73,8 +73,12 @@ class SignInScreen(Screen):
     def show(self, view: CounterView, app: CounterApp) -> None:
         self.window_text = view.name or view.window
         self.note_text = (view.note.text() + "  " + view.note.en) if view.note else ""
-        self.online = view.online
-        self.online_text = "在线 Online" if view.online else "离线 Offline"
+        self.online = view.online and view.service_up
+        self.online_text = (
+            ("在线 Online" if view.service_up else "排队服务中断 Service down")
+            if view.online
+            else "离线 Offline"
+        )
 
 
 class WorkScreen(Screen):

@@ -552,6 +552,34 @@ class IssueOk(_Ok, tag="issue", kw_only=True):
     stages: list[list[str]] = msgspec.field(default_factory=list)
 
 
+class LeaseBlock(Payload, kw_only=True):
+    """Numbers ``first``..``last`` of ``prefix`` (e.g. A012..A021), leased to one kiosk."""
+
+    prefix: str
+    first: int
+    last: int
+
+
+class LeaseOk(_Ok, tag="lease", kw_only=True):
+    """The numbers leased to the kiosk for business day ``day`` that have no ticket yet, as
+    runs (the kiosk also keeps which it printed and has not reported yet)."""
+
+    day: str = ""
+    blocks: list[LeaseBlock] = msgspec.field(default_factory=list)
+
+
+class IssueOfflineOk(_Ok, tag="issue_offline", kw_only=True):
+    """The offline ticket is in its queue; ``issued_at``: its place in line (the kiosk's
+    time, clamped to the lease's grant and the service's clock)."""
+
+    ticket: str
+    service: str
+    day: str = ""
+    issued_at: float = 0.0
+    ahead: int = 0  # waiting before it, at the time it joined
+    priority: str | None = None
+
+
 class PrintResultOk(_Ok, tag="print_result", kw_only=True):
     ticket: str | None = None
 
@@ -674,6 +702,8 @@ class JointCloseOk(_Ok, tag="joint_close", kw_only=True):
 OkReply = (
     IssueOk
     | PrintResultOk
+    | LeaseOk
+    | IssueOfflineOk
     | CallNextOk
     | CallOk
     | RecallOk

@@ -45,6 +45,7 @@ SECTIONS: list[tuple[str, list[type[Any]]]] = [
             c.JointInfo,
             c.JointPartInfo,
             c.JointSummons,
+            c.LeaseBlock,
         ],
     ),
     ("Events", [c.CalledEvent, c.FinishedEvent, c.IssuedEvent, c.RatedEvent, c.CheckedInEvent]),

@@ -130,6 +130,29 @@ class PrintResult(_Cmd, kw_only=True, tag="print_result"):
     reason: Text = ""
 
 
+Prefix = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{1,3}$")]
+BusinessDay = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class Lease(_Cmd, kw_only=True, tag="lease"):
+    """A kiosk's number blocks for issuing while the service is unreachable: top up to
+    ``count`` unused numbers per prefix (docs/kiosk.md, "Offline issuing")."""
+
+    prefixes: Annotated[list[Prefix], msgspec.Meta(min_length=1, max_length=64)]
+    count: Annotated[int, msgspec.Meta(ge=1, le=50)] = 10
+
+
+class IssueOffline(_Cmd, kw_only=True, tag="issue_offline"):
+    """A ticket the kiosk printed offline with a leased number: it joins the queue at
+    ``issued_at`` (the kiosk's clock, epoch s), the lease's business day ``day``."""
+
+    service: Code
+    ticket: TicketNo
+    issued_at: Annotated[float, msgspec.Meta(ge=0, le=1e11)]
+    day: BusinessDay
+    priority: Code | None = None
+
+
 class CallNext(_Cmd, kw_only=True, tag="call_next"):
     pass
 
@@ -234,6 +257,8 @@ class Status(_Cmd, kw_only=True, tag="status"):
 Command = (
     Issue
     | PrintResult
+    | Lease
+    | IssueOffline
     | CallNext
     | Call
     | Recall
@@ -283,7 +308,7 @@ WINDOW_OPS = {
 }
 JOINT_OPS = {"joint_open", "joint_confirm", "joint_close"}  # 联审联批
 ALLOWED: dict[Role, set[str]] = {
-    Role.KIOSK: {"issue", "print_result", "status"},
+    Role.KIOSK: {"issue", "print_result", "lease", "issue_offline", "status"},
     Role.COUNTER: WINDOW_OPS | JOINT_OPS | {"cancel", "status"},
     Role.EVALUATOR: {"evaluate", "status"},
     Role.BOARD: WINDOW_OPS

@@ -29,6 +29,7 @@ class Outcome:
     matter: str | None = None  # a case (一件事): its matter, and names in the kiosk's language
     matter_name: str = ""
     stages: tuple[str, ...] = ()  # the names of its steps, in order
+    offline: bool = False  # printed with a leased number while the service was unreachable
 
     @property
     def is_final(self) -> bool:

@@ -42,6 +42,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "service_hours_over": ("本业务今日取号已结束", "No more tickets for this service now"),
     "offline": ("系统连接中断，请稍候或到咨询台", "System offline: please wait or ask at the desk"),
     "connecting": ("正在连接系统，请稍候", "Connecting, please wait"),
+    "offline_issuing": (
+        "系统连接中断：离线取号中，号票有效，恢复后自动排队",
+        "System offline: tickets are still issued and join the queue when it is back",
+    ),
+    "offline_no_numbers": ("离线号已用完，请到咨询台", "No offline numbers left: ask at the desk"),
+    "offline_ticket": (
+        "离线取号：号票有效，系统恢复后自动排队",
+        "Issued offline: your ticket is valid and joins the queue when the system is back",
+    ),
+    "wait_min_last": (
+        "预计等待约 {m} 分钟（离线前估计）",
+        "Estimated wait: about {m} min (last known)",
+    ),
     "printer_paper_out": (
         "取号机缺纸，暂时无法取号，请到咨询台",
         "The printer is out of paper: please ask at the desk",

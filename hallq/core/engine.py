@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import cases, joint
+from . import cases, joint, leases
 from .apply import appliers
 from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
@@ -58,6 +58,7 @@ class Engine:
             **appliers(self),
             **cases.case_appliers(self),
             **joint.joint_appliers(self),
+            EventKind.NUMBERS_LEASED: lambda ev: leases.apply_leased(self, ev),
         }
 
     def _reset_day(self) -> None:
@@ -67,6 +68,8 @@ class Engine:
         self.unconfirmed: dict[str, Ticket] = {}  # ISSUED: print not yet confirmed
         self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
         self.counters: dict[str, int] = {}
+        # (device, prefix) -> number blocks leased for offline issue today (leases.py)
+        self.leases: dict[tuple[str, str], list[leases.Lease]] = {}
         self.issued: dict[str, int] = {}
         # kept by the appliers so a view never walks the day's tickets (issue 15)
         self.state_counts: dict[TicketState, int] = dict.fromkeys(TicketState, 0)
@@ -179,7 +182,7 @@ class Engine:
         seq = self.counters.get(spec.prefix, 0) + 1
         ahead, est = self.estimate(service, now)
         data = {
-            "ticket": f"{spec.prefix}{seq:03d}",
+            "ticket": leases.number(spec.prefix, seq),
             "service": service,
             "seq": seq,
             "day": self.day,
@@ -196,6 +199,17 @@ class Engine:
     def decide_issue_case(self, matter: str, now: float, **issue: Any) -> list[Event]:
         """A ticket for a matter (一件事): its first visit's queue, and its case opened."""
         return cases.decide_open(self, matter, now, **issue)
+
+    def decide_lease(self, device: str, prefixes: list[str], count: int, now: float) -> list[Event]:
+        """Number blocks a kiosk holds for issuing while the service is unreachable."""
+        return leases.decide_lease(self, device, prefixes, count, now)
+
+    def decide_issue_offline(
+        self, device: str, service: str, ticket: str, **kw: Any
+    ) -> list[Event]:
+        """A ticket printed offline with a leased number joins its queue at its issue time
+        (keywords: issued_at, day, now, priority)."""
+        return leases.decide_issue_offline(self, device, service, ticket, **kw)
 
     def decide_print_result(
         self, ticket: str, ok: bool, now: float, reason: str = ""
@@ -405,6 +419,8 @@ class Engine:
         table: dict[str, Callable[..., list[Event]]] = {
             "issue": self.decide_issue,
             "issue_case": self.decide_issue_case,
+            "lease": self.decide_lease,
+            "issue_offline": self.decide_issue_offline,
             "print_result": self.decide_print_result,
             "cancel": self.decide_cancel,
             "evaluate": self.decide_evaluate,

@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     BAD_STATE = "bad_state"
     ALREADY_RATED = "already_rated"
     BOOKING_INVALID = "booking_invalid"  # a booking code that does not check in here now
+    NOT_LEASED = "not_leased"  # an offline ticket whose number this kiosk holds no lease for
     INTERNAL = "internal"
 
 

@@ -213,6 +213,7 @@ class Ticket:
     continuing: bool = False  # queued at a later stage of its case: the continuing class
     sitting: frozenset[str] = frozenset()  # one_window case: a window must serve all of these
     joint: str | None = None  # the open joint review (联审) it is held for, if any
+    offline: bool = False  # printed by a kiosk offline with a leased number (issue_offline)
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)
@@ -355,6 +356,7 @@ class EventKind(StrEnum):
     JOINT_CONFIRMED = "joint_confirmed"  # a summoned window confirmed it is coming
     JOINT_CALLED = "joint_called"  # all confirmed: the citizen called to the room
     JOINT_CLOSED = "joint_closed"
+    NUMBERS_LEASED = "numbers_leased"  # a block of numbers leased to a kiosk for offline issue
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,8 +56,10 @@ def texts(o: Outcome | None, lang: str) -> tuple[str, str, str]:
         lines = [tr("ahead", lang, n=o.ahead)]
         m = minutes(o.est_wait_s)
         if m:
-            lines.append(tr("wait_min", lang, m=m))
+            lines.append(tr("wait_min_last" if o.offline else "wait_min", lang, m=m))
         lines.append(tr("take_ticket", lang))
+        if o.offline:
+            lines.insert(0, tr("offline_ticket", lang))
         if o.matter is not None and o.stages:
             lines.insert(0, matter_line(o, lang))
         return tr("your_number", lang), o.ticket or "", "\n".join(lines)

@@ -44,6 +44,8 @@ def banner(c, lang: str) -> tuple[str, str]:
     """The message above the tiles: why nothing works (red), or a printer warning (amber)."""
     if c.state.blocked:
         return tr(c.state.blocked, lang), "error"
+    if c.state.is_offline_issuing:
+        return tr("offline_issuing", lang), "warning"
     if c.state.printer is PrinterStatus.PAPER_LOW:
         return tr("printer_paper_low", lang), "warning"
     return "", "error"

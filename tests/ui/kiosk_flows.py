@@ -95,26 +95,29 @@ def fits(label) -> bool:
 
 
 def offline(h):
-    """Mosquitto gone: tiles disabled with the message, a tap does nothing; recovers."""
+    """Mosquitto gone: the kiosk issues with its leased numbers (amber banner, 离线取号 on the
+    ticket screen and paper); back online the ticket joins its queue by itself."""
     yield h.ready
+    yield lambda: bool(h.c.state.offline_numbers)  # numbers leased while the service answered
     h.link.go_offline()  # Mosquitto gone
-    yield lambda: "系统连接中断" in h.screen().banner_text
-    h.check("banner says the system is offline", "系统连接中断" in h.screen().banner_text)
-    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
+    yield lambda: "离线取号中" in h.screen().banner_text
+    h.check("banner says tickets are still issued", "离线取号中" in h.screen().banner_text)
+    h.check("tiles still enabled", any(t.is_enabled for t in h.tiles("home")))
     yield h.shot("home_offline_zh")
-    yield h.tap(h.tiles("home")[0])
-    h.check("no department opened while offline", h.app.root.current == "home")
-    h.check("no ticket requested", h.issues() == [])
     yield h.tap(h.header("lang_button"))
     yield h.shot("home_offline_en")
     yield h.tap(h.header("lang_button"))
-    h.link.go_online()
-    yield h.ready
-    h.check("recovered: banner gone", h.screen().banner_text == "")
     yield h.tap(h.tiles("home")[0])
     yield h.tap(h.tiles("services")[0])
     yield h.on_ticket_result
-    h.check("ticket after recovery", h.screen().outcome.kind.value == "printed")
+    o = h.screen().outcome
+    h.check("printed offline", o.kind.value == "printed" and o.offline)
+    h.check("the screen says so", "离线取号" in h.screen().detail_text)
+    h.check("nothing sent while offline", h.issues() == [])
+    yield h.shot("ticket_offline_zh")
+    h.link.go_online()
+    yield lambda: h.c.state.link.value == "ok" and h.c.offline.pending == []
+    h.check("the ticket joined its queue", o.ticket in h.service.engine.tickets)
 
 
 def timeout(h):

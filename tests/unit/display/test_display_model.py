@@ -287,3 +287,16 @@ def test_a_joint_review_calls_the_citizen_to_the_room_in_its_zone() -> None:
     assert latest is not None and latest.step == "联审 Joint review"
     other = DisplayModel(info(), zone="F2")
     assert other.on_called(ev("D001", "lsl1", T0, **room), T0) is None  # another floor's room
+
+
+def test_the_wall_says_when_the_queue_service_is_gone_and_restores_when_back() -> None:
+    from display.model import DisplayModel, HallInfo
+
+    m = DisplayModel(HallInfo())
+    m.set_online(True)
+    m.is_restoring = False
+    m.set_service(False)
+    v = m.view(0.0)
+    assert v.is_online and not v.is_service_up and m.is_restoring  # restore on return
+    m.set_service(True)
+    assert m.view(0.0).is_service_up
