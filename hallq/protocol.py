@@ -192,6 +192,17 @@ class SetPriorityRatio(_Cmd, kw_only=True, tag="set_priority_ratio"):
     by: Text = ""
 
 
+class Book(_Cmd, kw_only=True, tag="book"):
+    """Book a citizen into a slot of ``service`` at ``hall`` (跨层级预约, usually the county):
+    the hall's service asks the region over its bridge and answers with the code."""
+
+    hall: Code
+    service: Code
+    day: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    start: Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]
+    staff: StaffId | None = None  # who booked it (the window's staff member)
+
+
 class Status(_Cmd, kw_only=True, tag="status"):
     """Ask for a fresh copy of the hall's retained state (no change)."""
 
@@ -216,6 +227,7 @@ Command = (
     | SetServices
     | SetPriorityRatio
     | Status
+    | Book
 )
 
 
@@ -245,9 +257,10 @@ WINDOW_OPS = {
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.KIOSK: {"issue", "print_result", "status"},
-    Role.COUNTER: WINDOW_OPS | {"cancel", "status"},
+    Role.COUNTER: WINDOW_OPS | {"cancel", "status", "book"},
     Role.EVALUATOR: {"evaluate", "status"},
-    Role.BOARD: WINDOW_OPS | {"set_services", "set_priority_ratio", "cancel", "issue", "status"},
+    Role.BOARD: WINDOW_OPS
+    | {"set_services", "set_priority_ratio", "cancel", "issue", "status", "book"},
     Role.DISPLAY: {"status"},
     Role.LED: {"status"},
     Role.BROKER: set(),

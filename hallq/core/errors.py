@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     BAD_STATE = "bad_state"
     ALREADY_RATED = "already_rated"
     BOOKING_INVALID = "booking_invalid"  # a booking code that does not check in here now
+    BOOKING_REFUSED = "booking_refused"  # the region will not book it (full, no such slot, ...)
+    REGION_UNREACHABLE = "region_unreachable"  # no answer from the region: nothing booked
     INTERNAL = "internal"
 
 
