@@ -15,7 +15,6 @@ from collections.abc import Callable
 from broker.ha import HighAvailability
 from broker.ports import ServiceLink, Store
 from broker.service import BrokerService
-from broker.store import EventStore
 from hallq.config import (
     BoardDevice,
     BrokerDevice,
@@ -29,6 +28,7 @@ from hallq.config import (
 from hallq.config_hardware import KeypadConfig
 from hallq.core.engine import Engine
 from hallq.mqtt import MqttLink
+from hallq.store import EventStore
 
 
 def build_broker(
@@ -117,9 +117,16 @@ def run_display(cfg: HallConfig, device_id: str) -> None:
     )
 
 
-def run_board(cfg: HallConfig, device_id: str, port: int | None = None) -> None:
-    """The managers' live board (web); its MQTT links come from MqttLink.from_config."""
+def run_board(
+    cfg: HallConfig,
+    device_id: str,
+    port: int | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> None:
+    """The managers' live board (web, HTTPS with a certificate); its MQTT links come from
+    MqttLink.from_config."""
     device = require_role(cfg, device_id, BoardDevice)
     from board import server
 
-    server.run(cfg, device.id, port=port)
+    server.run(cfg, device.id, port=port, tls_cert=tls_cert, tls_key=tls_key)

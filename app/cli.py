@@ -92,7 +92,9 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def cmd_board(args: argparse.Namespace) -> int:
-    bootstrap.run_board(_config(args), args.id, port=args.port)
+    bootstrap.run_board(
+        _config(args), args.id, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
+    )
     return 0
 
 
@@ -160,9 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = with_config("board", "the managers' live board (web)")
     sp.add_argument("--id", default="board", help="the board's device id")
     sp.add_argument("--port", type=int, help="override the configured port")
+    sp.add_argument("--tls-cert", help="serve HTTPS with this certificate (deploy/make-tls.sh)")
+    sp.add_argument("--tls-key", help="the certificate's private key")
     sp.set_defaults(func=cmd_board)
     for name, module, help_text in (
-        ("report", "board.report", "a day's report: html, csv or xlsx"),
+        ("report", "board.report", "day/month/quarter/year reports: html, csv, xlsx"),
         ("board-user", "board.users", "add or change a board login"),
         ("simulate", "sim.cli", "simulate a day of the hall on virtual time"),
         ("demo", "app.demo", "a whole hall on this machine (the README's main command)"),

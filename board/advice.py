@@ -25,6 +25,7 @@ class Names:
     departments: dict[str, Pair] = field(default_factory=dict)
     services: dict[str, Pair] = field(default_factory=dict)
     windows: dict[str, Pair] = field(default_factory=dict)
+    priority_classes: dict[str, Pair] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, cfg: Any) -> Names:
@@ -32,7 +33,10 @@ class Names:
             return {getattr(i, key): (i.name, i.name_en or i.name) for i in items}
 
         return cls(
-            pairs(cfg.departments, "id"), pairs(cfg.services, "code"), pairs(cfg.windows, "id")
+            pairs(cfg.departments, "id"),
+            pairs(cfg.services, "code"),
+            pairs(cfg.windows, "id"),
+            pairs(cfg.priority_classes, "id"),
         )
 
 

@@ -15,7 +15,6 @@ import math
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,11 +30,14 @@ from hallq.core.clock import HallClock
 from hallq.logs import printable
 from hallq.mqtt import MqttLink
 
-from . import report
+from . import period, ratings_export, report
 from .actions import ActionLog, ActionRefused, perform
 from .advice import Names
 from .auth import COOKIE, Session, Sessions, load_secret
+from .followup import for_config as followups_for
+from .followup_routes import ROUTES as FOLLOWUP_ROUTES
 from .history import HistoryError, read_events, store_path
+from .http import BadBody, error, json_body, refuse_write, same_origin
 from .hub import Hub
 from .security import SecurityHeaders
 from .stats import day_report
@@ -48,14 +50,19 @@ from .views import public_message
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 HEARTBEAT_S = 5.0
-MAX_BODY = 16 * 1024  # a login or an action is a few hundred bytes
 LinkFactory = Callable[[HallConfig, str], Any]
 
 
 class Board:
     """Everything the routes need, built once per app."""
 
-    def __init__(self, cfg: HallConfig, device_id: str, link_factory: LinkFactory) -> None:
+    def __init__(
+        self,
+        cfg: HallConfig,
+        device_id: str,
+        link_factory: LinkFactory,
+        secure_cookies: bool = False,
+    ) -> None:
         self.cfg = cfg
         dev = cfg.device(device_id)
         users_file = cfg.resolve(dev.users_file if isinstance(dev, BoardDevice) else "users.json")
@@ -64,6 +71,7 @@ class Board:
             load_secret(users_file.with_name("board-secret.key")),
             users_file.with_name("board-sessions.json"),
             self.users.stamp,
+            secure=secure_cookies,
         )
         self.actions = ActionLog(users_file.with_name("board-actions.jsonl"))
         self.throttle = Throttle(users_file.with_name("board-throttle.json"))
@@ -76,6 +84,7 @@ class Board:
         self.hub = Hub(self.link, roles, departments, info=_info(cfg), names=Names.from_config(cfg))
         self.store = store_path(cfg)
         self.tickets = TicketSource(layout, self.store)  # the citizens' /q/ pages
+        self.followups = followups_for(cfg, device_id)  # 差评整改
 
     def session(self, request: Request) -> Session | None:
         return self.sessions.read(request.cookies.get(COOKIE))
@@ -92,31 +101,6 @@ def _info(cfg: HallConfig) -> dict[str, Any]:
         "services": {s.code: [s.name, s.name_en or s.name] for s in cfg.services},
         "windows": {w.id: [w.name, w.name_en or w.name] for w in cfg.windows},
     }
-
-
-def _error(message: str, status: int, code: str = "error") -> JSONResponse:
-    return JSONResponse({"ok": False, "error": code, "message": message}, status)
-
-
-class BadBody(ValueError):
-    """The request body is not one small JSON document."""
-
-
-async def _json_body(request: Request) -> Any:
-    """The body as JSON; BadBody for anything else: too large, not UTF-8, malformed, or
-    nested too deep for the parser (RecursionError), never a 500."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise BadBody("body too large")
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise BadBody("not JSON") from exc
-
-
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
 # ------------------------------------------------------------------ live board
@@ -186,7 +170,7 @@ async def hourly(request: Request) -> Response:
     board: Board = request.app.state.board
     day = request.query_params.get("day") or board.today()
     if not report.DAY.match(day):
-        return _error("day must be YYYY-MM-DD", 400)
+        return error("day must be YYYY-MM-DD", 400)
     try:
         events = await run_in_threadpool(read_events, board.store, day)
     except HistoryError as exc:
@@ -205,13 +189,13 @@ async def me(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     board: Board = request.app.state.board
-    if not _same_origin(request):
-        return _error("cross-site request refused", 403, "forbidden")
+    if not same_origin(request):
+        return error("cross-site request refused", 403, "forbidden")
     try:
-        body = await _json_body(request)
+        body = await json_body(request)
         name, password = str(body["name"]), str(body["password"])
     except (BadBody, KeyError, TypeError):
-        return _error("send JSON {name, password}", 400)
+        return error("send JSON {name, password}", 400)
     address = request.client.host if request.client else ""
     wait = board.throttle.wait_s(address, name)
     if wait > 0:
@@ -219,7 +203,7 @@ async def login(request: Request) -> Response:
     if not await run_in_threadpool(board.users.verify, name, password):
         board.throttle.failed(address, name)
         log.warning("failed board login for %s from %s", printable(name), printable(address))
-        return _error("wrong name or password / 用户名或密码错误", 401, "unauthorized")
+        return error("wrong name or password / 用户名或密码错误", 401, "unauthorized")
     board.throttle.succeeded(address, name)
     cookie, session = await run_in_threadpool(board.sessions.issue, name)
     resp = JSONResponse({"user": name, "csrf": session.csrf})
@@ -230,7 +214,7 @@ async def login(request: Request) -> Response:
 
 def _locked(wait_s: float) -> Response:
     seconds = math.ceil(wait_s)
-    resp = _error(
+    resp = error(
         f"登录失败次数过多，请 {seconds} 秒后再试 / too many failed logins: try in {seconds} s",
         429,
         "locked",
@@ -247,44 +231,48 @@ async def logout(request: Request) -> Response:
         board.sessions.end(session)
         log.info("manager %s logged out", printable(session.user))
     resp = JSONResponse({"user": None})
-    resp.delete_cookie(COOKIE, path="/")
+    resp.delete_cookie(COOKIE, path="/", secure=board.sessions.secure, samesite="strict")
     return resp
 
 
 async def action(request: Request) -> Response:
     board: Board = request.app.state.board
     session = board.session(request)
-    if session is None:
-        return _error("log in first / 请先登录", 401, "unauthorized")
-    if not _same_origin(request) or not board.sessions.csrf_ok(
-        session, request.headers.get("x-csrf-token")
-    ):
-        return _error("missing or wrong CSRF token", 403, "forbidden")
+    refused = refuse_write(request, session)
+    if refused is not None or session is None:  # refuse_write answers for a missing session
+        return refused or error("log in first / 请先登录", 401, "unauthorized")
     try:
-        body = await _json_body(request)
+        body = await json_body(request)
     except BadBody:
-        return _error("send a JSON body", 400)
+        return error("send a JSON body", 400)
     try:
         reply = await run_in_threadpool(perform, board.client, board.actions, session.user, body)
     except ActionRefused as exc:
-        return _error(str(exc), exc.status, exc.code)
+        return error(str(exc), exc.status, exc.code)
     return JSONResponse({"ok": True, "reply": reply})
 
 
 async def report_page(request: Request) -> Response:
+    """``/report?day=|month=|quarter=|year=&format=``; ``/ratings?…`` the 好差评 export."""
     board: Board = request.app.state.board
     if board.session(request) is None:
-        return _error("log in first / 请先登录", 401, "unauthorized")
-    day = request.query_params.get("day") or board.today()
+        return error("log in first / 请先登录", 401, "unauthorized")
     fmt = request.query_params.get("format", "html")
-    if not report.DAY.match(day) or fmt not in report.FORMATS:
-        return _error("day must be YYYY-MM-DD, format html|csv|xlsx", 400)
     try:
-        body = await run_in_threadpool(report.build, board.cfg, day, fmt, board.store)
+        chosen = period.from_query(dict(request.query_params), board.today())
+    except period.PeriodError as exc:
+        return error(str(exc), 400)
+    if fmt not in report.FORMATS:
+        return error("format must be html, csv or xlsx", 400)
+    ratings = request.url.path == "/ratings"
+    build = ratings_export.build_ratings if ratings else report.build
+    try:
+        body = await run_in_threadpool(build, board.cfg, chosen, fmt, board.store)
     except HistoryError as exc:
-        return _error(str(exc), 404, "no_history")
+        return error(str(exc), 404, "no_history")
     media, ext = report.FORMATS[fmt]
-    disposition = "inline" if fmt == "html" else f'attachment; filename="hallq-{day}.{ext}"'
+    name = f"hallq-{'ratings-' if ratings else ''}{chosen.label}.{ext}"
+    disposition = "inline" if fmt == "html" else f'attachment; filename="{name}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
 
@@ -293,8 +281,10 @@ def create_app(
     cfg: HallConfig,
     link_factory: LinkFactory = MqttLink.from_config,
     device_id: str = "board",
+    secure_cookies: bool = False,
 ) -> Starlette:
-    board = Board(cfg, device_id, link_factory)
+    """``secure_cookies``: the board is served over HTTPS, so its cookie is ``Secure``."""
+    board = Board(cfg, device_id, link_factory, secure_cookies)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -314,6 +304,8 @@ def create_app(
         Route("/api/logout", logout, methods=["POST"]),
         Route("/api/action", action, methods=["POST"]),
         Route("/report", report_page),
+        Route("/ratings", report_page),
+        *FOLLOWUP_ROUTES,
         *TICKET_ROUTES,
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -6,8 +6,8 @@ The cookie holds a random session id and a random CSRF token, signed with a secr
 same folder), so sessions survive a board restart and can be ended: logout removes the
 session; a user removed with ``hallq board-user remove`` or given a new password (the
 record's salt changes) is refused on the next request, whatever cookie they kept. The cookie
-is HttpOnly and SameSite=Strict; every manager action must also send the token in
-``X-CSRF-Token``, which a page from another site cannot read.
+is HttpOnly and SameSite=Strict, and Secure when the board serves HTTPS; every manager action
+must also send the token in ``X-CSRF-Token``, which a page from another site cannot read.
 """
 
 from __future__ import annotations
@@ -106,12 +106,15 @@ class Sessions:
         secret: bytes,
         table_path: Path,
         stamp: Stamp,
+        *,
         max_age_s: int = SESSION_MAX_AGE_S,
         clock: Callable[[], float] = time.time,
+        secure: bool = False,
     ) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt="hallq-board-session")
         self.table = SessionTable(table_path, max_age_s, clock)
         self.stamp, self.max_age_s = stamp, max_age_s
+        self.secure = secure  # served over HTTPS: the browser sends the cookie only over TLS
 
     def issue(self, user: str) -> tuple[str, Session]:
         session = Session(user, secrets.token_urlsafe(24), secrets.token_urlsafe(24))
@@ -149,6 +152,7 @@ class Sessions:
             "value": value,
             "max_age": self.max_age_s,
             "httponly": True,
+            "secure": self.secure,
             "samesite": "strict",
             "path": "/",
         }

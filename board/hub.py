@@ -47,7 +47,7 @@ class Hub:
         self.link, self.clock, self.departments = link, clock, departments
         self.info = info or {}  # static facts for the page: hall name, service names
         self.names = names or Names()  # for the staffing advice's sentences
-        self.state = BoardState(roles)
+        self.state = BoardState(roles, priority_names=self.names.priority_classes)
         self._lock = threading.Lock()
         self._queues: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -65,6 +65,7 @@ class Hub:
         """Every payload the board shows, decoded once by the state client."""
         feeds: dict[str, Feed[Any]] = {
             "window": state.follow_windows(),
+            "window_services": state.follow_window_services(),
             "service": state.follow_services(),
             "hall": state.follow_hall(),
             "advice": state.follow_advice(),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hallq import contract as c
+from hallq.call_reasons import call_reason
 
 Change = dict[str, Any]  # {"kind": section, "key": ..., "data": ...} pushed to browsers
 Handler = Callable[[str, Any, float], Change | None]
@@ -26,9 +27,16 @@ def _plain(payload: c.Payload | None) -> dict[str, Any] | None:
 class BoardState:
     """Windows, services, the hall summary, device presence and the latest calls."""
 
-    def __init__(self, roles: dict[str, str] | None = None, recent: int = 12) -> None:
+    def __init__(
+        self,
+        roles: dict[str, str] | None = None,
+        recent: int = 12,
+        priority_names: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.roles = roles or {}  # device id -> role, from the config
+        self.priority_names = priority_names or {}  # priority class id -> (中文, English)
         self.windows: dict[str, dict[str, Any]] = {}
+        self.tiers: dict[str, dict[str, str]] = {}  # window -> its services (window_services)
         self.services: dict[str, dict[str, Any]] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self.hall: dict[str, Any] = {}
@@ -37,6 +45,7 @@ class BoardState:
         self.cases: list[dict[str, Any]] = []  # cases (一件事) in progress, oldest first
         self._handlers: dict[str, Handler] = {
             "window": self._on_window,
+            "window_services": self._on_window_services,
             "service": self._on_service,
             "hall": self._on_hall,
             "advice": self._on_advice,
@@ -62,7 +71,22 @@ class BoardState:
         return {"kind": section, "key": key, "data": value}
 
     def _on_window(self, key: str, payload: c.WindowState | None, _now: float) -> Change | None:
-        return self._put("windows", key, _plain(payload))
+        value = _plain(payload)
+        if value is not None and "services" not in value:  # contract v2: on its own topic
+            value["services"] = self.tiers.get(key, {})
+        return self._put("windows", key, value)
+
+    def _on_window_services(
+        self, key: str, payload: c.WindowServices | None, _now: float
+    ) -> Change | None:
+        """What a window serves: kept, and merged into the window the page shows."""
+        self.tiers[key] = (
+            {} if payload is None else {c: str(t) for c, t in payload.services.items()}
+        )
+        window = self.windows.get(key)
+        if window is None or window.get("services") == self.tiers[key]:
+            return None
+        return self._put("windows", key, {**window, "services": self.tiers[key]})
 
     def _on_service(self, key: str, payload: c.ServiceState | None, _now: float) -> Change | None:
         return self._put("services", key, _plain(payload))
@@ -104,6 +128,9 @@ class BoardState:
         if payload is None:
             return None
         call = {**c.to_builtins(payload), "at": payload.at or now}
+        name = self.priority_names.get(payload.priority or "")
+        why = call_reason(payload.reason_code, payload.priority_rule, name)
+        call["why"] = list(why) if any(why) else None  # [中文, English]: managers only
         self.calls.appendleft(call)
         return {"kind": "call", "key": payload.window, "data": call}
 

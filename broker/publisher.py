@@ -32,8 +32,11 @@ WINDOW_KINDS = {
 class Publisher:
     """Turns engine state into retained MQTT messages, sending only what changed."""
 
-    def __init__(self, engine: Engine, topics: Topics, send: Any) -> None:
+    def __init__(
+        self, engine: Engine, topics: Topics, send: Any, *, services_in_state: bool = True
+    ) -> None:
         self.engine, self.topics, self.send = engine, topics, send
+        self.services_in_state = services_in_state  # contract v1: services in state/window
         self._last: dict[str, Any] = {}
         # service health added to state/hall (e.g. replay_faults); empty values are left out
         self.hall_extra: dict[str, Any] = {}
@@ -42,7 +45,16 @@ class Publisher:
         return c.from_view({**hall_view(self.engine, now), **self.hall_extra}, c.HallState)
 
     def _window(self, window: str) -> c.WindowState:
-        return c.from_view(window_view(self.engine, window), c.WindowState)
+        view = window_view(self.engine, window)
+        if not self.services_in_state:
+            del view["services"]  # left out: state/window_services/<w> carries them
+            state = c.from_view(view, c.WindowState)
+            return msgspec.structs.replace(state, services=msgspec.UNSET)
+        return c.from_view(view, c.WindowState)
+
+    def _window_services(self, window: str) -> c.WindowServices:
+        services = {code: str(t) for code, t in self.engine.windows[window].services.items()}
+        return c.from_view({"window": window, "services": services}, c.WindowServices)
 
     def _service(self, code: str, now: float) -> c.ServiceState:
         return c.from_view(service_view(self.engine, code, now), c.ServiceState)
@@ -67,6 +79,7 @@ class Publisher:
         """Every retained topic (on connect: force=True, since Mosquitto may have lost them)."""
         for w in self.engine.windows:
             self._retain(self.topics.window(w), self._window(w), force)
+            self._retain(self.topics.window_services(w), self._window_services(w), force)
         for code in self.engine.layout.services:
             self._retain(self.topics.service(code), self._service(code, now), force)
         self._retain(self.topics.hall, self._hall(now), force)
@@ -91,11 +104,13 @@ class Publisher:
         if any(ev.kind in (EventKind.DAY_STARTED, EventKind.PRIORITY_RATIO_SET) for ev in events):
             self.publish_all(now)
             return
-        windows, services = set(), set()
+        windows, services, regrouped = set(), set(), set()
         for ev in events:
             d = ev.data
             if "window" in d:
                 windows.add(d["window"])
+            if ev.kind == EventKind.WINDOW_SERVICES_SET:
+                regrouped.add(d["window"])
             services.update(d[k] for k in ("service", "from", "to") if k in d)
             if "ticket" in d and d["ticket"] in self.engine.tickets:
                 services.add(self.engine.tickets[d["ticket"]].service)
@@ -103,6 +118,8 @@ class Publisher:
                 services.update(self.engine.windows[d["window"]].services)
         for w in sorted(windows):
             self._retain(self.topics.window(w), self._window(w))
+        for w in sorted(regrouped):
+            self._retain(self.topics.window_services(w), self._window_services(w))
         for code in sorted(services):
             self._retain(self.topics.service(code), self._service(code, now))
         self._retain(self.topics.hall, self._hall(now))
@@ -208,6 +225,7 @@ class Publisher:
             reason_code=d.get("reason_code") if ev.kind == EventKind.TICKET_CALLED else None,
             priority_rule=d.get("priority_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             wait_s=d.get("wait_s") if ev.kind == EventKind.TICKET_CALLED else None,
+            priority=t.priority,
             stage_rule=d.get("stage_rule") if ev.kind == EventKind.TICKET_CALLED else None,
             **window_case_fields(self.engine, t.number),
             target_wait_s=round(s.target_wait_min * 60),

@@ -21,6 +21,7 @@ from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
+from hallq.store import StoreError
 
 from .bookings import BookingDesk, issue_handler
 from .ha import HighAvailability
@@ -29,7 +30,6 @@ from .instance import AlreadyRunning
 from .ports import ServiceLink, Store
 from .publisher import Publisher
 from .region_relay import RegionRelay
-from .store import StoreError
 from .store_watch import StoreWatch
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,12 @@ class BrokerService:
         self.clock = clock
         self.engine = engine
         self.topics = p.Topics(cfg.hall.id)
-        self.publisher = Publisher(self.engine, self.topics, self._send)
+        self.publisher = Publisher(
+            self.engine,
+            self.topics,
+            self._send,
+            services_in_state=cfg.mqtt.window_services_in_state,
+        )
         self.roles = {d.id: p.Role(d.role) for d in cfg.devices}
         self.window_of = {d.id: getattr(d, "window", None) for d in cfg.devices}
         self.presence: dict[str, dict[str, Any]] = {}

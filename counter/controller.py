@@ -25,7 +25,7 @@ import msgspec
 
 from hallq.call_reasons import call_reason
 from hallq.client import Offline, Refused, ReplyTimeout
-from hallq.contract import ErrorReply, OkReply, ServiceState, WindowState
+from hallq.contract import ErrorReply, OkReply, ServiceState, WindowServices, WindowState
 from hallq.core.model import TicketState, Tier, WindowStatus
 from hardware.keypad import LedMode
 
@@ -125,6 +125,7 @@ class CounterController:
         self._reason: tuple[str, str] = ("", "")  # (ticket, words) of this terminal's last call
         self.when_changed: Callable[[CounterView], None] | None = None
         self._state = WindowState(window=window)
+        self._tiers: dict[str, Tier] = {}  # what the window serves, and how
         self._services: dict[str, ServiceState] = {}
         self._online = False
         self._was_online = False  # "back online" only after a connection was lost
@@ -158,6 +159,15 @@ class CounterController:
         if state is not None and state.window == self.window:
             with self._lock:
                 self._state = state
+                if state.services is not msgspec.UNSET:  # contract v1 carries them here
+                    self._tiers = dict(state.services)
+            self._changed()
+
+    def on_window_services(self, _key: str, services: WindowServices | None) -> None:
+        """A state-client listener for ``state/window_services/<this window>``."""
+        if services is not None and services.window == self.window:
+            with self._lock:
+                self._tiers = dict(services.services)
             self._changed()
 
     def on_service_state(self, _key: str, state: ServiceState | None) -> None:
@@ -184,9 +194,9 @@ class CounterController:
     # ------------------------------------------------------------------ output
     def view(self) -> CounterView:
         with self._lock:
-            tiers = self._state.services
+            tiers = self._tiers
             return CounterView(
-                **msgspec.structs.asdict(self._state),
+                **{**msgspec.structs.asdict(self._state), "services": tiers},
                 online=self._online,
                 waiting=self._waiting(tiers),
                 waiting_primary=self._waiting(c for c, t in tiers.items() if t == Tier.PRIMARY),

@@ -9,9 +9,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import msgspec
+
 from hallq.client import CommandClient
 from hallq.config import CounterDevice, EvaluatorDevice, HallConfig, require_role
 from hallq.contract import ServiceState, WindowState
+from hallq.contract import WindowServices as WindowServicesState
 from hallq.mqtt import MqttLink
 from hallq.state import Listener, StateClient
 
@@ -45,6 +48,9 @@ def build_counter(
     windows = state.follow_windows([device.window])
     windows.listen(services.on_window_state)  # first: a new service is followed before drawing
     windows.listen(controller.on_window_state)
+    served = state.follow_window_services([device.window])  # contract v2's home of the tiers
+    served.listen(services.on_window_services)
+    served.listen(controller.on_window_services)
     _follow_connection(link, controller)
     return link, controller
 
@@ -82,6 +88,10 @@ class WindowServices:
             self.state.follow_services(new)
 
     def on_window_state(self, _key: str, w: WindowState | None) -> None:
+        if w is not None and w.services is not msgspec.UNSET:
+            self.follow(list(w.services))
+
+    def on_window_services(self, _key: str, w: WindowServicesState | None) -> None:
         if w is not None:
             self.follow(list(w.services))
 

@@ -217,6 +217,9 @@ class BoardDevice(_Device, kw_only=True, tag="board"):
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8080
     users_file: str = "board-users.json"
+    tls_cert_file: str | None = None  # set (with tls_key_file): serve HTTPS, Secure cookies
+    tls_key_file: str | None = None
+    followup_days: Annotated[int, msgspec.Meta(ge=1, le=60)] = 5  # 差评整改: working days
 
 
 class LedDevice(_Device, kw_only=True, tag="led"):
@@ -290,6 +293,10 @@ class Mqtt(_Strict, kw_only=True):
     keepalive_s: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 15
     credentials_dir: str = "run/mosquitto/credentials"  # one file per device id, mode 0600
     password_env: str = "HALLQ_MQTT_PASSWORD"  # overrides the file when set
+    # state/window/<w> also carries the window's services map (contract v1). Set false once no
+    # integration reads it there: the map (3 KB for a 综合窗口) then goes only on
+    # state/window_services/<w>, which changes only with set_services (docs/protocol.md)
+    window_services_in_state: bool = True
 
 
 class RegionLink(_Strict, kw_only=True):

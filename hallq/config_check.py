@@ -63,6 +63,10 @@ def cross_check(cfg: HallConfig) -> list[str]:
         for j, dep in enumerate(getattr(d, "departments", [])):
             if dep not in depts:
                 problems.append(f"devices[{i}].departments[{j}]: unknown department {dep!r}")
+        if (getattr(d, "tls_cert_file", None) is None) != (
+            getattr(d, "tls_key_file", None) is None
+        ):
+            problems.append(f"devices[{i}]: tls_cert_file and tls_key_file go together")
     served = {c for w in cfg.windows for c in (*w.primary, *w.secondary)}
     problems += [
         f"services[{i}].code: {s.code!r} is served by no window"

@@ -57,13 +57,24 @@ class WindowState(Payload, kw_only=True):
     served_today: int = 0
     rating_avg: float | None = None
     rating_count: int = 0
-    services: dict[str, Tier] = msgspec.field(default_factory=dict)
+    # v1: the window's services; left out (UNSET) when the hall sets
+    # mqtt.window_services_in_state = false — read state/window_services/<w> instead
+    services: dict[str, Tier] | msgspec.UnsetType = msgspec.field(default_factory=dict)
     # the ticket at the window is a case (一件事): its matter and the visit it is at
     matter: str | None = None
     matter_name: str = ""
     matter_name_en: str = ""
     step: int = 0  # 第 step 步 / 共 steps 步 (visits, from 1)
     steps: int = 0
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
+
+
+class WindowServices(Payload, kw_only=True):
+    """``state/window_services/<window>``: the services a window serves and how (retained;
+    changes only with ``set_services``)."""
+
+    window: str
+    services: dict[str, Tier] = msgspec.field(default_factory=dict)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -220,6 +231,7 @@ class CalledEvent(Payload, kw_only=True):
     target_wait_s: int = 0  # the service's target wait (region reports: share over target)
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
+    priority: str | None = None  # the ticket's priority class (its reason's words; not public)
 
 
 class FinishedEvent(Payload, kw_only=True):

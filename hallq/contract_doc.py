@@ -21,7 +21,10 @@ END = "<!-- contract:end -->"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 
 SECTIONS: list[tuple[str, list[type[Any]]]] = [
-    ("Retained state", [c.WindowState, c.ServiceState, c.HallState, c.Advice, c.CasesState]),
+    (
+        "Retained state",
+        [c.WindowState, c.WindowServices, c.ServiceState, c.HallState, c.Advice, c.CasesState],
+    ),
     (
         "Parts",
         [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth, c.CaseInfo, c.CaseVisit],

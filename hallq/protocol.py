@@ -41,6 +41,10 @@ class Topics:
     def window(self, window: str) -> str:
         return f"{self.root}/state/window/{window}"
 
+    def window_services(self, window: str) -> str:
+        """Retained: the services a window serves (changes only with set_services)."""
+        return f"{self.root}/state/window_services/{window}"
+
     def service(self, code: str) -> str:
         return f"{self.root}/state/service/{code}"
 

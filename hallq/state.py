@@ -98,6 +98,7 @@ class StateClient:
     def __init__(self, link: Link) -> None:
         self.link, self.topics = link, link.topics
         self.windows: Feed[c.WindowState] = Feed(c.WindowState)
+        self.window_services: Feed[c.WindowServices] = Feed(c.WindowServices)
         self.services: Feed[c.ServiceState] = Feed(c.ServiceState)
         self.hall: Feed[c.HallState] = Feed(c.HallState)
         self.advice: Feed[c.Advice] = Feed(c.Advice)
@@ -109,6 +110,10 @@ class StateClient:
     def follow_windows(self, ids: Iterable[str] | None = None) -> Feed[c.WindowState]:
         """``state/window/<id>`` for ``ids`` (None: every window)."""
         return self._follow(self.windows, self.topics.window, ids)
+
+    def follow_window_services(self, ids: Iterable[str] | None = None) -> Feed[c.WindowServices]:
+        """``state/window_services/<id>``: what each window serves (None: every window)."""
+        return self._follow(self.window_services, self.topics.window_services, ids)
 
     def follow_services(self, codes: Iterable[str] | None = None) -> Feed[c.ServiceState]:
         """``state/service/<code>`` for ``codes`` (None: every service)."""

@@ -1,6 +1,7 @@
 // The hall managers' live board: state from /api/stream (SSE), actions to /api/action.
 "use strict";
-const S = { windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null, printer_states: {}, cases: [] };
+const EMPTY = () => ({ windows: {}, services: {}, devices: {}, hall: {}, calls: [], alerts: [], info: {}, advice: null, staffing: null, printer_states: {}, cases: [] });
+const S = EMPTY();
 let skew = 0; // server clock minus ours, seconds
 let me = { user: null, csrf: null };
 let streamUp = false;
@@ -39,7 +40,7 @@ function connect() { // again after login and logout: the server sends the view 
 }
 function handle(msg) {
   if (msg.type === "snapshot") {
-    for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing", "printer_states"]) S[k] = msg[k];
+    for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing", "printer_states"]) S[k] = msg[k] ?? EMPTY()[k]; // the public view has no devices
     S.cases = msg.cases || [];
     skew = msg.now - Date.now() / 1000;
     mqttUp = msg.mqtt;
@@ -89,6 +90,7 @@ function render() {
   renderCases();
   renderWindows();
   renderDevices();
+  renderCalls();
   const r = S.hall.priority_ratio;
   if (r != null && document.activeElement !== $("ratio-input")) $("ratio-input").value = r;
 }
@@ -214,6 +216,75 @@ function renderDevices() {
   }).join("");
 }
 
+function renderCalls() { // why a ticket was called: managers only (the public view has no "why")
+  const rows = (S.calls || []).slice(0, 8).map((c) => {
+    const where = LANG ? (c.window_name_en || c.window_name || c.window) : (c.window_name || c.window);
+    const why = c.why ? c.why[LANG] : "";
+    return `<tr class="call" data-ticket="${esc(c.ticket)}"><td>${hhmm(c.at)}</td><td><b>${esc(c.ticket)}</b></td>
+      <td>${esc(where)}</td><td>${esc(serviceName(c.service))}${c.recall ? ` · ${t("recall")}` : ""}</td>
+      <td class="why">${esc(why)}</td></tr>`;
+  });
+  $("calls").tBodies[0].innerHTML = rows.join("") || `<tr><td class="small">${t("no_calls")}</td></tr>`;
+}
+
+// ------------------------------------------------------------------ 差评整改
+let FU = { items: [], departments: [] };
+let editingFu = null;
+async function loadFollowups() {
+  if (!me.user) return;
+  const r = await fetch("/api/followups");
+  if (!r.ok) return;
+  FU = await r.json();
+  renderFollowups();
+}
+function deptName(id) {
+  const d = FU.departments.find((x) => x[0] === id);
+  return d ? d[1 + LANG] : id;
+}
+function renderFollowups() {
+  const todo = FU.items.filter((i) => i.status !== "closed").length;
+  $("followups-count").textContent = FU.items.length ? `${todo} ${t("f_todo")}` : "";
+  $("followups").tBodies[0].innerHTML = FU.items.map((i) => `<tr class="followup ${i.overdue ? "overdue" : ""}" data-key="${esc(i.key)}" data-status="${esc(i.status)}">
+      <td>${esc(i.day.slice(5))}</td><td>${esc(i.ticket)}</td><td>${esc(i.score)} ${t("score_" + i.score)}</td>
+      <td>${esc(i.window_name || i.window)} / ${esc(i.staff || "–")}</td><td>${esc(deptName(i.department))}</td>
+      <td class="status-${esc(i.status)}">${t("f_" + i.status)}${i.overdue ? ` · ${t("f_overdue")}` : ""}</td>
+      <td>${esc(i.due.slice(5))}</td>
+      <td>${i.status === "closed" ? "" : `<button type="button" data-key="${esc(i.key)}">${t("f_manage")}</button>`}</td></tr>`).join("");
+  $("followups-note").textContent = FU.items.length ? (FU.problem || "") : t("f_none");
+}
+function openFollowup(key) {
+  const i = FU.items.find((x) => x.key === key);
+  if (!i) return;
+  editingFu = i;
+  $("followup-title").textContent = `${t("followups")} · ${i.ticket} (${i.day}) · ${i.score} ${t("score_" + i.score)}`;
+  $("followup-history").innerHTML = i.actions.map((a) =>
+    `<li>${esc(a.day)} ${esc(a.by)}: ${esc(t("f_" + a.action))}${a.department ? " " + esc(deptName(a.department)) : ""}${a.note ? " — " + esc(a.note) : ""}</li>`).join("");
+  $("followup-dept").innerHTML = FU.departments.map((d) =>
+    `<option value="${esc(d[0])}"${d[0] === i.department ? " selected" : ""}>${esc(d[1 + LANG])}</option>`).join("");
+  $("followup-note").value = "";
+  $("followup-error").textContent = "";
+  $("followup-close").disabled = i.status !== "handled";
+  $("followup-dialog").showModal();
+}
+async function followupAct(action) {
+  const body = { key: editingFu.key, action, department: $("followup-dept").value, note: $("followup-note").value };
+  const r = await fetch("/api/followups", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf || "" },
+    body: JSON.stringify(body),
+  });
+  const reply = await r.json();
+  if (!reply.ok) { $("followup-error").textContent = reply.message || reply.error; return; }
+  $("followup-dialog").close();
+  toast(t("done_ok"), true);
+  await loadFollowups();
+}
+function reportHref(base) {
+  const kind = $("report-kind").value, when = $("report-when").value.trim();
+  const q = when ? `${kind}=${encodeURIComponent(when)}` : "";
+  return `${base}?${q}${q ? "&" : ""}format=${$("report-format").value}`;
+}
+
 // ------------------------------------------------------------------ charts
 function bars(svg, rows, series) {
   const w = 520, h = 180, left = 28, bottom = 20;
@@ -263,6 +334,7 @@ function showUser() {
   for (const el of document.querySelectorAll(".manager")) el.classList.toggle("hidden", !logged);
   $("user-name").classList.toggle("hidden", !logged);
   $("user-name").textContent = me.user || "";
+  if (logged) loadFollowups();
   queueRender();
 }
 function toast(text, ok) {
@@ -330,12 +402,24 @@ function wire() {
   $("lang-button").onclick = () => {
     LANG = 1 - LANG;
     localStorage.setItem("hallq-lang", LANG ? "en" : "zh");
-    applyTexts(); showLink(); queueRender(); loadCharts();
+    applyTexts(); showLink(); queueRender(); loadCharts(); renderFollowups();
   };
   $("all-services").onchange = queueRender;
-  $("report-day").onchange = (e) => {
-    $("report-link").href = e.target.value ? `/report?day=${encodeURIComponent(e.target.value)}` : "/report";
+  const examples = { day: "2026-12-01", month: "2026-12", quarter: "2026-Q4", year: "2026" };
+  const updateReport = () => {
+    $("report-when").placeholder = examples[$("report-kind").value];
+    $("report-link").href = reportHref("/report");
+    $("ratings-link").href = reportHref("/ratings").replace(/format=html/, "format=csv");
   };
+  for (const id of ["report-kind", "report-when", "report-format"]) $(id).oninput = updateReport;
+  $("followups").onclick = (e) => {
+    const b = e.target.closest("button[data-key]");
+    if (b) openFollowup(b.dataset.key);
+  };
+  $("followup-assign").onclick = () => followupAct("assign");
+  $("followup-handle").onclick = () => followupAct("handle");
+  $("followup-close").onclick = () => followupAct("close");
+  $("followup-cancel").onclick = () => $("followup-dialog").close();
   $("login-button").onclick = () => $("login-dialog").showModal();
   $("login-cancel").onclick = () => $("login-dialog").close();
   $("login-form").onsubmit = login;
@@ -374,3 +458,4 @@ loadCharts();
 setInterval(loadCharts, 60000);
 setInterval(() => { $("clock").textContent = hhmm(now()); }, 1000);
 setInterval(() => { renderServices(); renderWindows(); }, 15000);
+setInterval(loadFollowups, 60000); // new 差评 show within a minute

@@ -110,7 +110,7 @@ def test_live_updates_alerts_and_a_manager_action(chromium, board, broker, devic
     )
     report.goto(board.url + "/report")
     expect(report.locator("h1")).to_contain_text("日报")
-    expect(report.locator("img")).to_have_count(2)
+    expect(report.locator("img")).to_have_count(3)  # hourly arrivals, waits, ratings
     report.screenshot(path=str(out / "report.png"), full_page=True)
     page.click("#lang-button")
     expect(page.locator('.alert[data-kind="forecast"]')).to_contain_text("Pensions")

@@ -180,6 +180,16 @@ def test_every_entry_point_refuses_a_device_of_another_role_the_same_way(command
     assert f"devices: {other!r} is a {role}, not {article} {command}" in capsys.readouterr().err
 
 
+def test_the_board_tls_files_go_together_and_followup_days_are_bounded():
+    half = {"id": "board", "role": "board", "tls_cert_file": "board.crt"}
+    raw = {**MINIMAL, "devices": [*MINIMAL["devices"], half]}
+    assert problems(raw) == ["devices[2]: tls_cert_file and tls_key_file go together"]
+    both = {**half, "tls_key_file": "board.key", "followup_days": 5}
+    assert decode_config({**MINIMAL, "devices": [*MINIMAL["devices"], both]}).devices[2]
+    zero = {"id": "board", "role": "board", "followup_days": 0}
+    assert "followup_days" in problems({**MINIMAL, "devices": [*MINIMAL["devices"], zero]})[0]
+
+
 CALENDAR = {
     "hours": {"sat": "09:00-12:00"},
     "holidays": ["2026-10-01/2026-10-07", "2026-01-01"],

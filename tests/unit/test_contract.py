@@ -14,6 +14,7 @@ from hallq import contract_doc
 WIRE = Path(__file__).resolve().parent.parent / "data" / "wire"
 KINDS = {
     "state/window": c.WindowState,
+    "state/window_services": c.WindowServices,
     "state/service": c.ServiceState,
     "state/hall": c.HallState,
     "state/advice": c.Advice,
@@ -26,7 +27,13 @@ KINDS = {
     "presence": c.Presence,
 }
 # topics the service gained after the v1 recording (extensions: v1 readers never see them)
-ADDED_AFTER_V1 = {"event/checked_in", "state/cases", "event/issued", "event/rated"}
+ADDED_AFTER_V1 = {
+    "event/checked_in",
+    "state/cases",
+    "event/issued",
+    "event/rated",
+    "state/window_services",
+}
 
 
 def added_after_v1(row: dict) -> bool:

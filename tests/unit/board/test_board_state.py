@@ -57,6 +57,21 @@ def test_a_call_without_its_time_is_stamped_on_arrival():
     assert change["kind"] == "call" and change["key"] == "w1" and change["data"]["at"] == 42.0
 
 
+def test_a_call_carries_why_in_plain_words_zh_and_en():
+    s = BoardState(priority_names={"elderly": ("老年人", "Elderly")})
+    ahead = CalledEvent(
+        ticket="A002", window="w1", reason_code="primary", priority_rule="share", priority="elderly"
+    )
+    assert s.apply("called", "called", ahead, 1.0)["data"]["why"] == [
+        "优先: 老年人",
+        "Priority: Elderly",
+    ]
+    overdue = CalledEvent(ticket="B001", window="w2", reason_code="secondary_overdue")
+    assert s.apply("called", "called", overdue, 2.0)["data"]["why"][0] == "次要事项超时"
+    recall = CalledEvent(ticket="B001", window="w2", recall=True)
+    assert s.apply("called", "called", recall, 3.0)["data"]["why"] is None
+
+
 def test_cases_in_progress_reach_managers_only():
     from board.views import public_message, public_snapshot
     from hallq.contract import CasesState

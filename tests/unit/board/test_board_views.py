@@ -2,8 +2,14 @@
 
 import msgspec
 
-from board.views import MANAGER_HALL_FIELDS, PUBLIC_WINDOW_FIELDS, public_message, public_snapshot
-from hallq.contract import HallState, WindowState, to_builtins
+from board.views import (
+    MANAGER_HALL_FIELDS,
+    PUBLIC_CALL_FIELDS,
+    PUBLIC_WINDOW_FIELDS,
+    public_message,
+    public_snapshot,
+)
+from hallq.contract import CalledEvent, HallState, WindowState, to_builtins
 
 WINDOW = {
     "window": "w1",
@@ -76,3 +82,26 @@ def test_the_services_start_up_faults_are_for_managers_only():
     assert public_message(change)["data"]["waiting"] == 4
     assert "replay_faults" not in public_message(change)["data"]
     assert "replay_faults" not in public_snapshot({**SNAP, "hall": hall})["hall"]
+
+
+def test_the_public_never_sees_why_a_ticket_was_called():
+    """A priority rule or class next to a ticket number says who is elderly or disabled."""
+    call = to_builtins(
+        CalledEvent(
+            ticket="A002",
+            window="w1",
+            reason="priority elderly (1 per 2 normal); primary SB, longest wait 5 min",
+            reason_code="primary",
+            priority_rule="share",
+            priority="elderly",
+            wait_s=300,
+        )
+    ) | {"why": ["优先: 老年人", "Priority: Elderly"]}
+    assert set(PUBLIC_CALL_FIELDS) <= set(call)  # every public field is a real field
+    shown = public_message({"type": "change", "kind": "call", "key": "w1", "data": call})
+    snap = public_snapshot({**SNAP, "calls": [call]})
+    for public in (shown["data"], snap["calls"][0]):
+        assert public["ticket"] == "A002" and public["window"] == "w1"
+        assert not {"why", "reason", "reason_code", "priority_rule", "priority", "wait_s"} & set(
+            public
+        )

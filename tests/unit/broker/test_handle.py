@@ -184,3 +184,34 @@ def test_every_op_has_a_handler_and_roles_name_only_real_ops():
     assert set(HANDLERS) | {"book"} == ops  # book is relayed to the region: region_relay.py
     assert set().union(*protocol.ALLOWED.values()) <= ops
     assert "evaluate" not in protocol.ALLOWED[protocol.Role.COUNTER]  # 好差评: staff never rate
+
+
+def test_window_services_can_leave_the_window_state(hall_cfg):
+    """mqtt.window_services_in_state = false: state/window/<w> carries no services map (3 KB
+    for a 综合窗口 on every call), state/window_services/<w> carries it and changes only with
+    set_services."""
+    import msgspec
+
+    cfg = msgspec.structs.replace(
+        hall_cfg, mqtt=msgspec.structs.replace(hall_cfg.mqtt, window_services_in_state=False)
+    )
+    sent: dict = {}
+    s = build_broker(cfg, with_link=False)
+    s._send = lambda topic, payload, retain=False: (
+        sent.setdefault(topic, []).append(to_builtins(payload)) or True
+    )
+    s.publisher.send = s._send
+    s.load()
+    send(s, "counter1", id="o", op="open")
+    sent.clear()
+    send(s, "kiosk1", id="k", op="issue", service="rs01")
+    send(s, "counter1", id="c", op="call_next")
+    window = sent["hallq/testhall/state/window/w1"][-1]
+    assert window["ticket"] == "A001" and "services" not in window
+    assert "hallq/testhall/state/window_services/w1" not in sent  # nothing changed them
+    s.publisher.publish_all(0.0, force=True)
+    served = sent["hallq/testhall/state/window_services/w1"][-1]
+    assert served["services"] == {"rs01": "primary", "rs02": "primary"}
+    send(s, "board", id="b", op="set_services", window="w1", services={"rs01": "primary"})
+    assert sent["hallq/testhall/state/window_services/w1"][-1]["services"] == {"rs01": "primary"}
+    s.store.close()

@@ -25,7 +25,8 @@ def test_counter_follows_its_window_and_its_services_only(hall_cfg: HallConfig) 
     _, c = build_counter(hall_cfg, "counter1", link)  # type: ignore[arg-type]
     t, w1 = link.topics, hall_cfg.window("w1")
     services = sorted({*w1.primary, *w1.secondary})
-    assert sorted(link.filters) == sorted([t.window("w1"), *(t.service(s) for s in services)])
+    own = [t.window("w1"), t.window_services("w1")]
+    assert sorted(link.filters) == sorted([*own, *(t.service(s) for s in services)])
     link.start()
     link.deliver(t.service(services[0]), {"service": services[0], "waiting": 4}, retain=True)
     tiers = {services[0]: "primary"}
@@ -45,6 +46,25 @@ def test_a_service_given_to_the_window_later_is_followed_too(hall_cfg: HallConfi
     assert c.view().waiting == 3
     link.deliver(t.window("w1"), {"window": "w1", "status": "open", "services": tiers})
     assert link.filters.count(t.service("new01")) == 1
+
+
+def test_a_v2_window_state_without_services_takes_them_from_their_own_topic(
+    hall_cfg: HallConfig,
+) -> None:
+    """With mqtt.window_services_in_state = false the window state carries no services map:
+    the counter learns its tiers (and new services to follow) from state/window_services."""
+    link = RecordingLink()
+    _, c = build_counter(hall_cfg, "counter1", link)  # type: ignore[arg-type]
+    link.start()
+    t = link.topics
+    link.deliver(t.service("new01"), {"service": "new01", "waiting": 2}, retain=True)
+    link.deliver(t.window("w1"), {"window": "w1", "status": "open"})
+    assert c.view().services == {} and c.view().waiting == 0
+    served = {"window": "w1", "services": {"rs01": "primary", "new01": "secondary"}}
+    link.deliver(t.window_services("w1"), served)
+    assert t.service("new01") in link.filters
+    assert c.view().services == {"rs01": "primary", "new01": "secondary"}
+    assert c.view().waiting == 2
 
 
 def test_evaluator_follows_its_window_only(hall_cfg: HallConfig) -> None:
