@@ -201,6 +201,7 @@ class CounterDevice(_Device, kw_only=True, tag="counter"):
     keypad: KeypadConfig | None = None
     board: BoardConfig | None = None
     evaluator: Id | None = None  # the evaluator device at this window
+    scanner: str | None = None  # keypad mode: serial port of the staff-card scanner, or None
 
 
 class EvaluatorDevice(_Device, kw_only=True, tag="evaluator"):

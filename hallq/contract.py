@@ -388,6 +388,38 @@ class BookingNotice(Payload, kw_only=True):
     by_hall: str = ""  # the hall that booked it (a township)
 
 
+class BookRequest(Payload, kw_only=True):
+    """``hallq/<hall>/ask/book`` (QoS 1, out over the hall's bridge): a counter's ``book``
+    relayed by its hall's service to the region. ``id`` is unique per hall (device and
+    command id), so a repeat is answered as the first; past ``expires_at`` (the hall's clock)
+    the region books nothing: a request a cut held back is never booked late."""
+
+    id: str
+    hall: str  # the hall booked into
+    service: str
+    day: str
+    start: str
+    by: str = ""  # the device (and staff member) that asked
+    expires_at: float = 0.0
+
+
+class BookAnswer(Payload, kw_only=True):
+    """``hallq/<hall>/region/answer`` (QoS 1, in over the bridge): the region's answer to
+    one :class:`BookRequest` of that hall; ``ok`` false says why in ``message``."""
+
+    id: str
+    ok: bool
+    message: str = ""
+    code: str = ""  # the booking code (16 characters) when ok
+    hall: str = ""
+    hall_name: str = ""
+    service: str = ""
+    service_name: str = ""
+    day: str = ""
+    start: str = ""
+    minutes: int = 0
+
+
 class RegionHall(Payload, kw_only=True):
     """One hall as the region sees it (``GET /api/halls`` of the region board)."""
 
@@ -699,6 +731,19 @@ class JointCloseOk(_Ok, tag="joint_close", kw_only=True):
     to: str | None = None  # a case moving on: the service of its next visit
 
 
+class BookOk(_Ok, tag="book", kw_only=True):
+    """A booking the region made: the code to give the citizen (printed with its QR)."""
+
+    code: str
+    hall: str
+    service: str
+    day: str
+    start: str
+    minutes: int = 30
+    hall_name: str = ""
+    service_name: str = ""
+
+
 OkReply = (
     IssueOk
     | PrintResultOk
@@ -724,6 +769,7 @@ OkReply = (
     | JointOpenOk
     | JointConfirmOk
     | JointCloseOk
+    | BookOk
 )
 
 

@@ -250,6 +250,17 @@ class JointClose(_Cmd, kw_only=True, tag="joint_close"):
     by: Text = ""
 
 
+class Book(_Cmd, kw_only=True, tag="book"):
+    """Book a citizen into a slot of ``service`` at ``hall`` (跨层级预约, usually the county):
+    the hall's service asks the region over its bridge and answers with the code."""
+
+    hall: Code
+    service: Code
+    day: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    start: Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]
+    staff: StaffId | None = None  # who booked it (the window's staff member)
+
+
 class Status(_Cmd, kw_only=True, tag="status"):
     """Ask for a fresh copy of the hall's retained state (no change)."""
 
@@ -279,6 +290,7 @@ Command = (
     | JointOpen
     | JointConfirm
     | JointClose
+    | Book
 )
 
 
@@ -309,11 +321,11 @@ WINDOW_OPS = {
 JOINT_OPS = {"joint_open", "joint_confirm", "joint_close"}  # 联审联批
 ALLOWED: dict[Role, set[str]] = {
     Role.KIOSK: {"issue", "print_result", "lease", "issue_offline", "status"},
-    Role.COUNTER: WINDOW_OPS | JOINT_OPS | {"cancel", "status"},
+    Role.COUNTER: WINDOW_OPS | JOINT_OPS | {"cancel", "status", "book"},
     Role.EVALUATOR: {"evaluate", "status"},
     Role.BOARD: WINDOW_OPS
     | JOINT_OPS
-    | {"set_services", "set_priority_ratio", "cancel", "issue", "status"},
+    | {"set_services", "set_priority_ratio", "cancel", "issue", "status", "book"},
     Role.DISPLAY: {"status"},
     Role.LED: {"status"},
     Role.BROKER: set(),

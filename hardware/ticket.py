@@ -59,6 +59,7 @@ class TicketPrint:
     lang: Lang = "zh"
     stages: tuple[str, ...] = ()  # a matter (一件事): its visits' names, in order
     offline: bool = False  # printed while the service was unreachable (a leased number)
+    lines: tuple[str, ...] | None = None  # not a queue ticket (a booking slip): these lines
 
 
 # The stage line of a matter gets at most this many printer columns (= bytes in GBK; two
@@ -73,6 +74,8 @@ STAGES_MAX_COLUMNS_EN = 32  # English names are longer and its other lines are t
 
 def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
     """The small-print lines under the big number, in the ticket's language."""
+    if t.lines is not None:
+        return list(t.lines)
     labels = _LABELS["zh-Hant" if traditional and t.lang == "zh" else t.lang]
     lines = [labels["ahead"].format(n=t.ahead)]
     if t.est_wait_min is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hallq import booking
 from hallq.config import HallConfig, KioskDevice, PriorityClass
 
 from .state import (
@@ -95,5 +96,7 @@ def has_appointments(cfg: HallConfig) -> bool:
 
 
 def valid_code(code: str) -> bool:
-    """An appointment code: 4-16 ASCII letters or digits (region booking codes: 16)."""
-    return 4 <= len(code) <= 16 and code.isascii() and code.isalnum()
+    """Shaped like a booking code (16 digits and capitals, I/L/O/U and lower case forgiven);
+    whether it was booked for this hall, service and time is the service's to say."""
+    text = booking.normalize(code)
+    return len(text) == booking.LENGTH and all(ch in booking.ALPHABET for ch in text)

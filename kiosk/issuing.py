@@ -75,7 +75,7 @@ class TicketIssuer:
         except ReplyTimeout:
             return Outcome(OutcomeKind.TIMEOUT, service)
         except Refused as exc:
-            return Outcome(OutcomeKind.REFUSED, service, code=exc.code)
+            return Outcome(OutcomeKind.REFUSED, service, code=exc.code, message=exc.reply.message)
         assert isinstance(reply, IssueOk), reply
         return self._print(service, reply, lang)
 

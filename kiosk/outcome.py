@@ -25,6 +25,7 @@ class Outcome:
     est_wait_s: float | None = None
     qr: str | None = None
     code: str = ""  # the service's error code when REFUSED
+    message: str = ""  # the service's own words when REFUSED ("中文 / English")
     printer: PrinterStatus | None = None
     matter: str | None = None  # a case (一件事): its matter, and names in the kiosk's language
     matter_name: str = ""

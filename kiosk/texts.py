@@ -31,7 +31,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appointment_title": ("请输入预约码或扫码", "Type or scan your appointment code"),
     "appointment_ok": ("确定", "OK"),
     "appointment_clear": ("清除", "Clear"),
-    "appointment_bad": ("预约码应为 4-16 位数字或字母", "The code has 4-16 letters or digits"),
+    "appointment_bad": ("预约码为 16 位数字或字母", "A booking code has 16 letters or digits"),
+    "booking_refused_title": ("预约码无法签到", "This booking cannot check in"),
     "waiting": ("等候 {n} 人", "{n} waiting"),
     "waiting_unknown": ("等候人数更新中", "Queue loading"),
     "est_wait": ("约 {m} 分钟", "about {m} min"),
@@ -100,6 +101,15 @@ def tr(key: str, lang: str, **fields: object) -> str:
     zh, en = TEXTS[key]
     text = en if lang == "en" else zh
     return text.format(**fields) if fields else text
+
+
+def in_lang(message: str, lang: str) -> str:
+    """The service's bilingual refusal ("中文 / English") in ``lang``; whole if not split."""
+    zh, slash, en = message.partition("/")
+    if not slash:
+        return message
+    en = en.strip()
+    return en[:1].upper() + en[1:] if lang == "en" else zh.strip()
 
 
 def pick(zh: str, en: str, lang: str) -> str:

@@ -2,10 +2,11 @@
 bridge password and booking key.
 
 Users: ``region`` (the region service: everything under ``hallq/``) and one per hall, named
-after the hall, which may publish only its own ``state/``, ``event/``, ``presence/`` and
-``bridge/`` topics and read only ``hallq/<hall>/region/#`` (its bookings). A hall cannot read
-or write another hall's topics. Persistence is on: the halls' retained state and the bookings
-waiting for a hall survive a region restart. Passwords and keys already written are kept.
+after the hall, which may publish only its own ``state/``, ``event/``, ``presence/``,
+``bridge/`` and ``ask/`` (booking requests) topics and read only ``hallq/<hall>/region/#``
+(its bookings, answers to its requests). A hall cannot read or write another hall's topics.
+Persistence is on: the halls' retained state and the bookings waiting for a hall survive a
+region restart. Passwords and keys already written are kept.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def acl_text() -> str:
             "pattern write hallq/%u/event/#",
             "pattern write hallq/%u/presence/#",
             "pattern write hallq/%u/bridge/#",
+            "pattern write hallq/%u/ask/#",
             "pattern read hallq/%u/region/#",
             "",
             f"user {SERVICE_USER}",

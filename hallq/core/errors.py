@@ -34,6 +34,8 @@ class ErrorCode(StrEnum):
     ALREADY_RATED = "already_rated"
     BOOKING_INVALID = "booking_invalid"  # a booking code that does not check in here now
     NOT_LEASED = "not_leased"  # an offline ticket whose number this kiosk holds no lease for
+    BOOKING_REFUSED = "booking_refused"  # the region will not book it (full, no such slot, ...)
+    REGION_UNREACHABLE = "region_unreachable"  # no answer from the region: nothing booked
     INTERNAL = "internal"
 
 

@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.outcome import Outcome, OutcomeKind
 from kiosk.state import minutes
-from kiosk.texts import tr
+from kiosk.texts import in_lang, tr
 from kiosk.widgets import qr_texture
 
 from .base import KioskScreen
@@ -66,11 +66,18 @@ def texts(o: Outcome | None, lang: str) -> tuple[str, str, str]:
     if o.kind is OutcomeKind.PRINT_FAILED:
         return tr("print_failed_title", lang), "", tr("print_failed", lang, ticket=o.ticket)
     if o.kind is OutcomeKind.REFUSED:
-        key = o.code if o.code in REFUSAL_KEYS else "other_refusal"
-        return tr("refused_title", lang), "", tr(key, lang)
+        return refused(o, lang)
     if o.kind is OutcomeKind.TIMEOUT:
         return tr("timeout_title", lang), "", tr("timeout", lang)
     return tr("offline", lang), "", tr("timeout", lang)
+
+
+def refused(o: Outcome, lang: str) -> tuple[str, str, str]:
+    """No ticket: why, in plain words; a booking code's refusal in the service's own words."""
+    if o.code == "booking_invalid":
+        return tr("booking_refused_title", lang), "", in_lang(o.message, lang)
+    key = o.code if o.code in REFUSAL_KEYS else "other_refusal"
+    return tr("refused_title", lang), "", tr(key, lang)
 
 
 def matter_line(o: Outcome, lang: str) -> str:

@@ -54,7 +54,8 @@ def banner(c, lang: str) -> tuple[str, str]:
 def session_line(c, lang: str) -> str:
     """The chosen priority group or appointment, shown until a ticket is issued."""
     if c.appointment:
-        return tr("appointment_chosen", lang, code=c.appointment)
+        code = " ".join(c.appointment[i : i + 4] for i in range(0, len(c.appointment), 4))
+        return tr("appointment_chosen", lang, code=code)
     if c.priority:
         spec = next((p for p in c.cfg.priority_classes if p.id == c.priority), None)
         name = pick(spec.name, spec.name_en, lang) if spec else c.priority
