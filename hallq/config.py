@@ -298,9 +298,17 @@ class Tls(_Strict, kw_only=True):
             raise ValueError("server_cert_file and server_key_file go together")
 
 
+MAX_MQTT_HOSTS = 2  # the hall's two server Pis; a third would need a bridge mesh (deploy.md §9)
+
+
 class Mqtt(_Strict, kw_only=True):
+    """``[mqtt]``. ``hosts``: the hall's Mosquittos in order, ``"host"`` or ``"host:port"``
+    (default: ``[host]``); every process tries them in this order and stays on one that works
+    (hallq.mqtt, docs/deploy.md §9)."""
+
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 1883
+    hosts: list[str] | None = None
     websockets_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] | None = None
     tls: Tls | None = None
     keepalive_s: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 15
@@ -310,6 +318,36 @@ class Mqtt(_Strict, kw_only=True):
     # integration reads it there: the map (3 KB for a 综合窗口) then goes only on
     # state/window_services/<w>, which changes only with set_services (docs/protocol.md)
     window_services_in_state: bool = True
+
+    def __post_init__(self) -> None:
+        if self.hosts is not None:
+            parsed = [parse_endpoint(h, self.port) for h in self.hosts]  # ValueError: says which
+            if not 1 <= len(parsed) <= MAX_MQTT_HOSTS:
+                raise ValueError(
+                    f"hosts: {len(parsed)} entries; give 1 or {MAX_MQTT_HOSTS} (the Mosquittos "
+                    "on the hall's server Pis, bridged to each other)"
+                )
+            if len(set(parsed)) != len(parsed):
+                raise ValueError(f"hosts: {self.hosts} names one Mosquitto twice")
+
+    def endpoints(self) -> list[tuple[str, int]]:
+        """The hall's Mosquittos, in the order every process tries them."""
+        if self.hosts is None:
+            return [(self.host, self.port)]
+        return [parse_endpoint(h, self.port) for h in self.hosts]
+
+
+def parse_endpoint(text: str, default_port: int) -> tuple[str, int]:
+    """``"192.168.10.2"``, ``"192.168.10.2:1884"``, ``"[fd00::2]:1883"`` -> (host, port)."""
+    host, port = text.strip(), str(default_port)
+    if host.startswith("["):
+        host, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":") or port
+    elif host.count(":") == 1:
+        host, port = host.split(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"hosts: {text!r} is not a host or host:port")
+    return host, int(port)
 
 
 class RegionLink(_Strict, kw_only=True):

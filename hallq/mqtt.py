@@ -5,6 +5,14 @@ must not be replayed later), QoS 1 for commands, replies, state and events; reta
 presence; a last will that marks the device offline; TCP_NODELAY on the socket (Nagle costs
 ~88 ms a round trip through Mosquitto, see PLATFORM.md); automatic reconnect with back-off.
 
+**Several Mosquittos** (``mqtt.hosts``, the hall's two server Pis, bridged to each other): a
+link starts on the first, **stays on the one it is connected to** (a lost connection is
+retried there first: a restarted Mosquitto is back in a second), and after an attempt that
+fails (cannot connect within CONNECT_TIMEOUT_S, or refused) tries the next one, wrapping
+round (:class:`HostRing`). It never moves back by itself: where a device is does not matter
+while the bridge joins the two, and one that just came back (perhaps with an old primary
+booting on its Pi) gets no one who did not need it (docs/deploy.md §9).
+
 **Offline publishing:** :meth:`MqttLink.publish` refuses (returns False) while disconnected
 instead of queueing: a "call next" pressed during an outage must not fire minutes later. The
 retained state a process owns is republished by its ``when_connected`` callback instead.
@@ -18,7 +26,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -33,6 +41,10 @@ MAX_PUBLISH = 256 * 1024
 # paho doubles the wait between tries up to this: after a Mosquitto restart, however long it
 # was down, every device is back within this plus its connect time (issue 14: within 5 s)
 RECONNECT_MAX_S = 2
+# with another Mosquitto to go to, a dead machine's (no answer at all) is given up after this;
+# a LAN connection (TLS included) takes milliseconds
+CONNECT_TIMEOUT_S = 2.0
+Endpoint = tuple[str, int]
 
 
 class MqttError(HallqError, ConnectionError):
@@ -43,8 +55,27 @@ class MessageTooLarge(MqttError, ValueError):
     """A payload over the size limit (Mosquitto would drop the client, paho resend forever)."""
 
 
+class HostRing:
+    """Which of the hall's Mosquittos a link tries next (see the module's docstring)."""
+
+    def __init__(self, endpoints: Sequence[Endpoint]) -> None:
+        if not endpoints:
+            raise ValueError("no Mosquitto to connect to")
+        self.endpoints = list(endpoints)
+        self.index = 0
+
+    @property
+    def current(self) -> Endpoint:
+        return self.endpoints[self.index]
+
+    def failed(self) -> bool:
+        """An attempt on the current one failed: move to the next. True if it moved."""
+        self.index = (self.index + 1) % len(self.endpoints)
+        return len(self.endpoints) > 1
+
+
 class MqttLink:
-    """One device's connection to the hall's Mosquitto."""
+    """One device's connection to the hall's Mosquitto (or the first of them that works)."""
 
     def __init__(
         self,
@@ -59,11 +90,14 @@ class MqttLink:
         tls_cert: str | None = None,
         tls_key: str | None = None,
         session: str | None = None,
+        fallbacks: Sequence[Endpoint] = (),
     ) -> None:
         """``session``: a fixed client id with a persistent session (clean_session off), so
         the broker queues QoS 1 messages for this client while it is away: the region
-        service, which must not miss a hall's events. Devices keep clean sessions."""
-        self.host, self.port, self.keepalive = host, port, keepalive
+        service, which must not miss a hall's events. Devices keep clean sessions.
+        ``fallbacks``: the hall's other Mosquittos (host, port), tried in this order."""
+        self.ring = HostRing([(host, port), *fallbacks])
+        self.keepalive = keepalive
         self.session = session
         self.device, self.password = device, password
         self.topics = Topics(hall)
@@ -84,9 +118,10 @@ class MqttLink:
         device's own client certificate (mutual TLS). The server_* files are Mosquitto's."""
         m = cfg.mqtt
         tls = m.tls
+        (host, port), *fallbacks = m.endpoints()
         return cls(
-            m.host,
-            m.port,
+            host,
+            port,
             cfg.hall.id,
             device,
             cfg.password(device),
@@ -94,9 +129,19 @@ class MqttLink:
             tls_ca=tls and str(cfg.resolve(tls.ca_file)),
             tls_cert=tls and tls.cert_file and str(cfg.resolve(tls.cert_file)),
             tls_key=tls and tls.key_file and str(cfg.resolve(tls.key_file)),
+            fallbacks=fallbacks,
         )
 
     # ------------------------------------------------------------ lifecycle
+    @property
+    def host(self) -> str:
+        """The Mosquitto this link is on (or trying next)."""
+        return self.ring.current[0]
+
+    @property
+    def port(self) -> int:
+        return self.ring.current[1]
+
     @property
     def is_connected(self) -> bool:
         return self._connected.is_set()
@@ -125,7 +170,10 @@ class MqttLink:
                 keyfile=self.tls[2],
                 tls_version=ssl.PROTOCOL_TLS_CLIENT,
             )
+        if len(self.ring.endpoints) > 1:
+            c.connect_timeout = CONNECT_TIMEOUT_S
         c.on_socket_open = _nodelay
+        c.on_connect_fail = self._on_connect_fail
         c.on_connect = self._on_connect
         c.on_disconnect = self._on_disconnect
         c.on_message = self._on_message
@@ -180,6 +228,7 @@ class MqttLink:
     def _on_connect(self, client: paho.Client, _u: Any, _f: Any, rc: Any, _p: Any) -> None:
         if rc.is_failure:
             log.error("MQTT connect to %s:%s refused: %s", self.host, self.port, rc)
+            self._next_host(client)
             return
         log.info("MQTT connected to %s:%s as %s", self.host, self.port, self.device)
         self._connected.set()
@@ -188,6 +237,21 @@ class MqttLink:
         self._publish_presence()
         if self.when_connected:
             self.when_connected()
+
+    def _on_connect_fail(self, client: paho.Client, _u: Any) -> None:
+        log.warning("MQTT: cannot reach %s:%s", self.host, self.port)
+        self._next_host(client)
+
+    def _next_host(self, client: paho.Client) -> None:
+        """paho's thread, between two attempts: aim the next one at the next Mosquitto."""
+        if not self.ring.failed():
+            return
+        host, port = self.ring.current
+        log.warning("MQTT: trying the hall's next Mosquitto, %s:%s", host, port)
+        # paho's host/port setters refuse while it is between attempts of its reconnect loop;
+        # the next reconnect() reads these two fields (pinned by tests/unit/test_mqtt_link.py)
+        client._host, client._port = host, port
+        client.reconnect_delay_set(min_delay=1, max_delay=RECONNECT_MAX_S)  # the short wait
 
     def _on_disconnect(self, _c: paho.Client, _u: Any, _f: Any, rc: Any, _p: Any) -> None:
         was = self.is_connected

@@ -323,3 +323,22 @@ def test_room_problems_name_their_key_path():
 def test_the_example_hall_has_joint_review_rooms():
     cfg = load_config(EXAMPLE)
     assert len(cfg.rooms) >= 2 and {r.zone for r in cfg.rooms} <= {"F1", "F2", "F3"}
+
+
+def test_mqtt_hosts_are_an_ordered_list_of_mosquittos_defaulting_to_host():
+    assert decode_config(MINIMAL).mqtt.endpoints() == [("127.0.0.1", 1883)]
+    two = decode_config({**MINIMAL, "mqtt": {"port": 1884, "hosts": ["10.0.0.2", "b:1885"]}})
+    assert two.mqtt.endpoints() == [("10.0.0.2", 1884), ("b", 1885)]
+    v6 = decode_config({**MINIMAL, "mqtt": {"hosts": ["[fd00::2]:1884"]}})
+    assert v6.mqtt.endpoints() == [("fd00::2", 1884)]
+    assert problems({**MINIMAL, "mqtt": {"hosts": []}}) == [
+        "mqtt: hosts: 0 entries; give 1 or 2 (the Mosquittos on the hall's server Pis, "
+        "bridged to each other)"
+    ]
+    assert (
+        "names one Mosquitto twice" in problems({**MINIMAL, "mqtt": {"hosts": ["a", "a:1883"]}})[0]
+    )
+    assert (
+        "'a:x' is not a host or host:port" in problems({**MINIMAL, "mqtt": {"hosts": ["a:x"]}})[0]
+    )
+    assert "3 entries" in problems({**MINIMAL, "mqtt": {"hosts": ["a", "b", "c"]}})[0]
