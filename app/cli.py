@@ -47,9 +47,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 def cmd_mqtt_config(args: argparse.Namespace) -> int:
     from broker.mosquitto import write_mosquitto_config
+    from broker.peer import host_index
 
     cfg = _config(args)
-    files = write_mosquitto_config(cfg, args.out, bind=args.bind, rotate=args.rotate)
+    on = host_index(cfg, args.host)
+    files = write_mosquitto_config(cfg, args.out, bind=args.bind, rotate=args.rotate, on=on)
+    if on:
+        print(f"this Mosquitto ({args.host}) bridges to the hall's first one (docs/deploy.md §9)")
     print(f"wrote {files.conf}, {files.passwords}, {files.acl}")
     print(f"device credentials (mode 0600): {files.credentials}/<device>")
     print(f"start it with: mosquitto -c {files.conf}")
@@ -139,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True)
     sp.add_argument("--bind", default="127.0.0.1", help="listener address (0.0.0.0 for a LAN)")
     sp.add_argument("--rotate", action="store_true", help="new passwords for every device")
+    sp.add_argument(
+        "--host",
+        help="which of mqtt.hosts this Mosquitto runs on (default: the first); the second "
+        "bridges to the first: copy the first's credentials/ here before",
+    )
     sp.set_defaults(func=cmd_mqtt_config)
     sp = with_config("broker", "run the queue service (or: broker promote)")
     sp.add_argument(

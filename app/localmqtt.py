@@ -46,14 +46,17 @@ def mosquitto_binary() -> str:
 
 
 class LocalMosquitto:
-    """A Mosquitto child process configured for ``cfg`` (its mqtt.port on 127.0.0.1)."""
+    """A Mosquitto child process configured for ``cfg`` (its mqtt.port on 127.0.0.1). ``on``:
+    which of ``mqtt.hosts`` it is (all on 127.0.0.1, each its own port); the second bridges to
+    the first with the first's passwords (from ``mqtt.credentials_dir``), as on a hall's
+    second server Pi."""
 
     cfg: HallConfig
 
-    def __init__(self, cfg: HallConfig, out_dir: str | Path) -> None:
-        self.cfg = cfg
+    def __init__(self, cfg: HallConfig, out_dir: str | Path, *, on: int = 0) -> None:
+        self.cfg, self.on = cfg, on
         self.out_dir = Path(out_dir)
-        self.port = cfg.mqtt.port
+        self.port = cfg.mqtt.endpoints()[on][1]
         self.files: MosquittoFiles | None = None
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -62,7 +65,9 @@ class LocalMosquitto:
         (the demo; start it from the thread that lives as long as the process)."""
         binary = mosquitto_binary()
         run_as = "root" if os.geteuid() == 0 else None
-        self.files = write_mosquitto_config(self.cfg, self.out_dir, run_as=run_as)
+        if self.on:
+            self._copy_credentials()
+        self.files = write_mosquitto_config(self.cfg, self.out_dir, run_as=run_as, on=self.on)
         self.proc = subprocess.Popen(
             [binary, "-c", str(self.files.conf)],
             stdout=subprocess.DEVNULL,
@@ -71,6 +76,14 @@ class LocalMosquitto:
         )
         self._wait_listening(timeout)
         return self
+
+    def _copy_credentials(self) -> None:
+        source = self.cfg.resolve(self.cfg.mqtt.credentials_dir)
+        target = self.out_dir / "credentials"
+        if source.resolve() != target.resolve() and source.is_dir():
+            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for f in source.iterdir():
+                shutil.copy2(f, target / f.name)
 
     def _wait_listening(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -144,12 +157,15 @@ def private_hall(
     always_open: bool = False,
     ticket_qr: str | None = None,
     voice_everywhere: bool = False,
+    mosquittos: int = 1,
 ) -> HallConfig:
     """A copy of a hall config for one machine: its own Mosquitto port, credentials, store
     and board users under ``out_dir`` (the demo and benchmarks); written as out_dir/hall.toml.
     ``always_open`` lifts opening hours, so a demo at night still takes tickets; ``ticket_qr``
     replaces the tickets' QR template (the demo points it at its own board's /q/ page);
-    ``voice_everywhere`` gives every display the hall's first voice (the demo's wall speaks)."""
+    ``voice_everywhere`` gives every display the hall's first voice (the demo's wall speaks);
+    ``mosquittos=2``: two Mosquittos on 127.0.0.1 in ``mqtt.hosts`` (start them with
+    ``LocalMosquitto(cfg, dir, on=0)`` then ``on=1``), as on a hall's two server Pis."""
     import tomllib
 
     import tomli_w
@@ -161,6 +177,10 @@ def private_hall(
     raw = tomllib.loads(Path(src).read_text(encoding="utf-8"))
     mqtt = raw.setdefault("mqtt", {})
     mqtt["port"] = port or free_port()
+    if mosquittos > 1:
+        others = [free_port() for _ in range(mosquittos - 1)]
+        mqtt["hosts"] = [f"127.0.0.1:{p}" for p in (mqtt["port"], *others)]
+        mqtt.pop("websockets_port", None)  # one port for every host: fine on a LAN, not here
     mqtt["credentials_dir"] = str(out / "mosquitto" / "credentials")
     if mqtt.get("websockets_port"):
         mqtt["websockets_port"] = free_port()

@@ -31,6 +31,9 @@ class Topics:
 
     def __init__(self, hall: str) -> None:
         self.root = f"hallq/{hall}"
+        # retained "1"/"0": is the bridge to the hall's other Mosquitto up, as this Mosquitto
+        # sees it (broker/peer.py); outside the root, so the bridge does not carry it across
+        self.peer_link = f"hallq-peer/{hall}"
 
     def cmd(self, device: str) -> str:
         return f"{self.root}/cmd/{device}"
