@@ -116,6 +116,7 @@ class HighAvailability:
         else:
             self.shipper = self._new_shipper(service)
             self.shipper.attach()
+        link.subscribe(service.topics.peer_link, self._on_peer_link)
         previous = link.when_connected
         link.when_connected = lambda: (previous and previous(), self._connected())
         self._presence()
@@ -240,6 +241,19 @@ class HighAvailability:
             self.claim.publish()
         if self.follower is not None and self.follower.following:
             threading.Thread(target=self.follower.request, daemon=True).start()
+
+    def _on_peer_link(self, _topic: str, payload: bytes) -> None:
+        """paho's thread: the hall's two Mosquittos were (re)joined (broker/peer.py). On
+        meeting, each handed the other its retained messages, perhaps older ones than this
+        service's: the acting service publishes its lock, presence and state again, the last
+        word."""
+        if payload != b"1" or not self.active.is_set() or self.service is None:
+            return
+        log.info("the hall's other Mosquitto is joined: republishing the retained state")
+        if self.claim is not None:
+            self.claim.publish()
+        self._presence()
+        self.service._republish.set()
 
     def _follow(self, events: list[Event]) -> None:
         """A standby applies the primary's events to its engine (the caller holds the lock)."""

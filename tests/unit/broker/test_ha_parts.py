@@ -131,3 +131,31 @@ def test_readers_drop_state_from_an_older_epoch():
     link.deliver(topic, c.WindowState(window="w1", ticket="A007", epoch=1), retain=True)
     link.deliver(topic, c.WindowState(window="w1", ticket="A003", epoch=0), retain=True)
     assert windows.get("w1").ticket == "A007"  # the fenced old primary's late message
+
+
+def test_when_the_two_mosquittos_join_again_the_acting_service_has_the_last_word():
+    """They swapped retained messages on meeting, perhaps older than the service's: the
+    acting service publishes its lock, presence and state again (broker/peer.py)."""
+    import threading
+
+    link = FakeLink(device="hallq")
+    link.start()
+    service = type("Service", (), {})()
+    service.link, service.topics, service._republish = link, link.topics, threading.Event()
+    ha = HighAvailability()
+    ha.service = service
+    ha.claim = HallClaim(link, link.topics, "hallq", when_fenced=lambda lock: None)
+    ha.claim.take(2)
+    link.subscribe(link.topics.peer_link, ha._on_peer_link)
+    link.published.clear()
+    link.deliver(link.topics.peer_link, b"1", retain=True)
+    assert not service._republish.is_set() and not link.published  # a standby stays silent
+    ha.active.set()
+    link.deliver(link.topics.peer_link, b"0", retain=True)
+    assert not service._republish.is_set()  # the other one went away: nothing to correct
+    link.deliver(link.topics.peer_link, b"1", retain=True)
+    assert service._republish.is_set()
+    assert [t for t, _p in link.published] == [
+        link.topics.service_lock,
+        link.topics.presence("hallq"),
+    ]
