@@ -7,29 +7,25 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import threading
 import time
-from collections import Counter
-from pathlib import Path
 
 import pytest
 from standby_hall import (
     ROOT,
     STANDBY,
+    Burst,
     broker_process,
-    send_until_answered,
+    check_store_and_displays,
+    promote,
     wait_online,
     with_standby,
 )
 
 from app.localmqtt import LocalMosquitto
 from broker.instance import EXIT_ALREADY_RUNNING
-from broker.store_meta import read_epoch_file
-from hallq.client import CommandClient, CommandError
+from hallq.client import CommandClient
 from hallq.mqtt import MqttLink
 from hallq.state import StateClient
-from hallq.store import EventStore
 
 EXAMPLE = ROOT / "examples" / "hall.toml"
 SMALL = ROOT / "tests" / "data" / "hall.toml"
@@ -78,14 +74,6 @@ def hall(tmp_path):
         mosq.stop()
 
 
-def _issued(store_path: Path) -> list[str]:
-    store = EventStore(store_path).open()
-    try:
-        return [e.data["ticket"] for e in store.events() if e.kind == "ticket_issued"]
-    finally:
-        store.close()
-
-
 def test_a_second_service_refuses_and_nothing_is_doubled(hall):
     primary = hall.broker()
     kiosk = hall.client("kiosk1")
@@ -115,55 +103,6 @@ def test_a_second_service_refuses_and_nothing_is_doubled(hall):
     assert primary.poll() is None
 
 
-class Burst:
-    """76 windows pressing "call next" and a kiosk issuing, each command retried with its
-    own id until answered (across the failover); what was acknowledged is recorded."""
-
-    def __init__(self, clients: dict[str, CommandClient], kiosk: CommandClient, services):
-        self.clients, self.kiosk, self.services = clients, kiosk, services
-        self.issued: list[str] = []
-        self.calls: list[tuple[str, str]] = []
-        self.errors: list[str] = []
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._window, args=(d,)) for d in clients]
-        self.threads.append(threading.Thread(target=self._kiosk))
-
-    def start(self) -> Burst:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def wait_for_calls(self, n: int) -> None:
-        while len(self.calls) < n:
-            time.sleep(0.01)
-
-    def finish(self) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(timeout=60)
-
-    def _window(self, device: str) -> None:
-        while not self.stop.is_set():
-            try:
-                r = send_until_answered(self.clients[device], "call_next", deadline_s=40)
-                self.calls.append((r.window, r.ticket))
-            except CommandError as exc:
-                if "queue_empty" not in str(getattr(exc, "reply", "")):
-                    self.errors.append(f"{device}: {exc}")
-                time.sleep(0.2)
-
-    def _kiosk(self) -> None:
-        i = 0
-        while not self.stop.is_set():
-            code = self.services[i % len(self.services)]
-            try:
-                r = send_until_answered(self.kiosk, "issue", deadline_s=40, service=code)
-                self.issued.append(r.ticket)
-            except CommandError as exc:
-                self.errors.append(f"kiosk: {exc}")
-            i += 1
-
-
 def test_kill_9_of_the_primary_during_a_76_window_burst_with_a_sync_standby(hall):
     cfg = hall.cfg
     primary = hall.broker()
@@ -187,41 +126,10 @@ def test_kill_9_of_the_primary_during_a_76_window_burst_with_a_sync_standby(hall
     os.kill(primary.pid, signal.SIGKILL)  # mid-burst, no goodbye
     primary.wait()
     killed_at = len(burst.calls)
-    _promote(cfg)
+    promote(cfg)
     burst.wait_for_calls(killed_at + 100)
     burst.finish()
     assert not [e for e in burst.errors if "internal" in e or "timeout" in e.lower()]
     time.sleep(1.0)  # the last retained states arrive
-    _check_store_and_displays(cfg, burst.issued, burst.calls, windows)
+    check_store_and_displays(cfg, burst.issued, burst.calls, windows)
     assert standby.poll() is None
-
-
-def _promote(cfg) -> None:
-    cmd = [sys.executable, "-m", "app.cli", "broker", "promote", "--config", str(cfg.source)]
-    promote = subprocess.run(
-        [*cmd, "--id", STANDBY], cwd=ROOT, capture_output=True, text=True, timeout=30, check=False
-    )
-    assert promote.returncode == 0, promote.stderr
-    assert "promoted" in promote.stdout
-
-
-def _check_store_and_displays(cfg, acked_issue, acked_calls, windows) -> None:
-    store_path = cfg.resolve(cfg.device(STANDBY).store)
-    assert read_epoch_file(str(store_path)) == 1
-    issued = _issued(store_path)
-    assert set(acked_issue) <= set(issued), "an acknowledged ticket was lost"
-    assert not [t for t, n in Counter(issued).items() if n > 1], "a number was issued twice"
-    store = EventStore(store_path).open()
-    calls = [
-        (e.data["window"], e.data["ticket"]) for e in store.events() if e.kind == "ticket_called"
-    ]
-    store.close()
-    assert set(acked_calls) <= set(calls), "an acknowledged call was lost"
-    assert len(set(t for _w, t in calls)) == len(calls), "a ticket was called twice"
-    last_call = {}
-    for w, t in calls:
-        last_call[w] = t
-    for w, t in last_call.items():
-        shown = windows.get(w)
-        assert shown is not None and shown.ticket == t, (w, t, shown)
-        assert shown.epoch == 1
