@@ -3,8 +3,10 @@
 Prints, in one run: the issue round trip p50/p99 with the primary alone (the baseline) and
 with a sync standby (replies wait until the standby holds the rows on its disk); the time
 from kill -9 of the primary to the first reply of the standby, promoted at once with
-``hallq broker promote``; and the time from a Mosquitto restart to a device connected again
-with the retained state rebuilt.
+``hallq broker promote``; the same when the primary's whole machine is gone (its service and
+its Mosquitto killed, the hall's two Mosquittos in ``mqtt.hosts``): kill -> first reply of the
+promoted standby, reached through the other Mosquitto; and the time from a Mosquitto restart
+to a device connected again with the retained state rebuilt.
 
 Run: python benchmarks/bench_standby.py [--n 300]
 """
@@ -24,7 +26,7 @@ from harness import fmt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from standby_hall import STANDBY, broker_process, wait_online, with_standby
+from standby_hall import STANDBY, broker_process, promote, wait_online, with_standby
 
 from app.localmqtt import LocalMosquitto
 from hallq.client import CommandClient, CommandError
@@ -63,6 +65,46 @@ def first_reply_after_death(cfg, primary: subprocess.Popen, probe: CommandClient
             return time.perf_counter() - t0
         except CommandError:
             pass
+
+
+def machine_gone(tmp: Path) -> float:
+    """Two Mosquittos (mqtt.hosts), primary + sync standby; kill -9 the primary and the first
+    Mosquitto at once, promote at once: seconds until a device, moved over to the second
+    Mosquitto by itself, has the promoted standby's first reply."""
+    cfg = with_standby(ROOT / "examples" / "hall.toml", tmp, mosquittos=2)
+    first = LocalMosquitto(cfg, tmp / "mosquitto").start()
+    second = LocalMosquitto(cfg, tmp / "mosquitto-b", on=1).start()
+    time.sleep(2)  # the bridge connects
+    primary = broker_process(cfg, log=tmp / "primary.log")
+    standby = None
+    try:
+        kiosk, counter, probe = (
+            client(cfg, "kiosk1"),
+            client(cfg, "counter01"),
+            client(cfg, "board"),
+        )
+        wait_online(kiosk)
+        standby = broker_process(cfg, "--standby", "--id", STANDBY, log=tmp / "standby.log")
+        counter.send("open", staff="bench")
+        issues(kiosk, cfg.window(cfg.device("counter01").window).primary[0], 20)
+        time.sleep(3)  # joins, catches up, in sync
+        os.kill(primary.pid, signal.SIGKILL)
+        first.kill()
+        t0 = time.perf_counter()
+        promote(cfg)
+        while True:
+            try:
+                probe.send("status", timeout=0.2, retries=0)
+                return time.perf_counter() - t0
+            except CommandError:
+                time.sleep(0.01)  # offline (moving over) refuses at once
+    finally:
+        for proc in (primary, standby):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+        second.stop()
+        first.stop()
 
 
 def mosquitto_restart(cfg, mosq: LocalMosquitto) -> float:
@@ -111,6 +153,11 @@ def main() -> int:
         )
         back = mosquitto_restart(cfg, mosq)
         print(f"hallq     Mosquitto restart -> device reconnected, state rebuilt: {back:.2f} s")
+        gone = machine_gone(tmp / "two-mosquittos")
+        print(
+            "hallq     primary machine gone (service + its Mosquitto) -> promote -> first "
+            f"reply via the other Mosquitto: {gone:.2f} s"
+        )
     finally:
         for proc in (primary, standby):
             if proc is not None and proc.poll() is None:
