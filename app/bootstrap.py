@@ -15,7 +15,6 @@ from collections.abc import Callable
 from broker.ha import HighAvailability
 from broker.ports import ServiceLink, Store
 from broker.service import BrokerService
-from broker.store import EventStore
 from hallq.config import (
     BoardDevice,
     BrokerDevice,
@@ -29,6 +28,7 @@ from hallq.config import (
 from hallq.config_hardware import KeypadConfig
 from hallq.core.engine import Engine
 from hallq.mqtt import MqttLink
+from hallq.store import EventStore
 
 
 def build_broker(
@@ -70,7 +70,8 @@ def run_kiosk(cfg: HallConfig, device_id: str) -> None:
 
 
 def run_counter(cfg: HallConfig, device_id: str) -> None:
-    """A window's staff terminal: MQTT link, and in keypad mode the keypad and LED board."""
+    """A window's staff terminal: MQTT link, and in keypad mode the keypad, LED board and
+    staff-card scanner."""
     device = require_role(cfg, device_id, CounterDevice)
     from counter import app as counter
 
@@ -80,10 +81,12 @@ def run_counter(cfg: HallConfig, device_id: str) -> None:
         return
     from hardware.board import SerialWindowBoard
     from hardware.keypad import Keypad
+    from hardware.scanner import SerialScanner
 
     keypad = Keypad(device.keypad or KeypadConfig())
     board = SerialWindowBoard(device.board) if device.board is not None else None
-    counter.run(cfg, device.id, link=link, keypad=keypad, board=board)
+    scanner = SerialScanner(device.scanner) if device.scanner is not None else None
+    counter.run(cfg, device.id, link=link, keypad=keypad, board=board, scanner=scanner)
 
 
 def run_evaluator(cfg: HallConfig, device_id: str) -> None:

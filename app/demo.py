@@ -175,7 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     free = args.board_port and _port_free(args.board_port)
     args.board_port = args.board_port if free else free_port()
     qr = f"http://127.0.0.1:{args.board_port}/q/{{hall}}/{{ticket}}"
-    cfg = private_hall(args.config, run_dir, always_open=not args.real_hours, ticket_qr=qr)
+    cfg = private_hall(
+        args.config,
+        run_dir,
+        always_open=not args.real_hours,
+        ticket_qr=qr,
+        voice_everywhere=True,
+    )
     log_file = run_dir / "hallq.log"
     setup_logging(log_file=log_file)
     print(

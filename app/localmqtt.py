@@ -143,11 +143,13 @@ def private_hall(
     port: int | None = None,
     always_open: bool = False,
     ticket_qr: str | None = None,
+    voice_everywhere: bool = False,
 ) -> HallConfig:
     """A copy of a hall config for one machine: its own Mosquitto port, credentials, store
     and board users under ``out_dir`` (the demo and benchmarks); written as out_dir/hall.toml.
     ``always_open`` lifts opening hours, so a demo at night still takes tickets; ``ticket_qr``
-    replaces the tickets' QR template (the demo points it at its own board's /q/ page)."""
+    replaces the tickets' QR template (the demo points it at its own board's /q/ page);
+    ``voice_everywhere`` gives every display the hall's first voice (the demo's wall speaks)."""
     import tomllib
 
     import tomli_w
@@ -162,7 +164,12 @@ def private_hall(
     mqtt["credentials_dir"] = str(out / "mosquitto" / "credentials")
     if mqtt.get("websockets_port"):
         mqtt["websockets_port"] = free_port()
+    voices = [
+        d["voice"] for d in raw.get("devices", []) if d.get("role") == "display" and "voice" in d
+    ]
     for dev in raw.get("devices", []):
+        if voice_everywhere and voices and dev.get("role") == "display" and "voice" not in dev:
+            dev["voice"] = dict(voices[0])  # the demo's wall speaks (a few windows: it keeps up)
         if dev.get("role") == "broker":
             dev["store"] = str(out / "hallq.db")
         elif dev.get("role") == "board":

@@ -16,59 +16,12 @@ import threading
 import time
 from pathlib import Path
 
+from harness import connect, fmt, raw_round_trip, wait_for_service
+
 from app.localmqtt import LocalMosquitto, private_hall
 from hallq.client import CommandClient, CommandError
-from hallq.core.percentile import percentile
-from hallq.mqtt import MqttLink
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def fmt(values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    p50, p99 = percentile(ms, 50) or 0.0, percentile(ms, 99) or 0.0
-    return f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   (n={len(ms)})"
-
-
-def connect(cfg, device: str) -> MqttLink:
-    link = MqttLink.from_config(cfg, device)
-    link.start()
-    if not link.wait_for_connection(10):
-        raise SystemExit(f"{device} could not connect")
-    return link
-
-
-def wait_for_service(cfg) -> None:
-    """Until the broker service answers a status command (it starts as a child process)."""
-    probe = connect(cfg, "kiosk2")
-    client = CommandClient(probe)
-    for _ in range(100):
-        try:
-            client.send("status", timeout=0.5, retries=0)
-            break
-        except CommandError:
-            time.sleep(0.1)
-    probe.stop()
-
-
-def raw_round_trip(cfg, n: int) -> list[float]:
-    """Ping-pong between two clients through Mosquitto: the floor under any command."""
-    a, b = connect(cfg, "hallq"), connect(cfg, "hallq")
-    root = f"hallq/{cfg.hall.id}/bench"
-    got = threading.Event()
-    b.subscribe(f"{root}/ping", lambda t, p: b.publish(f"{root}/pong", p))
-    a.subscribe(f"{root}/pong", lambda t, p: got.set())
-    time.sleep(0.3)
-    times = []
-    for i in range(n):
-        got.clear()
-        t0 = time.perf_counter()
-        a.publish(f"{root}/ping", {"i": i})
-        got.wait(5)
-        times.append(time.perf_counter() - t0)
-    a.stop()
-    b.stop()
-    return times
 
 
 def command_round_trips(cfg, n: int) -> tuple[list[float], list[float]]:
@@ -93,22 +46,21 @@ def throughput(cfg, seconds: float, pairs: int) -> float:
     """Several kiosk/counter pairs issuing and calling as fast as replies allow."""
     done = [0] * pairs
     stop = time.monotonic() + seconds
-    services = ["hz01", "crj01", "jg01", "bdc01", "sw01", "gjj01", "scjg01", "mz01"]
-    windows = {
-        "hz01": 6,
-        "crj01": 10,
-        "jg01": 13,
-        "bdc01": 16,
-        "sw01": 20,
-        "gjj01": 24,
-        "scjg01": 27,
-        "mz01": 31,
-    }
+    # pairs of (a service, the counter of a window that serves it), windows chosen so that no
+    # two pairs share a service: each counter's call_next calls what its own kiosk issued
+    counters = {d.window: d.id for d in cfg.devices if d.role == "counter"}
+    picked: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for w in cfg.windows:
+        served = {*w.primary, *w.secondary}
+        if w.primary and not served & taken and len(picked) < pairs:
+            picked.append((w.primary[0], counters[w.id]))
+            taken |= served
 
     def worker(i: int) -> None:
-        svc = services[i % len(services)]
+        svc, counter_id = picked[i % len(picked)]
         kiosk = connect(cfg, f"kiosk{1 + i % 3}")
-        counter = connect(cfg, f"counter{windows[svc]:02d}")
+        counter = connect(cfg, counter_id)
         kc, cc = CommandClient(kiosk), CommandClient(counter)
         cc.send("open")
         while time.monotonic() < stop:

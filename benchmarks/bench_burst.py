@@ -25,21 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_command_cost import Sink, fill  # noqa: E402
+from harness import connect, fmt, raw_round_trip, wait_for_service  # noqa: E402
 
 from app.bootstrap import build_broker  # noqa: E402
 from app.localmqtt import LocalMosquitto, private_hall  # noqa: E402
 from hallq.client import CommandClient, CommandError  # noqa: E402
-from hallq.core.percentile import percentile  # noqa: E402
-from hallq.mqtt import MqttLink  # noqa: E402
 from hallq.protocol import decode_json, encode  # noqa: E402
-
-
-def connect(cfg, device: str) -> MqttLink:
-    link = MqttLink.from_config(cfg, device)
-    link.start()
-    if not link.wait_for_connection(10):
-        raise SystemExit(f"{device} could not connect")
-    return link
 
 
 def prefill(cfg, tickets: int) -> None:
@@ -56,25 +47,6 @@ def prefill(cfg, tickets: int) -> None:
     for d in counters:  # the windows' current tickets are finished: a clean start
         service.handle(d.id, encode({"id": "finish0", "op": "finish"}))
     service.store.close()
-
-
-def raw_round_trip(cfg, n: int) -> list[float]:
-    a, b = connect(cfg, "hallq"), connect(cfg, "hallq")
-    root = f"hallq/{cfg.hall.id}/bench"
-    got = threading.Event()
-    b.subscribe(f"{root}/ping", lambda t, p: b.publish(f"{root}/pong", p))
-    a.subscribe(f"{root}/pong", lambda t, p: got.set())
-    time.sleep(0.3)
-    times = []
-    for i in range(n):
-        got.clear()
-        t0 = time.perf_counter()
-        a.publish(f"{root}/ping", {"i": i})
-        got.wait(5)
-        times.append(time.perf_counter() - t0)
-    a.stop()
-    b.stop()
-    return times
 
 
 class Burst:
@@ -142,12 +114,6 @@ def _finish(device: str) -> dict:
     return {"id": f"f{_n[0]}-{device}", "op": "finish"}
 
 
-def fmt(values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    p50, p99 = percentile(ms, 50), percentile(ms, 99)
-    return f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   max {max(ms):6.2f} ms   (n={len(ms)})"
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--day", type=int, default=17_500, help="tickets already in the day")
@@ -163,14 +129,7 @@ def main() -> int:
     proc = subprocess.Popen([*cmd, cfg.source])
     burst = None
     try:
-        probe = CommandClient(connect(cfg, "kiosk2"))
-        for _ in range(200):
-            try:
-                probe.send("status", timeout=0.5, retries=0)
-                break
-            except CommandError:
-                time.sleep(0.1)
-        probe.link.stop()
+        wait_for_service(cfg)
         raw = raw_round_trip(cfg, 300)
         burst = Burst(cfg)
         burst.run()  # warm-up

@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 from board import period as periods  # noqa: E402
 from board.followup import Followups, sync  # noqa: E402
 from board.report import build, compute  # noqa: E402
-from broker.store import EventStore  # noqa: E402
 from hallq.config import load_config  # noqa: E402
 from hallq.core.engine import Engine  # noqa: E402
 from hallq.core.model import Event, EventKind  # noqa: E402
+from hallq.store import EventStore  # noqa: E402
 from sim.day import DaySim, opening_days  # noqa: E402
 from sim.load import load_load  # noqa: E402
 

@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from halls import write_test_hall  # noqa: E402
 
 from app.bootstrap import build_broker  # noqa: E402
-from broker.store import EventStore  # noqa: E402
 from hallq.config import load_config  # noqa: E402
 from hallq.core.apply import PERSISTENT_KINDS  # noqa: E402
 from hallq.core.engine import Engine  # noqa: E402
 from hallq.core.model import Event  # noqa: E402
+from hallq.store import EventStore  # noqa: E402
 
 DAY0 = 1_795_766_400.0  # a Monday 08:00 in Asia/Shanghai, roughly
 

@@ -20,23 +20,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness import fmt
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from standby_hall import STANDBY, broker_process, wait_online, with_standby
 
 from app.localmqtt import LocalMosquitto
 from hallq.client import CommandClient, CommandError
-from hallq.core.percentile import percentile
 from hallq.mqtt import MqttLink
 from hallq.state import StateClient
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def fmt(values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    p50, p99 = percentile(ms, 50) or 0.0, percentile(ms, 99) or 0.0
-    return f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   (n={len(ms)})"
 
 
 def client(cfg, device: str) -> CommandClient:

@@ -21,8 +21,18 @@ from hallq.logs import printable
 from hallq.protocol import BadCommand, decode_command, encode
 
 log = logging.getLogger(__name__)
-MANAGER_OPS = {"open", "close", "pause", "resume", "set_services", "set_priority_ratio"}
-SIGNED_OPS = {"set_services", "set_priority_ratio"}  # their commands carry "by"
+MANAGER_OPS = {
+    "open",
+    "close",
+    "pause",
+    "resume",
+    "set_services",
+    "set_priority_ratio",
+    "joint_open",
+    "joint_confirm",
+    "joint_close",
+}
+SIGNED_OPS = {"set_services", "set_priority_ratio", "joint_open", "joint_close"}  # carry "by"
 FIELDS = {
     "open": ("window", "staff"),
     "close": ("window",),
@@ -30,6 +40,9 @@ FIELDS = {
     "resume": ("window",),
     "set_services": ("window", "services"),
     "set_priority_ratio": ("ratio",),
+    "joint_open": ("ticket", "room", "departments", "staff"),  # 联审联批
+    "joint_confirm": ("review", "window"),
+    "joint_close": ("review", "outcome"),
 }
 
 

@@ -9,7 +9,7 @@ broker service's presence carries ``store`` (``hallq.contract.StoreHealth``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -237,6 +237,31 @@ def replay_alerts(hall: Mapping[str, Any]) -> list[Alert]:
     ]
 
 
+def joint_alerts(reviews: Iterable[Mapping[str, Any]], now: float) -> list[Alert]:
+    """A department summoned to a joint review (联审) that has not confirmed in time."""
+    out = []
+    for r in reviews:
+        if r.get("status") == "closed":
+            continue
+        for p in r.get("parts", []):
+            late = now - p.get("summoned_at", now)
+            if p.get("confirmed_at") is not None or late <= r.get("confirm_within_s", 300):
+                continue
+            where = f"{r['review']} ({r['ticket']}, {r.get('room_name', r['room'])})"
+            dep, win = p.get("department_name") or p["department"], p.get("window_name", "")
+            out.append(
+                Alert(
+                    "joint_unconfirmed",
+                    Level.WARN,
+                    f"{r['review']}:{p['window']}",
+                    f"联审 {where}：{dep} {win} 召集 {_minutes(late)} 分钟未确认",
+                    f"Joint review {where}: {p.get('department_name_en') or dep} {win} "
+                    f"has not confirmed for {_minutes(late)} min",
+                )
+            )
+    return out
+
+
 def all_alerts(
     state: Mapping[str, Any], now: float, departments: Mapping[str, str] | None = None
 ) -> list[Alert]:
@@ -247,5 +272,6 @@ def all_alerts(
         + idle_window_alerts(windows, services, now, departments)
         + device_alerts(state.get("devices", {}))
         + replay_alerts(state.get("hall", {}))
+        + joint_alerts(state.get("joint", []), now)
     )
     return sorted(alerts, key=lambda a: a.level is not Level.ALARM)

@@ -100,6 +100,8 @@ def _info(cfg: HallConfig) -> dict[str, Any]:
         "hall_en": cfg.hall.name_en or cfg.hall.name,
         "services": {s.code: [s.name, s.name_en or s.name] for s in cfg.services},
         "windows": {w.id: [w.name, w.name_en or w.name] for w in cfg.windows},
+        "rooms": {r.id: [r.name, r.name_en or r.name] for r in cfg.rooms},
+        "departments": {d.id: [d.name, d.name_en or d.name] for d in cfg.departments},
     }
 
 

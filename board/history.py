@@ -2,7 +2,7 @@
 
 The board may run beside a busy broker: it opens the database read-only (URI ``mode=ro``),
 so it can never lock the writer out for long nor change a byte. The queries are the broker's
-own (:class:`broker.store.EventStore`), so the ticket pages replay exactly what the broker
+own (:class:`hallq.store.EventStore`), so the ticket pages replay exactly what the broker
 replays at start-up.
 """
 
@@ -15,9 +15,9 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from broker.store import EventStore
 from hallq.core.model import Event
 from hallq.errors import HallqError
+from hallq.store import EventStore
 
 
 class HistoryError(HallqError, OSError):

@@ -70,6 +70,7 @@ class Hub:
             "hall": state.follow_hall(),
             "advice": state.follow_advice(),
             "cases": state.follow_cases(),
+            "joint": state.follow_joint(),
             "presence": state.follow_presence(),
             "called": state.follow_calls(),
         }

@@ -138,15 +138,7 @@ class BoardServer:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 10.0) -> BoardServer:
-        self._thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the board server did not start")
-            time.sleep(0.02)
+        self._thread = serve_in_thread(self.server, self.sock, "the board server", timeout)
         return self
 
     def stop(self) -> None:
@@ -160,3 +152,18 @@ class BoardServer:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def serve_in_thread(
+    server: uvicorn.Server, sock: socket.socket, what: str, timeout: float = 10.0
+) -> threading.Thread:
+    """Run a uvicorn server on a pre-bound socket in a daemon thread; return once it serves
+    (or raise, naming ``what``, if it did not start within ``timeout``)."""
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.02)
+    return thread

@@ -43,6 +43,7 @@ class BoardState:
         self.calls: deque[dict[str, Any]] = deque(maxlen=recent)
         self.advice: dict[str, Any] | None = None  # the broker's staffing advice
         self.cases: list[dict[str, Any]] = []  # cases (一件事) in progress, oldest first
+        self.joint: list[dict[str, Any]] = []  # the day's joint reviews (联审), newest first
         self._handlers: dict[str, Handler] = {
             "window": self._on_window,
             "window_services": self._on_window_services,
@@ -50,6 +51,7 @@ class BoardState:
             "hall": self._on_hall,
             "advice": self._on_advice,
             "cases": self._on_cases,
+            "joint": self._on_joint,
             "presence": self._on_presence,
             "called": self._on_called,
         }
@@ -112,6 +114,13 @@ class BoardState:
         self.cases = value
         return {"kind": "cases", "key": "", "data": value}
 
+    def _on_joint(self, _key: str, payload: c.JointState | None, _now: float) -> Change | None:
+        value = [] if payload is None else c.to_builtins(payload)["reviews"]
+        if value == self.joint:
+            return None
+        self.joint = value
+        return {"kind": "joint", "key": "", "data": value}
+
     def _on_presence(self, key: str, payload: c.Presence | None, now: float) -> Change | None:
         if payload is None:
             return self._put("devices", key, None)
@@ -143,4 +152,5 @@ class BoardState:
             "calls": list(self.calls),
             "advice": self.advice,
             "cases": self.cases,
+            "joint": self.joint,
         }

@@ -5,7 +5,9 @@ Mosquitto dials out to the region's (the region never reaches into a hall's LAN)
 user named after the hall, with the password the region issued (``hallq region mqtt-config``).
 
 - **out**: ``hallq/<hall>/state/#``, ``event/#``, ``presence/#`` (QoS 1).
-- **in**: ``hallq/<hall>/region/#`` only: bookings the region made for this hall.
+- **out** too: ``hallq/<hall>/ask/#``: a counter's booking request (broker/region_relay.py).
+- **in**: ``hallq/<hall>/region/#`` only: bookings the region made for this hall, and its
+  answers to this hall's booking requests (``region/answer``).
 - **link state**: Mosquitto's bridge notification, retained on both sides at
   ``hallq/<hall>/bridge/region``: ``1`` while up, ``0`` (the bridge's last will at the region)
   once the region has not heard from the hall for 1.5 keep-alives.
@@ -81,6 +83,7 @@ def bridge_lines(cfg: HallConfig) -> list[str]:
         f"topic {root}/state/# out 1",
         f"topic {root}/event/# out 1",
         f"topic {root}/presence/# out 1",
+        f"topic {root}/ask/# out 1",  # a counter's booking, relayed (broker/region_relay.py)
         f"topic {root}/region/# in 1",
         f"topic uptime out 0 $SYS/broker/ {root}/bridge/",  # the heartbeat
     ]

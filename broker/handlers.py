@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from hallq import protocol as p
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
+from hallq.core.joint import review
+from hallq.core.leases import blocks_of
 from hallq.core.model import Event, EventKind
 
+log = logging.getLogger(__name__)
 Handler = Callable[[Engine, Any, str, str | None, float], list[Event]]
 
 
@@ -83,8 +87,38 @@ def _issue(e: Engine, c: p.Issue, dev: str, window: str | None, now: float) -> l
     )
 
 
+def _joint_open(e: Engine, c: p.JointOpen, dev: str, window: str | None, now: float):
+    """A counter opens a review for a ticket it may act on; a manager for any ticket."""
+    _own_or_served(e, window, c.ticket, "open a joint review for")
+    by = window or dev
+    if c.by:
+        log.info("joint review of %s opened by %s (%s)", c.ticket, dev, c.by)
+    return e.decide_joint_open(
+        c.ticket, c.room, c.departments, now, by=by, window=window, staff=c.staff
+    )
+
+
+def _joint_close(e: Engine, c: p.JointClose, dev: str, window: str | None, now: float):
+    """The opener, a summoned window or a manager closes a review."""
+    r = review(e, c.review)
+    if window is not None and window != r.by and window not in r.windows:
+        raise QueueError(ErrorCode.FORBIDDEN, f"window {window} is not at joint review {r.id}")
+    return e.decide_joint_close(c.review, now, outcome=c.outcome, by=window or dev)
+
+
+def _issue_offline(
+    e: Engine, c: p.IssueOffline, dev: str, window: str | None, now: float
+) -> list[Event]:
+    """A ticket printed offline joins its queue: only with a number leased to this kiosk."""
+    return e.decide_issue_offline(
+        dev, c.service, c.ticket, issued_at=c.issued_at, day=c.day, now=now, priority=c.priority
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "issue": _issue,
+    "lease": lambda e, c, dev, w, now: e.decide_lease(dev, list(c.prefixes), c.count, now),
+    "issue_offline": _issue_offline,
     "print_result": _print_result,
     "call_next": lambda e, c, dev, w, now: e.decide_call_next(_win(w, c), now),
     "call": _call,
@@ -103,6 +137,9 @@ HANDLERS: dict[str, Handler] = {
     "set_services": lambda e, c, dev, w, now: e.decide_set_services(c.window, c.services, now),
     "set_priority_ratio": lambda e, c, dev, w, now: e.decide_set_priority_ratio(c.ratio, now),
     "status": lambda e, c, dev, w, now: [],
+    "joint_open": _joint_open,
+    "joint_confirm": lambda e, c, dev, w, now: e.decide_joint_confirm(c.review, _win(w, c), now),
+    "joint_close": _joint_close,
 }
 
 
@@ -125,7 +162,18 @@ REPLY_KEYS = (
     "matter",  # an issued case: its matter and stages
     "stages",
     "stage_rule",  # a continuing case went ahead (or a new arrival's turn)
+    "review",  # a joint review (联审): its id, room, summoned windows, outcome
+    "room",
+    "windows",
+    "outcome",
+    "called",
+    "issued_at",  # an offline ticket: its place in line
 )
+
+# Replies that say more than the command's own events: the state after them.
+REPLY_STATE: dict[str, Callable[[Engine, str], dict[str, Any]]] = {
+    "lease": lambda e, dev: {"day": e.day, "blocks": blocks_of(e, dev)},
+}
 
 
 def reply_fields(events: list[Event]) -> dict[str, Any]:

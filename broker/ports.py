@@ -1,6 +1,6 @@
 """What the broker service needs of its adapters, as Protocols (cosmicpython's ports).
 
-The real ones are :class:`hallq.mqtt.MqttLink` and :class:`broker.store.EventStore`, built
+The real ones are :class:`hallq.mqtt.MqttLink` and :class:`hallq.store.EventStore`, built
 from the config by ``app.bootstrap.build_broker``; tests pass :class:`hallq.fakes.FakeLink`
 or a store of their own.
 """

@@ -10,6 +10,7 @@ import msgspec
 from hallq import contract as c
 from hallq.core.case_views import cases_in_progress, window_case_fields
 from hallq.core.engine import Engine
+from hallq.core.joint import joint_view
 from hallq.core.model import Event, EventKind, WindowStatus
 from hallq.core.views import hall_view, service_view, window_view
 from hallq.protocol import Topics
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 # what ends a case's visit at a window: the event/finished of a case (its FINISHED is skipped,
 # the ticket already being in its next queue when the batch is published)
 CASE_LEAVES = {EventKind.CASE_MOVED, EventKind.CASE_COMPLETED, EventKind.TICKET_HELD}
+JOINT_KINDS = {
+    EventKind.JOINT_OPENED,
+    EventKind.JOINT_CONFIRMED,
+    EventKind.JOINT_CALLED,
+    EventKind.JOINT_CLOSED,
+}
 WINDOW_KINDS = {
     EventKind.WINDOW_OPENED,
     EventKind.WINDOW_CLOSED,
@@ -62,6 +69,10 @@ class Publisher:
     def _cases(self, now: float) -> c.CasesState:
         return c.from_view({"cases": cases_in_progress(self.engine, now)}, c.CasesState)
 
+    def _joint(self, now: float) -> c.JointState:
+        reviews = [joint_view(self.engine, r, now) for r in reversed(self.engine.joint.values())]
+        return c.from_view({"reviews": reviews, "at": now}, c.JointState)
+
     def _retain(self, topic: str, payload: c.Payload, force: bool = False) -> None:
         changed = force or self._last.get(topic) != payload
         if changed and self.send(topic, payload, retain=True):
@@ -84,6 +95,7 @@ class Publisher:
             self._retain(self.topics.service(code), self._service(code, now), force)
         self._retain(self.topics.hall, self._hall(now), force)
         self._retain(self.topics.cases, self._cases(now), force)
+        self._retain(self.topics.joint, self._joint(now), force)
         if force:
             self._last.pop(self.topics.advice, None)
         self.publish_advice(now)
@@ -116,6 +128,8 @@ class Publisher:
                 services.add(self.engine.tickets[d["ticket"]].service)
             if ev.kind in WINDOW_KINDS:
                 services.update(self.engine.windows[d["window"]].services)
+            if d.get("review") in self.engine.joint:
+                windows.update(self.engine.joint[d["review"]].windows)
         for w in sorted(windows):
             self._retain(self.topics.window(w), self._window(w))
         for w in sorted(regrouped):
@@ -125,6 +139,8 @@ class Publisher:
         self._retain(self.topics.hall, self._hall(now))
         if any(ev.data.get("ticket") in self.engine.cases for ev in events):
             self._retain(self.topics.cases, self._cases(now))
+        if any(ev.kind in JOINT_KINDS for ev in events):
+            self._retain(self.topics.joint, self._joint(now))
 
     def _event(self, ev: Event) -> None:
         """Per-ticket events: displays and evaluators read some; the bridge carries all of
@@ -132,6 +148,8 @@ class Publisher:
         d = ev.data
         if ev.kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED):
             self.send(self.topics.event("called"), self.called_payload(ev))
+        elif ev.kind == EventKind.JOINT_CALLED:
+            self.send(self.topics.event("called"), self.room_call(ev))
         elif ev.data.get("ticket") in self.engine.cases:
             if ev.kind in CASE_LEAVES and (
                 ev.kind != EventKind.TICKET_HELD or ev.data.get("no_show")
@@ -201,6 +219,24 @@ class Publisher:
             to_name=spec.name if spec else "",
             to_name_en=spec.name_en if spec else "",
             to_windows=windows,
+            rate=ev.kind == EventKind.CASE_COMPLETED,
+        )
+
+    def room_call(self, ev: Event) -> c.CalledEvent:
+        """A joint review's call: the citizen to the room ("请 A012 到 第一联审室")."""
+        t = self.engine.tickets[ev.data["ticket"]]
+        s = self.engine.layout.services[t.service]
+        return c.CalledEvent(
+            ticket=t.number,
+            service=s.code,
+            service_name=s.name,
+            service_name_en=s.name_en,
+            calls=t.calls,
+            at=ev.at,
+            reason="joint review",
+            **_room_call_fields(self, ev),
+            **window_case_fields(self.engine, t.number),
+            day=t.day,
         )
 
     def called_payload(self, ev: Event) -> c.CalledEvent:
@@ -231,6 +267,18 @@ class Publisher:
             target_wait_s=round(s.target_wait_min * 60),
             day=t.day,
         )
+
+
+def _room_call_fields(publisher: Publisher, ev: Event) -> dict[str, Any]:
+    """The room of a joint review's call, in the places a window's call has its window."""
+    room = publisher.engine.layout.rooms[ev.data["room"]]
+    return {
+        "window": room.id,
+        "window_name": room.name,
+        "window_name_en": room.name_en,
+        "zone": room.zone,
+        "review": ev.data["review"],
+    }
 
 
 def _timeless(advice: c.Advice) -> c.Advice:

@@ -21,14 +21,15 @@ from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
 from hallq.core.model import Event
 from hallq.core.replay import ReplayFault, replay
+from hallq.store import StoreError
 
 from .bookings import BookingDesk, issue_handler
 from .ha import HighAvailability
-from .handlers import HANDLERS, reply_fields
+from .handlers import HANDLERS, REPLY_STATE, reply_fields
 from .instance import AlreadyRunning
 from .ports import ServiceLink, Store
 from .publisher import Publisher
-from .store import StoreError
+from .region_relay import RegionRelay
 from .store_watch import StoreWatch
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,9 @@ class BrokerService:
         # booking codes (issue 13): the kiosk's appointment code checked before a ticket
         self.bookings = BookingDesk(cfg)
         self.booking_ops = {"issue": issue_handler(self.bookings)}
+        # a counter's booking at another hall (issue 13): relayed to the region, answered later
+        self.relay = RegionRelay(cfg, self._send, clock)
+        self.relayed_ops = {"book": self.relay.ask}
         self.ha = ha or HighAvailability.off()
 
     # ------------------------------------------------------------ lifecycle
@@ -134,6 +138,7 @@ class BrokerService:
         self.link.subscribe(self.topics.cmd("+"), self._on_cmd)
         self.link.subscribe(self.topics.presence("+"), self._on_presence)
         self.bookings.attach(self.link)
+        self.relay.attach(self.link)
         # paho's thread must not read the engine while the worker changes it: the tick
         # loop republishes everything (under the lock) within a second of a (re)connect
         self.link.when_connected = self._republish.set
@@ -182,7 +187,8 @@ class BrokerService:
                 continue
             self._gather(batch)
             for (device, _payload), reply in zip(batch, self._answer(batch), strict=True):
-                self._send(self.topics.reply(device), reply)
+                if reply is not None:  # None: relayed, the relay answers (region_relay.py)
+                    self._send(self.topics.reply(device), reply)
             self._publish_state()  # retained state last: calls and replies went out first
 
     def _gather(self, batch: list[tuple[str, bytes]]) -> None:
@@ -197,7 +203,7 @@ class BrokerService:
             if time.perf_counter() >= deadline:
                 break
 
-    def _answer(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    def _answer(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any] | None]:
         """handle_batch, and if even that fails: every command refused, memory = store."""
         try:
             return self.handle_batch(batch, state_later=True)
@@ -207,13 +213,14 @@ class BrokerService:
                 self._rebuild()
             return [_internal(payload, "not saved; retry") for _device, payload in batch]
 
-    def handle(self, device: str, payload: bytes) -> dict[str, Any]:
-        """Answer one command payload from ``device``; never raises for bad input."""
+    def handle(self, device: str, payload: bytes) -> dict[str, Any] | None:
+        """Answer one command payload from ``device``; never raises for bad input. None: a
+        relayed op (``book``), answered later on the device's reply topic."""
         return self.handle_batch([(device, payload)])[0]
 
     def handle_batch(
         self, batch: list[tuple[str, bytes]], *, state_later: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[dict[str, Any] | None]:
         """Answer commands in order with ONE durable commit for all of them (group commit).
 
         Each command sees the effects of the ones before it; nothing is published or
@@ -226,7 +233,7 @@ class BrokerService:
                 return _refuse_all(batch, store_problem)
             self._tick()
             now = self.clock()
-            replies: list[dict[str, Any]] = []
+            replies: list[dict[str, Any] | None] = []
             events: list[Event] = []
             answered: dict[tuple[str, str], dict[str, Any]] = {}
             for device, payload in batch:
@@ -249,7 +256,7 @@ class BrokerService:
             except StoreError as exc:
                 log.exception("store write failed: rebuilding state from the store")
                 self._rebuild()
-                return [_not_saved(r.get("id"), exc) for r in replies]
+                return [r and _not_saved(r.get("id"), exc) for r in replies]
             if events or commands:
                 self.ha.committed()  # to the standby; in sync mode: until it holds them
             self._publish_after(events, replies, now, state_later=state_later)
@@ -262,8 +269,9 @@ class BrokerService:
 
     def _one(
         self, device: str, payload: bytes, now: float, answered: dict[tuple[str, str], Any]
-    ) -> tuple[dict[str, Any], list[Event], tuple[str, str] | None]:
-        """Decide one command and apply it to memory; returns (reply, events, key to store)."""
+    ) -> tuple[dict[str, Any] | None, list[Event], tuple[str, str] | None]:
+        """Decide one command and apply it to memory; returns (reply, events, key to store).
+        A relayed op (``book``) has no reply yet (None): its relay sends it later."""
         try:
             cmd = p.decode_command(payload)
         except p.BadCommand as exc:
@@ -285,6 +293,14 @@ class BrokerService:
         if op not in p.ALLOWED[role]:
             log.warning("device %s (%s) may not %s", device, role, op)
             return p.error_reply(cmd.id, ErrorCode.FORBIDDEN, f"a {role} may not {op}"), [], None
+        return self._decide(cmd, op, device, now, key)
+
+    def _decide(
+        self, cmd: Any, op: str, device: str, now: float, key: tuple[str, str]
+    ) -> tuple[dict[str, Any] | None, list[Event], tuple[str, str] | None]:
+        """A command the device may send, decided (or relayed: no events, reply later)."""
+        if op in self.relayed_ops:
+            return self.relayed_ops[op](cmd, device, now), [], None
         try:
             handler = self.booking_ops.get(op) or HANDLERS[op]
             events = handler(self.engine, cmd, device, self.window_of.get(device), now)
@@ -293,12 +309,15 @@ class BrokerService:
         self.engine.apply_all(events)
         if op in ("set_services", "set_priority_ratio"):
             log.info("manager action %s by %s: %s", op, device, getattr(cmd, "by", ""))
-        return p.ok_reply(cmd.id, op=op, **reply_fields(events)), events, key
+        fields = reply_fields(events)
+        if op in REPLY_STATE:
+            fields.update(REPLY_STATE[op](self.engine, device))
+        return p.ok_reply(cmd.id, op=op, **fields), events, key
 
     def _publish_after(
         self,
         events: list[Event],
-        replies: list[dict[str, Any]],
+        replies: list[dict[str, Any] | None],
         now: float,
         *,
         state_later: bool = False,
@@ -307,7 +326,7 @@ class BrokerService:
         is logged and the replies still go out (the tick republishes within REFRESH_S).
         ``state_later``: only the events now; the retained state by _publish_state(), after
         the replies (the worker's order)."""
-        status = any(r.get("op") == "status" for r in replies)
+        status = any(r is not None and r.get("op") == "status" for r in replies)
         try:
             self.publisher.announce(events)
             if state_later:

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hallq.contract import StoreHealth, StoreStatus, to_builtins
-
-from .store import EventStore, StoreError
+from hallq.store import EventStore, StoreError
 
 log = logging.getLogger(__name__)
 HEALTH_S = 5.0  # seconds between two looks at the store's health

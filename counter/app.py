@@ -28,6 +28,7 @@ def run(
     link: MqttLink | None = None,
     keypad: Any = None,
     board: Any = None,
+    scanner: Any = None,
 ) -> None:
     """Run the counter until interrupted (keypad mode) or until its window closes (screen)."""
     device = counter_device(cfg, device_id)
@@ -39,7 +40,7 @@ def run(
 
         run_screen(cfg, device_id, link=link)
         return
-    run_keypad(cfg, device_id, link=link, keypad=keypad, board=board)
+    run_keypad(cfg, device_id, link=link, keypad=keypad, board=board, scanner=scanner)
 
 
 def run_keypad(
@@ -50,22 +51,29 @@ def run_keypad(
     keypad: Any = None,
     board: Any = None,
     stop: threading.Event | None = None,
+    scanner: Any = None,
 ) -> None:
-    """Keypad + LED (+ board) until SIGINT/SIGTERM or ``stop`` is set."""
+    """Keypad + LED (+ board, + staff-card scanner) until SIGINT/SIGTERM or ``stop`` is set."""
     device = counter_device(cfg, device_id)
     link, controller = build_counter(cfg, device_id, link)
     keypad = keypad or _make_keypad(device.keypad)
     board = board if board is not None else _make_board(device.board)
-    front = KeypadFront(controller, keypad, board, cfg.window(device.window).name)
+    scanner = scanner if scanner is not None else _make_scanner(device.scanner)
+    name = cfg.window(device.window).name
+    front = KeypadFront(controller, keypad, board, name, scanner=scanner)
     stop = stop or _stop_on_signals()
     keypad.open()
     if board is not None:
         board.open()
     front.start()
     link.start()
+    if scanner is not None:
+        scanner.start()
     try:
         stop.wait()
     finally:
+        if scanner is not None:
+            scanner.stop()
         link.stop()
         keypad.close()
         if board is not None:
@@ -77,6 +85,14 @@ def _make_keypad(keypad_cfg: Any) -> Any:
     from hardware.keypad import Keypad
 
     return Keypad(keypad_cfg or KeypadConfig())
+
+
+def _make_scanner(port: str | None) -> Any:
+    if port is None:
+        return None
+    from hardware.scanner import SerialScanner
+
+    return SerialScanner(port)
 
 
 def _make_board(board_cfg: Any) -> Any:

@@ -50,6 +50,7 @@ class Action(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     TOGGLE_PAUSE = "toggle_pause"  # keypad: closed -> open, open -> pause, paused -> resume
+    JOINT_CONFIRM = "joint_confirm"  # confirm this window's summons to a joint review (联审)
 
 
 DONE_NOTES = {
@@ -65,6 +66,7 @@ DONE_NOTES = {
     Action.TRANSFER: "transferred",
     Action.PAUSE: "paused",
     Action.RESUME: "resumed",
+    Action.JOINT_CONFIRM: "joint_confirmed",
 }
 
 
@@ -88,6 +90,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
     """
 
     online: bool = False
+    service_up: bool = True  # the queue service's presence (hallq.service_watch)
     waiting: int = 0
     waiting_primary: int = 0
     busy: bool = False
@@ -96,7 +99,7 @@ class CounterView(WindowState, kw_only=True, frozen=True):
 
     @property
     def led(self) -> LedMode:
-        if not self.online:
+        if not self.online or not self.service_up:
             return LedMode.FAST_BLINK
         if self.status != WindowStatus.OPEN:
             return LedMode.OFF
@@ -129,6 +132,7 @@ class CounterController:
         self._services: dict[str, ServiceState] = {}
         self._online = False
         self._was_online = False  # "back online" only after a connection was lost
+        self._service_up = True
         self._note: Note | None = None
         self._inflight = threading.Lock()
         self._last_press: dict[Action, float] = {}
@@ -191,6 +195,17 @@ class CounterController:
                 self._note = None  # never connected before: nothing to recover from
         self._changed()
 
+    def on_service(self, up: bool) -> None:
+        """The queue service's presence (hallq.service_watch): down shows at once, and the
+        terminal says when it is back; presses are refused meanwhile, never queued."""
+        with self._lock:
+            was, self._service_up = self._service_up, up
+            if was and not up:
+                self._note = note("service_down")
+            elif up and not was and self._online:  # not when Mosquitto itself dropped
+                self._note = note("service_back")
+        self._changed()
+
     # ------------------------------------------------------------------ output
     def view(self) -> CounterView:
         with self._lock:
@@ -198,6 +213,7 @@ class CounterController:
             return CounterView(
                 **{**msgspec.structs.asdict(self._state), "services": tiers},
                 online=self._online,
+                service_up=self._service_up,
                 waiting=self._waiting(tiers),
                 waiting_primary=self._waiting(c for c, t in tiers.items() if t == Tier.PRIMARY),
                 busy=self._inflight.locked(),
@@ -219,20 +235,32 @@ class CounterController:
         )
 
     def _precheck(self, action: Action, fields: dict[str, Any]) -> Note | None:
-        if not self._online:
-            return note("offline")
-        if action is Action.SIGN_IN and fields.get("staff") is not None:
-            fields["staff"] = str(fields["staff"]).strip()
-            if not fields["staff"]:
-                return note("need_staff")
-        if action is Action.TRANSFER and not fields.get("service"):
-            return note("need_service")
+        if not (self._online and self._service_up):
+            return note("offline" if not self._online else "service_down")
+        refusal = self._check_fields(action, fields)
+        if refusal is not None:
+            return refusal
         now = self.clock()
         with self._lock:
             last = self._last_press.get(action)
             if last is not None and now - last < self.repeat_guard_s:
                 return note("busy")
             self._last_press[action] = now
+        return None
+
+    def _check_fields(self, action: Action, fields: dict[str, Any]) -> Note | None:
+        """What an action needs from the screen (staff id, a service, a summons)."""
+        if action is Action.SIGN_IN and fields.get("staff") is not None:
+            fields["staff"] = str(fields["staff"]).strip()
+            if not fields["staff"]:
+                return note("need_staff")
+        if action is Action.TRANSFER and not fields.get("service"):
+            return note("need_service")
+        if action is Action.JOINT_CONFIRM:
+            summons = self._state.summons
+            if summons is None or summons.confirmed:
+                return note("no_summons")
+            fields["review"] = summons.review
         return None
 
     def _send(self, action: Action, fields: dict[str, Any]) -> Result:
@@ -246,6 +274,11 @@ class CounterController:
         except Refused as exc:
             return Result(False, note(exc.code or "bad_state"), exc.reply)
         ticket = str(getattr(reply, "ticket", None) or fields.get("ticket") or current)
+        if action is Action.JOINT_CONFIRM:
+            summons = self._state.summons
+            zh, en = (summons.room_name, summons.room_name_en) if summons else ("", "")
+            code = "joint_called" if getattr(reply, "called", False) else "joint_confirmed"
+            return Result(True, note(code, ticket=ticket, room=zh, room_en=en), reply)
         if action in (Action.CALL_NEXT, Action.CALL):
             self._remember_reason(ticket, reply)
         to = getattr(reply, "to", None) if action is Action.FINISH else None

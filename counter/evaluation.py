@@ -2,7 +2,8 @@
 
 The evaluator watches its window's retained state. When the ticket that was at the window leaves
 it *and* the window's ``served_today`` went up, that ticket was finished (a no-show, hold or
-transfer does not count up), so the evaluator asks for a rating of exactly that ticket. A score
+transfer does not count up), so the evaluator asks for a rating of exactly that ticket — a case
+(一件事) only at its last visit (``rate_on_finish``), the one rating the service accepts. A score
 goes out as ``evaluate {ticket, score}`` from the evaluator's own device id; the staff terminal
 has no way to send one (and the service refuses it from a counter). No answer before the timeout
 is recorded here as "not rated" (the service keeps no record of it).
@@ -153,5 +154,7 @@ class EvaluationController:
 def _finished_ticket(last: WindowState | None, now: WindowState) -> str | None:
     """The ticket that was finished between two states of one window, if any."""
     if last is None or last.ticket is None or now.ticket == last.ticket:
+        return None
+    if not last.rate_on_finish:  # a case (一件事) moving on: rated once, at its last visit
         return None
     return last.ticket if now.served_today > last.served_today else None

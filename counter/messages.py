@@ -43,6 +43,19 @@ NOTES: dict[str, tuple[str, str]] = {
     "paused": ("窗口已暂停", "Window paused"),
     "resumed": ("窗口已恢复", "Window resumed"),
     "online": ("网络已恢复", "Back online"),
+    "no_summons": ("本窗口没有待确认的联审召集", "No joint review summons to confirm"),
+    "joint_confirmed": ("已确认联审，请到 {room}", "Confirmed: go to {room_en}"),
+    "joint_called": (
+        "已确认，各部门到齐，{ticket} 已被呼叫到 {room}",
+        "Confirmed: all in, {ticket} called to {room_en}",
+    ),
+    "no_open_window": ("该部门没有可召集的窗口", "That department has no window to summon"),
+    "unknown_review": ("没有这个联审", "No such joint review"),
+    "service_down": (
+        "排队服务中断，按键未发送；恢复后自动重连",
+        "Queue service down: key not sent; it reconnects by itself",
+    ),
+    "service_back": ("排队服务已恢复", "Queue service back"),
 }
 
 
@@ -57,4 +70,5 @@ STATUS_TEXT = {
     "paused": ("暂停", "Paused"),
     "closed": ("未开启", "Closed"),
     "offline": ("离线", "Offline"),
+    "service_down": ("排队服务中断", "Service down"),
 }

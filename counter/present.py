@@ -13,6 +13,7 @@ STATUS_COLOR = {
     "paused": (1, 0.75, 0.3, 1),
     "closed": (0.8, 0.8, 0.8, 1),
     "offline": (1, 0.4, 0.4, 1),
+    "service_down": (1, 0.4, 0.4, 1),
 }
 
 
@@ -30,14 +31,17 @@ class ScreenTexts(NamedTuple):
     pause: str
     reason: str = ""  # why the current ticket was called (the engine's rule, in words)
     stage: str = ""  # a case (一件事): "新生儿出生一件事  第2步/共4步"
+    summons: str = ""  # a joint review (联审) this window is summoned to
 
 
 def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -> ScreenTexts:
     """Everything the work screen shows; ``now`` is wall-clock time (for time served)."""
     key = view.status if view.online else "offline"
+    if view.online and not view.service_up:
+        key = "service_down"
     zh, en = STATUS_TEXT[key]
     status = f"{zh} {en}"
-    if view.online and view.status == "paused" and view.pause_reason:
+    if key == "paused" and view.pause_reason:
         status += f"（{view.pause_reason}）"
     if view.staff:
         status = f"工号 {view.staff}   {status}"
@@ -55,6 +59,27 @@ def screen_texts(view: CounterView, service_names: dict[str, str], now: float) -
         pause="恢复\nResume F6" if view.status == "paused" else "暂停\nPause F6",
         reason=view.call_reason if view.ticket else "",
         stage=stage_text(view),
+        summons=summons_text(view),
+    )
+
+
+def summons_text(view: CounterView) -> str:
+    """The window's summons to a joint review (blank without one)."""
+    s = view.summons
+    if s is None:
+        return ""
+    if s.status == "called":
+        return (
+            f"联审进行中：{s.ticket} 在 {s.room_name}  "
+            f"Joint review of {s.ticket} in {s.room_name_en}"
+        )
+    if s.confirmed:
+        return (
+            f"联审：已确认，请到 {s.room_name}（等候其他部门）  Confirmed: go to {s.room_name_en}"
+        )
+    return (
+        f"联审召集：请到 {s.room_name} 办理 {s.ticket}，按 F7 确认  "
+        f"Summoned to {s.room_name_en} for {s.ticket}: press F7 to confirm"
     )
 
 

@@ -34,6 +34,7 @@ HERE = Path(__file__).parent
 F_KEYS = {282: "call_next", 283: "recall", 284: "no_show", 285: "finish"}
 F5 = 286
 F6 = 287
+F7 = 288  # confirm a joint review summons (联审)
 PAUSE_REASONS = ("休息 Break", "会议 Meeting", "系统故障 System fault", "咨询 Enquiry")
 
 
@@ -72,8 +73,12 @@ class SignInScreen(Screen):
     def show(self, view: CounterView, app: CounterApp) -> None:
         self.window_text = view.name or view.window
         self.note_text = (view.note.text() + "  " + view.note.en) if view.note else ""
-        self.online = view.online
-        self.online_text = "在线 Online" if view.online else "离线 Offline"
+        self.online = view.online and view.service_up
+        self.online_text = (
+            ("在线 Online" if view.service_up else "排队服务中断 Service down")
+            if view.online
+            else "离线 Offline"
+        )
 
 
 class WorkScreen(Screen):
@@ -90,6 +95,7 @@ class WorkScreen(Screen):
     note_text = StringProperty("")
     pause_text = StringProperty("暂停\nPause F6")
     stage_text = StringProperty("")
+    summons_text = StringProperty("")
     controller = ObjectProperty(None)
     _timer: Any = None
 
@@ -112,7 +118,7 @@ class WorkScreen(Screen):
         self.ticket_text, self.service_text, self.elapsed_text = t.ticket, t.service, t.elapsed
         self.waiting_text, self.served_text, self.rating_text = t.waiting, t.served, t.rating
         self.note_text, self.pause_text, self.reason_text = t.note, t.pause, t.reason
-        self.stage_text = t.stage
+        self.stage_text, self.summons_text = t.stage, t.summons
 
     def open_transfer(self) -> None:
         app = App.get_running_app()
@@ -174,6 +180,8 @@ class CounterApp(App):
             work.open_pause()
         elif key == F5:
             work.open_transfer()
+        elif key == F7:
+            work.press("joint_confirm")
         elif key in F_KEYS:
             work.press(F_KEYS[key])
         else:

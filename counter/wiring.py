@@ -16,6 +16,7 @@ from hallq.config import CounterDevice, EvaluatorDevice, HallConfig, require_rol
 from hallq.contract import ServiceState, WindowState
 from hallq.contract import WindowServices as WindowServicesState
 from hallq.mqtt import MqttLink
+from hallq.service_watch import ServiceWatch, service_devices
 from hallq.state import Listener, StateClient
 
 from .controller import CounterController
@@ -51,7 +52,9 @@ def build_counter(
     served = state.follow_window_services([device.window])  # contract v2's home of the tiers
     served.listen(services.on_window_services)
     served.listen(controller.on_window_services)
-    _follow_connection(link, controller)
+    watch = ServiceWatch(service_devices(cfg), controller.on_service)
+    state.follow_presence(watch.services).listen(watch.on_presence)
+    _follow_connection(link, controller, watch)
     return link, controller
 
 
@@ -108,8 +111,13 @@ def build_evaluator(
     return link, controller
 
 
-def _follow_connection(link: MqttLink, controller: Any) -> None:
-    link.when_connected = lambda: controller.on_connection(True)
-    link.when_disconnected = lambda: controller.on_connection(False)
+def _follow_connection(link: MqttLink, controller: Any, watch: ServiceWatch | None = None) -> None:
+    def connection(up: bool) -> None:
+        controller.on_connection(up)
+        if watch is not None:
+            watch.on_connection(up)
+
+    link.when_connected = lambda: connection(True)
+    link.when_disconnected = lambda: connection(False)
     if link.is_connected:  # a link the caller started already
-        controller.on_connection(True)
+        connection(True)

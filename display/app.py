@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from display.model import DisplayModel, HallInfo, hall_info
 from hallq.config import DisplayDevice, require_role
+from hallq.service_watch import ServiceWatch
 from hallq.state import StateClient
 from hardware.board import WindowBoard
 from hardware.screen import prepare_screen, size_from_env
@@ -88,6 +89,8 @@ def subscribe(
     ctl: Any,
     driver: WindowBoardDriver,
     follows: Follows | None = None,
+    *,
+    services: Iterable[str] = (),
 ) -> StateClient:
     """Wire the state client's feeds to the controller (via ``hop``) and the boards (directly).
 
@@ -101,8 +104,15 @@ def subscribe(
     windows.listen(_hopped(hop, ctl.on_window))
     windows.listen(driver.on_window)
     state.follow_services(follows.services).listen(_hopped(hop, ctl.on_service))
-    link.when_connected = lambda: hop(partial(ctl.set_online, True))
-    link.when_disconnected = lambda: hop(partial(ctl.set_online, False))
+    watch = ServiceWatch(services, lambda up: hop(partial(ctl.set_service, up)))
+    state.follow_presence(watch.services).listen(watch.on_presence)
+
+    def connection(up: bool) -> None:
+        hop(partial(ctl.set_online, up))
+        watch.on_connection(up)
+
+    link.when_connected = lambda: connection(True)
+    link.when_disconnected = lambda: connection(False)
     return state
 
 

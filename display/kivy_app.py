@@ -11,6 +11,7 @@ from kivy.clock import Clock
 from display.app import Follows, Ready, subscribe
 from display.model import DisplayModel
 from display.wall import WallController, WallScreen, load_kv
+from hallq.service_watch import service_devices
 from hardware.voice import Announcer
 from hardware.window_board import WindowBoardDriver
 
@@ -54,7 +55,9 @@ class DisplayApp(App):
         ctl.on_enter()
         ctl.refresh()
         self.driver.start()
-        subscribe(self.link, hop, ctl, self.driver, self.follows)
+        subscribe(
+            self.link, hop, ctl, self.driver, self.follows, services=service_devices(self.cfg)
+        )
         if self.voice is not None:
             self.voice.when_unsaid = lambda call: hop(partial(ctl.on_unsaid, call))
             self.voice.open()

@@ -65,6 +65,7 @@ class View:
     waiting: list[WaitingRow]
     waiting_total: int
     is_online: bool
+    is_service_up: bool = True  # the queue service's presence (hallq.service_watch)
     opens_at: float | None = None  # none of this display's services takes tickets until then
     opens_text: str = ""  # that, in words (zh · en), for the waiting caption
 
@@ -103,6 +104,7 @@ class DisplayModel:
         self._heard: OrderedDict[tuple[str, str, float, bool], None] = OrderedDict()
         self.services: dict[str, ServiceState] = {}
         self.is_online = False
+        self.is_service_up = True
         self.highlight_until = 0.0
         self.min_lag: float | None = None  # smallest (local now - event at) seen: clock skew
 
@@ -117,6 +119,8 @@ class DisplayModel:
         name = ev.window_name or self.info.window_names.get(ev.window, ev.window)
         service = ev.service_name or self.info.service_names.get(ev.service, ev.service)
         step = f"一件事 第{ev.step}步/共{ev.steps}步" if ev.matter and ev.steps else ""
+        if ev.review:  # a joint review (联审): the citizen goes to the room, not a window
+            step = "联审 Joint review"
         is_fresh = self._is_fresh(now - ev.at)
         unsaid = self.is_announcing and not is_fresh
         line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid, step)
@@ -126,7 +130,7 @@ class DisplayModel:
         if not is_fresh:
             return None
         # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记"
-        said = service if ev.matter and ev.step > 1 else ""
+        said = service if ev.matter and ev.step > 1 and not ev.review else ""
         return Call(ev.ticket, name, ev.recall, service=said)
 
     def on_unsaid(self, call: Call) -> bool:
@@ -158,6 +162,13 @@ class DisplayModel:
         if not is_online:
             self.is_restoring = True
 
+    def set_service(self, is_up: bool) -> None:
+        """The queue service's presence: while it is down the wall says so (the numbers it
+        shows are the last known); when it is back, retained state restores the wall."""
+        self.is_service_up = is_up
+        if not is_up:
+            self.is_restoring = True
+
     # ------------------------------------------------------------ output
     def view(self, now: float, max_rows: int = 12) -> View:
         rows = self.waiting_by_service()
@@ -177,6 +188,7 @@ class DisplayModel:
             waiting=rows[:max_rows],
             waiting_total=sum(s.waiting for s in self._my_services()),
             is_online=self.is_online,
+            is_service_up=self.is_service_up,
             opens_at=opens,
             opens_text=text,
         )

@@ -51,6 +51,7 @@ class WallScreen(BoxLayout):
     hall_name = StringProperty("")
     clock_text = StringProperty("")
     is_offline = BooleanProperty(True)
+    offline_text = StringProperty("连接中断  Offline")
     is_highlighted = BooleanProperty(False)
     latest_ticket = StringProperty("")
     latest_window = StringProperty("")
@@ -139,11 +140,16 @@ class WallController:
         self.model.set_online(is_online)
         self.refresh()
 
+    def set_service(self, is_up: bool) -> None:
+        self.model.set_service(is_up)
+        self.refresh()
+
     # ------------------------------------------------------------ output
     def refresh(self) -> None:
         s = self.screen
         v = self.model.view(self.clock(), max_rows=s.waiting_capacity)
-        s.is_offline = not v.is_online
+        s.is_offline = not (v.is_online and v.is_service_up)
+        s.offline_text = "连接中断  Offline" if not v.is_online else "排队服务中断  Service down"
         s.is_highlighted = v.is_highlighted
         s.latest_ticket = v.latest.ticket if v.latest else ""
         s.latest_window = f"请到 {v.latest.window_name}" if v.latest else "请留意叫号"

@@ -542,6 +542,29 @@ MATTERS = [
 
 COMPREHENSIVE = 6  # 综合窗口 on floor 1 and 2, three each
 
+# 联审联批 / 联合踏勘: rooms departments are summoned to for a joint review (id, 名称, English,
+# floor): one per floor with the departments that most often review together (不动产, 规划,
+# 市场监管 / 环保, 住建 / 投资项目 on floor 3).
+ROOMS = [
+    ("lsl1", "第一联审室", "Joint review room 1", 1),
+    ("lsl2", "第二联审室", "Joint review room 2", 2),
+    ("lsl3", "第三联审室", "Joint review room 3", 3),
+]
+
+
+def room_lines() -> list[str]:
+    out = []
+    for rid, name, name_en, floor in ROOMS:
+        out += [
+            "[[rooms]]",
+            f"id = {q(rid)}",
+            f"name = {q(name)}",
+            f"name_en = {q(name_en)}",
+            f'zone = "F{floor}"',
+            "",
+        ]
+    return out
+
 
 def prefixes() -> list[str]:
     letters = list(string.ascii_uppercase)
@@ -596,6 +619,7 @@ def main() -> None:
         "[policy]",
         "priority_ratio = 2  # at most 1 priority call per 2 normal calls",
         "continuing_run = 2  # a case moving on: at most 2 calls in a row ahead of new arrivals",
+        "joint_confirm_min = 5  # a department summoned to a joint review confirms within 5 min",
         "",
         "[mqtt]",
         'host = "127.0.0.1"',
@@ -648,6 +672,7 @@ def main() -> None:
             ]
     out += svc_lines
     out += matter_lines(code_of)
+    out += room_lines()
     win_lines: list[str] = []
     number = 0
     small = [d for d in DEPARTMENTS if d[4] == 1]

@@ -33,6 +33,7 @@ from .core.model import (
     OpeningHours,
     PriorityClassSpec,
     PriorityPolicy,
+    RoomSpec,
     ServiceSpec,
     Tier,
     WindowSpec,
@@ -106,6 +107,18 @@ class Policy(_Strict, kw_only=True):
     # a case moving on to its next stage (一件事) goes ahead of new arrivals, at most this many
     # calls in a row per window while new arrivals wait; 0: it joins the back of the queue
     continuing_run: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
+    # a department summoned to a joint review (联审) that has not confirmed after this many
+    # minutes raises a board alert
+    joint_confirm_min: Annotated[float, msgspec.Meta(gt=0, le=120)] = 5
+
+
+class Room(_Strict, kw_only=True):
+    """``[[rooms]]``: a joint-review room (联审室) departments are summoned to."""
+
+    id: Id
+    name: str  # spoken and shown: "第一联审室"
+    name_en: str = ""
+    zone: str = ""  # the floor's displays call the citizen there
 
 
 class Department(_Strict, kw_only=True):
@@ -188,6 +201,7 @@ class CounterDevice(_Device, kw_only=True, tag="counter"):
     keypad: KeypadConfig | None = None
     board: BoardConfig | None = None
     evaluator: Id | None = None  # the evaluator device at this window
+    scanner: str | None = None  # keypad mode: serial port of the staff-card scanner, or None
 
 
 class EvaluatorDevice(_Device, kw_only=True, tag="evaluator"):
@@ -321,6 +335,7 @@ class HallConfig(_Strict, kw_only=True):
     windows: list[WindowCfg] = msgspec.field(default_factory=list)
     priority_classes: list[PriorityClass] = msgspec.field(default_factory=list)
     matters: list[Matter] = msgspec.field(default_factory=list)
+    rooms: list[Room] = msgspec.field(default_factory=list)
     devices: list[Device] = msgspec.field(default_factory=list)
     mqtt: Mqtt = Mqtt()
     region: RegionLink | None = None
@@ -444,6 +459,9 @@ def to_layout(cfg: HallConfig) -> Layout:
         to_calendar(cfg.calendar),
         matters,
         cfg.policy.continuing_run,
+        {r.id: RoomSpec(r.id, r.name, r.name_en or r.name, r.zone) for r in cfg.rooms},
+        {d.id: (d.name, d.name_en or d.name) for d in cfg.departments},
+        cfg.policy.joint_confirm_min * 60,
     )
 
 

@@ -36,6 +36,12 @@ def cross_check(cfg: HallConfig) -> list[str]:
     problems += _duplicates("windows", "id", (w.id for w in cfg.windows))
     problems += _duplicates("priority_classes", "id", (p.id for p in cfg.priority_classes))
     problems += _duplicates("devices", "id", (d.id for d in cfg.devices))
+    problems += _duplicates("rooms", "id", (r.id for r in cfg.rooms))
+    problems += [
+        f"rooms[{i}].id: {r.id!r} is also a window id (calls name one place)"
+        for i, r in enumerate(cfg.rooms)
+        if r.id in windows
+    ]
     problems += _refs(
         "services", "department", (s.department for s in cfg.services), depts, "department"
     )

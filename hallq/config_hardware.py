@@ -50,6 +50,7 @@ class KeypadConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, fro
     led: Pin = 20
     buzzer: Pin | None = None
     hold_s: Positive = 1.5
+    sign_out_hold_s: Positive = 3.0  # pause held this long signs the staff member out
     debounce_ms: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 50
     blink_s: Positive = 0.4
 

@@ -8,21 +8,25 @@ payloads in tests/data/wire/ must keep decoding). Commands, which devices send, 
 live in hallq/protocol.py next to their decoder; this module holds what the service and the
 devices publish.
 
-Adding a field: give it a default, add it to docs/protocol.md. Renaming or reshaping one, or
-adding a value to an enum used here, needs a new contract version (docs/protocol.md,
-"Versioning").
+Adding a field: give it a default, then regenerate docs/protocol.md. Renaming or reshaping
+one, or adding a value to an enum typed here (window status, ticket state, tier, printer and
+store status), needs a new contract version. Code sets that grow with hallq — error codes and
+the routing rules of a call — are plain strings for readers (their known values are listed by
+the enums), so an older device keeps working when a newer service sends a new value.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
 from hallq.core.errors import ErrorCode
 from hallq.core.model import (
     CallRule,
+    JointOutcome,
+    JointStatus,
     MatterMode,
     PriorityRule,
     StageRule,
@@ -32,6 +36,19 @@ from hallq.core.model import (
 )
 
 CONTRACT_VERSION = 1
+
+
+def _values(enum: type[StrEnum]) -> str:
+    return f"{enum.__name__}: " + ", ".join(f'"{m.value}"' for m in enum)
+
+
+# Code fields whose set of values grows with hallq (new error codes, new routing rules) are
+# plain strings for readers, so an older device keeps working when a newer service sends a value
+# it does not know yet; the values known today are listed by the enum (compare with it).
+ErrorCodeText = Annotated[str, msgspec.Meta(description=_values(ErrorCode))]
+CallRuleText = Annotated[str, msgspec.Meta(description=_values(CallRule))]
+PriorityRuleText = Annotated[str, msgspec.Meta(description=_values(PriorityRule))]
+StageRuleText = Annotated[str, msgspec.Meta(description=_values(StageRule))]
 
 
 class Payload(msgspec.Struct, kw_only=True, frozen=True):
@@ -66,6 +83,10 @@ class WindowState(Payload, kw_only=True):
     matter_name_en: str = ""
     step: int = 0  # 第 step 步 / 共 steps 步 (visits, from 1)
     steps: int = 0
+    # evaluators ask for a rating when this ticket leaves the window done: false for a case
+    # (一件事) at any visit but its last (a case is rated once, at the end)
+    rate_on_finish: bool = True
+    summons: JointSummons | None = None  # this window is summoned to a joint review (联审)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -194,6 +215,63 @@ class CaseInfo(Payload, kw_only=True):
     queued_at: float = 0.0
     completed_at: float | None = None
     visits: list[CaseVisit] = msgspec.field(default_factory=list)
+    review: str | None = None  # held for a joint review (联审) ...
+    room_name: str = ""  # ... in this room
+    room_name_en: str = ""
+
+
+class JointSummons(Payload, kw_only=True):
+    """A window's summons to a joint review (联审联批): go to the room, confirm."""
+
+    review: str
+    ticket: str
+    room: str
+    room_name: str = ""
+    room_name_en: str = ""
+    status: JointStatus = JointStatus.SUMMONING
+    confirmed: bool = False
+    summoned_at: float = 0.0
+
+
+class JointPartInfo(Payload, kw_only=True):
+    """One department at a joint review: the window summoned and its times."""
+
+    department: str
+    department_name: str = ""
+    department_name_en: str = ""
+    window: str
+    window_name: str = ""
+    staff: str | None = None
+    summoned_at: float = 0.0
+    confirmed_at: float | None = None  # null: not confirmed yet
+    left_at: float | None = None
+    time_s: int = 0  # summoned to closed (or to now while open)
+
+
+class JointInfo(Payload, kw_only=True):
+    """A joint review (联审联批): ticket numbers, rooms, departments and windows only."""
+
+    review: str
+    ticket: str
+    room: str
+    room_name: str = ""
+    room_name_en: str = ""
+    status: JointStatus = JointStatus.SUMMONING
+    by: str = ""  # the window or device that opened it
+    opened_at: float = 0.0
+    called_at: float | None = None  # all confirmed: the citizen called to the room
+    closed_at: float | None = None
+    outcome: JointOutcome | None = None
+    confirm_within_s: int = 300  # policy.joint_confirm_min: later raises a board alert
+    parts: list[JointPartInfo] = msgspec.field(default_factory=list)
+
+
+class JointState(Payload, kw_only=True):
+    """``state/joint``: the day's joint reviews, newest first."""
+
+    reviews: list[JointInfo] = msgspec.field(default_factory=list)
+    at: float = 0.0
+    epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
 class CasesState(Payload, kw_only=True):
@@ -219,15 +297,16 @@ class CalledEvent(Payload, kw_only=True):
     calls: int = 1
     at: float = 0.0
     reason: str = ""  # the plain sentence, e.g. "primary rs01, longest wait 5 min"
-    reason_code: CallRule | None = None  # the rule (null on a recall)
-    priority_rule: PriorityRule | None = None  # why a priority ticket went ahead, if it did
+    reason_code: CallRuleText | None = None  # the rule (null on a recall)
+    priority_rule: PriorityRuleText | None = None  # why a priority ticket went ahead, if it did
     wait_s: int | None = None  # how long the ticket waited before this call (null on a recall)
-    stage_rule: StageRule | None = None  # a continuing case went ahead / a new arrival's turn
+    stage_rule: StageRuleText | None = None  # a continuing case went ahead / a new arrival's turn
     matter: str | None = None  # the ticket is a case (一件事): its matter and visit
     matter_name: str = ""
     matter_name_en: str = ""
     step: int = 0
     steps: int = 0
+    review: str | None = None  # a joint review's call: ``window`` is its room (联审室)
     target_wait_s: int = 0  # the service's target wait (region reports: share over target)
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
@@ -247,6 +326,7 @@ class FinishedEvent(Payload, kw_only=True):
     to_name: str = ""
     to_name_en: str = ""
     to_windows: list[str] = msgspec.field(default_factory=list)  # window names, e.g. "8号窗口"
+    rate: bool = True  # the citizen is asked for a rating: false for a case moving on
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
@@ -306,6 +386,38 @@ class BookingNotice(Payload, kw_only=True):
     minutes: int = 30
     status: BookingStatus = BookingStatus.BOOKED
     by_hall: str = ""  # the hall that booked it (a township)
+
+
+class BookRequest(Payload, kw_only=True):
+    """``hallq/<hall>/ask/book`` (QoS 1, out over the hall's bridge): a counter's ``book``
+    relayed by its hall's service to the region. ``id`` is unique per hall (device and
+    command id), so a repeat is answered as the first; past ``expires_at`` (the hall's clock)
+    the region books nothing: a request a cut held back is never booked late."""
+
+    id: str
+    hall: str  # the hall booked into
+    service: str
+    day: str
+    start: str
+    by: str = ""  # the device (and staff member) that asked
+    expires_at: float = 0.0
+
+
+class BookAnswer(Payload, kw_only=True):
+    """``hallq/<hall>/region/answer`` (QoS 1, in over the bridge): the region's answer to
+    one :class:`BookRequest` of that hall; ``ok`` false says why in ``message``."""
+
+    id: str
+    ok: bool
+    message: str = ""
+    code: str = ""  # the booking code (16 characters) when ok
+    hall: str = ""
+    hall_name: str = ""
+    service: str = ""
+    service_name: str = ""
+    day: str = ""
+    start: str = ""
+    minutes: int = 0
 
 
 class RegionHall(Payload, kw_only=True):
@@ -472,6 +584,34 @@ class IssueOk(_Ok, tag="issue", kw_only=True):
     stages: list[list[str]] = msgspec.field(default_factory=list)
 
 
+class LeaseBlock(Payload, kw_only=True):
+    """Numbers ``first``..``last`` of ``prefix`` (e.g. A012..A021), leased to one kiosk."""
+
+    prefix: str
+    first: int
+    last: int
+
+
+class LeaseOk(_Ok, tag="lease", kw_only=True):
+    """The numbers leased to the kiosk for business day ``day`` that have no ticket yet, as
+    runs (the kiosk also keeps which it printed and has not reported yet)."""
+
+    day: str = ""
+    blocks: list[LeaseBlock] = msgspec.field(default_factory=list)
+
+
+class IssueOfflineOk(_Ok, tag="issue_offline", kw_only=True):
+    """The offline ticket is in its queue; ``issued_at``: its place in line (the kiosk's
+    time, clamped to the lease's grant and the service's clock)."""
+
+    ticket: str
+    service: str
+    day: str = ""
+    issued_at: float = 0.0
+    ahead: int = 0  # waiting before it, at the time it joined
+    priority: str | None = None
+
+
 class PrintResultOk(_Ok, tag="print_result", kw_only=True):
     ticket: str | None = None
 
@@ -481,11 +621,11 @@ class _CallOk(_Ok, kw_only=True):
     service: str = ""
     window: str = ""
     reason: str = ""
-    reason_code: CallRule | None = None
-    priority_rule: PriorityRule | None = None
+    reason_code: CallRuleText | None = None
+    priority_rule: PriorityRuleText | None = None
     wait_s: int = 0
     priority: str | None = None
-    stage_rule: StageRule | None = None
+    stage_rule: StageRuleText | None = None
 
 
 class CallNextOk(_CallOk, tag="call_next", kw_only=True):
@@ -569,9 +709,46 @@ class StatusOk(_Ok, tag="status", kw_only=True):
     pass
 
 
+class JointOpenOk(_Ok, tag="joint_open", kw_only=True):
+    review: str
+    ticket: str
+    room: str = ""
+    windows: list[str] = msgspec.field(default_factory=list)  # summoned, one per department
+    called: bool = False  # every department confirmed already: the citizen was called
+
+
+class JointConfirmOk(_Ok, tag="joint_confirm", kw_only=True):
+    review: str
+    ticket: str = ""
+    window: str = ""
+    called: bool = False  # the last confirmation: the citizen was called to the room
+
+
+class JointCloseOk(_Ok, tag="joint_close", kw_only=True):
+    review: str
+    ticket: str = ""
+    outcome: JointOutcome = JointOutcome.DONE
+    to: str | None = None  # a case moving on: the service of its next visit
+
+
+class BookOk(_Ok, tag="book", kw_only=True):
+    """A booking the region made: the code to give the citizen (printed with its QR)."""
+
+    code: str
+    hall: str
+    service: str
+    day: str
+    start: str
+    minutes: int = 30
+    hall_name: str = ""
+    service_name: str = ""
+
+
 OkReply = (
     IssueOk
     | PrintResultOk
+    | LeaseOk
+    | IssueOfflineOk
     | CallNextOk
     | CallOk
     | RecallOk
@@ -589,6 +766,10 @@ OkReply = (
     | SetServicesOk
     | SetPriorityRatioOk
     | StatusOk
+    | JointOpenOk
+    | JointConfirmOk
+    | JointCloseOk
+    | BookOk
 )
 
 
@@ -597,7 +778,7 @@ class ErrorReply(Payload, kw_only=True):
 
     id: str | None
     ok: Literal[False] = False
-    error: ErrorCode = ErrorCode.INTERNAL
+    error: ErrorCodeText = ErrorCode.INTERNAL.value
     message: str = ""
     opens_at: float | None = None  # hall_closed/service_closed/daily_cap: next opening (epoch s)
 

@@ -23,11 +23,30 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 SECTIONS: list[tuple[str, list[type[Any]]]] = [
     (
         "Retained state",
-        [c.WindowState, c.WindowServices, c.ServiceState, c.HallState, c.Advice, c.CasesState],
+        [
+            c.WindowState,
+            c.WindowServices,
+            c.ServiceState,
+            c.HallState,
+            c.Advice,
+            c.CasesState,
+            c.JointState,
+        ],
     ),
     (
         "Parts",
-        [c.AdviceNeed, c.AdviceMove, c.ReplayFaultInfo, c.StoreHealth, c.CaseInfo, c.CaseVisit],
+        [
+            c.AdviceNeed,
+            c.AdviceMove,
+            c.ReplayFaultInfo,
+            c.StoreHealth,
+            c.CaseInfo,
+            c.CaseVisit,
+            c.JointInfo,
+            c.JointPartInfo,
+            c.JointSummons,
+            c.LeaseBlock,
+        ],
     ),
     ("Events", [c.CalledEvent, c.FinishedEvent, c.IssuedEvent, c.RatedEvent, c.CheckedInEvent]),
     ("Region", [c.BookingNotice, c.RegionHall]),
@@ -56,6 +75,9 @@ def _quoted(value: object) -> str:
 
 def type_name(t: mi.Type) -> str:
     """A short, reader-friendly name of a msgspec type."""
+    if isinstance(t, mi.Metadata):  # a plain string whose known values an enum lists
+        described = (t.extra_json_schema or {}).get("description")
+        return f"{type_name(t.type)} ({described})" if described else type_name(t.type)
     simple = next((name for kind, name in _SIMPLE.items() if isinstance(t, kind)), None)
     if simple is not None:
         return simple

@@ -58,6 +58,11 @@ class Topics:
         return f"{self.root}/state/cases"
 
     @property
+    def joint(self) -> str:
+        """Retained joint reviews (联审) of the day."""
+        return f"{self.root}/state/joint"
+
+    @property
     def advice(self) -> str:
         """Retained staffing advice (Erlang C), refreshed every minute."""
         return f"{self.root}/state/advice"
@@ -123,6 +128,29 @@ class PrintResult(_Cmd, kw_only=True, tag="print_result"):
     ticket: TicketNo
     ok: bool
     reason: Text = ""
+
+
+Prefix = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{1,3}$")]
+BusinessDay = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class Lease(_Cmd, kw_only=True, tag="lease"):
+    """A kiosk's number blocks for issuing while the service is unreachable: top up to
+    ``count`` unused numbers per prefix (docs/kiosk.md, "Offline issuing")."""
+
+    prefixes: Annotated[list[Prefix], msgspec.Meta(min_length=1, max_length=64)]
+    count: Annotated[int, msgspec.Meta(ge=1, le=50)] = 10
+
+
+class IssueOffline(_Cmd, kw_only=True, tag="issue_offline"):
+    """A ticket the kiosk printed offline with a leased number: it joins the queue at
+    ``issued_at`` (the kiosk's clock, epoch s), the lease's business day ``day``."""
+
+    service: Code
+    ticket: TicketNo
+    issued_at: Annotated[float, msgspec.Meta(ge=0, le=1e11)]
+    day: BusinessDay
+    priority: Code | None = None
 
 
 class CallNext(_Cmd, kw_only=True, tag="call_next"):
@@ -196,6 +224,43 @@ class SetPriorityRatio(_Cmd, kw_only=True, tag="set_priority_ratio"):
     by: Text = ""
 
 
+class JointOpen(_Cmd, kw_only=True, tag="joint_open"):
+    """A joint review (联审联批) of ``ticket`` in ``room`` by ``departments``; ``staff`` names
+    a staff member for a department (summoned wherever signed in)."""
+
+    ticket: TicketNo
+    room: Code
+    departments: Annotated[list[Code], msgspec.Meta(min_length=1, max_length=8)]
+    staff: dict[Code, StaffId] = msgspec.field(default_factory=dict)
+    by: Text = ""  # the manager who did it (logged)
+
+
+class JointConfirm(_Cmd, kw_only=True, tag="joint_confirm"):
+    """A summoned window confirms it is coming to the room."""
+
+    review: Code
+    window: Code | None = None  # managers name the window; counters use their own
+
+
+class JointClose(_Cmd, kw_only=True, tag="joint_close"):
+    """End a review: ``done`` finishes the ticket's visit, ``back`` leaves it held."""
+
+    review: Code
+    outcome: Literal["done", "back"] = "done"
+    by: Text = ""
+
+
+class Book(_Cmd, kw_only=True, tag="book"):
+    """Book a citizen into a slot of ``service`` at ``hall`` (跨层级预约, usually the county):
+    the hall's service asks the region over its bridge and answers with the code."""
+
+    hall: Code
+    service: Code
+    day: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    start: Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]
+    staff: StaffId | None = None  # who booked it (the window's staff member)
+
+
 class Status(_Cmd, kw_only=True, tag="status"):
     """Ask for a fresh copy of the hall's retained state (no change)."""
 
@@ -203,6 +268,8 @@ class Status(_Cmd, kw_only=True, tag="status"):
 Command = (
     Issue
     | PrintResult
+    | Lease
+    | IssueOffline
     | CallNext
     | Call
     | Recall
@@ -220,6 +287,10 @@ Command = (
     | SetServices
     | SetPriorityRatio
     | Status
+    | JointOpen
+    | JointConfirm
+    | JointClose
+    | Book
 )
 
 
@@ -247,11 +318,14 @@ WINDOW_OPS = {
     "open",
     "close",
 }
+JOINT_OPS = {"joint_open", "joint_confirm", "joint_close"}  # 联审联批
 ALLOWED: dict[Role, set[str]] = {
-    Role.KIOSK: {"issue", "print_result", "status"},
-    Role.COUNTER: WINDOW_OPS | {"cancel", "status"},
+    Role.KIOSK: {"issue", "print_result", "lease", "issue_offline", "status"},
+    Role.COUNTER: WINDOW_OPS | JOINT_OPS | {"cancel", "status", "book"},
     Role.EVALUATOR: {"evaluate", "status"},
-    Role.BOARD: WINDOW_OPS | {"set_services", "set_priority_ratio", "cancel", "issue", "status"},
+    Role.BOARD: WINDOW_OPS
+    | JOINT_OPS
+    | {"set_services", "set_priority_ratio", "cancel", "issue", "status", "book"},
     Role.DISPLAY: {"status"},
     Role.LED: {"status"},
     Role.BROKER: set(),

@@ -103,6 +103,7 @@ class StateClient:
         self.hall: Feed[c.HallState] = Feed(c.HallState)
         self.advice: Feed[c.Advice] = Feed(c.Advice)
         self.cases: Feed[c.CasesState] = Feed(c.CasesState)
+        self.joint: Feed[c.JointState] = Feed(c.JointState)
         self.called: Feed[c.CalledEvent] = Feed(c.CalledEvent)
         self.finished: Feed[c.FinishedEvent] = Feed(c.FinishedEvent)
         self.presence: Feed[c.Presence] = Feed(c.Presence)
@@ -131,6 +132,11 @@ class StateClient:
         """``state/cases``: the cases (一件事) in progress (key ``cases``)."""
         self.link.subscribe(self.topics.cases, self.cases.on_message)
         return self.cases
+
+    def follow_joint(self) -> Feed[c.JointState]:
+        """``state/joint``: the day's joint reviews (联审联批) (key ``joint``)."""
+        self.link.subscribe(self.topics.joint, self.joint.on_message)
+        return self.joint
 
     def follow_calls(self) -> Feed[c.CalledEvent]:
         self.link.subscribe(self.topics.event("called"), self.called.on_message)

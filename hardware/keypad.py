@@ -1,7 +1,9 @@
 """The counter keypad: six keys, a status LED and an optional buzzer (gpiozero).
 
 Keys are wired between the GPIO pin and ground (internal pull-up). No-show is destructive, so
-it fires only after the key is held for ``hold_s``. Nothing touches a pin before ``open()``.
+it fires only after the key is held for ``hold_s``. Pause fires when a tap is released; held
+for ``sign_out_hold_s`` it fires ``when_sign_out`` instead (and no pause). Nothing touches a
+pin before ``open()``.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Keypad:
         self.when_finish: Callback = None
         self.when_transfer: Callback = None
         self.when_pause: Callback = None
+        self.when_sign_out: Callback = None  # the pause key held for ``sign_out_hold_s``
         self._buttons: dict[Key, Button] = {}
         self._led: LED | None = None
         self._buzzer: Buzzer | None = None
@@ -66,15 +69,43 @@ class Keypad:
 
     def _make_button(self, key: Key) -> Button:
         pin = getattr(self.cfg, key.value)
-        button = Button(pin, pull_up=True, hold_time=self.cfg.hold_s, pin_factory=self.pin_factory)
+        hold = self.cfg.sign_out_hold_s if key is Key.PAUSE else self.cfg.hold_s
+        button = Button(pin, pull_up=True, hold_time=hold, pin_factory=self.pin_factory)
         debouncer = Debouncer(self.cfg.debounce_ms / 1000, self._clock)
-        if key is Key.NO_SHOW:
+        if key is Key.PAUSE:
+            self._watch_pause(button, debouncer)
+        elif key is Key.NO_SHOW:
             button.when_held = lambda: safe_call(self.when_no_show)
             button.when_pressed = lambda: debouncer.edge(True)
             button.when_released = lambda: debouncer.edge(False)
         else:
             watch_button(button, debouncer, lambda: self._fire(key))
         return button
+
+    def _watch_pause(self, button: Button, debouncer: Debouncer) -> None:
+        """One press of pause is a tap (``when_pause`` on release) or a hold (``when_sign_out``
+        once ``sign_out_hold_s`` passed, then nothing on release). A press starts after a quiet
+        line; edges within ``debounce_s`` of its start are its bounce, not a release."""
+        press = {"at": 0.0, "active": False, "held": False}
+
+        def pressed() -> None:
+            if debouncer.edge(True):
+                press.update(at=self._clock(), active=True, held=False)
+
+        def held() -> None:
+            if press["active"]:
+                press["held"] = True
+                safe_call(self.when_sign_out)
+
+        def released() -> None:
+            debouncer.edge(False)
+            if not press["active"] or self._clock() - press["at"] < debouncer.debounce_s:
+                return  # no press under way, or its own bounce
+            press["active"] = False
+            if not press["held"]:
+                safe_call(self.when_pause)
+
+        button.when_pressed, button.when_held, button.when_released = pressed, held, released
 
     def _fire(self, key: Key) -> None:
         safe_call(getattr(self, f"when_{key.value}"))

@@ -17,6 +17,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "一件事共{n}步：{steps}",
         "stages_short": "一件事共{n}步：{first}→…→{last}，扫码看全部",
         "stages_count": "一件事共{n}步，扫码查看每一步",
+        "offline": "离线取号 issued offline",
+        "wait_offline": "离线前预计等待约 {m} 分钟",
     },
     "zh-Hant": {  # for Big5 printers (Hong Kong, Macao, Taiwan)
         "ahead": "前面還有 {n} 人等候",
@@ -25,6 +27,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "一件事共{n}步：{steps}",
         "stages_short": "一件事共{n}步：{first}→…→{last}，掃碼看全部",
         "stages_count": "一件事共{n}步，掃碼查看每一步",
+        "offline": "離線取號 issued offline",
+        "wait_offline": "離線前預計等待約 {m} 分鐘",
     },
     "en": {
         "ahead": "People ahead: {n}",
@@ -33,6 +37,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "stages": "{n} steps: {steps}",
         "stages_short": "{n} steps: {first} > ... > {last}; scan for all",
         "stages_count": "{n} steps (see QR)",
+        "offline": "Issued offline 离线取号",
+        "wait_offline": "Last known wait: about {m} min",
     },
 }
 
@@ -52,6 +58,8 @@ class TicketPrint:
     window_hint: str | None = None
     lang: Lang = "zh"
     stages: tuple[str, ...] = ()  # a matter (一件事): its visits' names, in order
+    offline: bool = False  # printed while the service was unreachable (a leased number)
+    lines: tuple[str, ...] | None = None  # not a queue ticket (a booking slip): these lines
 
 
 # The stage line of a matter gets at most this many printer columns (= bytes in GBK; two
@@ -66,15 +74,20 @@ STAGES_MAX_COLUMNS_EN = 32  # English names are longer and its other lines are t
 
 def info_lines(t: TicketPrint, traditional: bool = False) -> list[str]:
     """The small-print lines under the big number, in the ticket's language."""
+    if t.lines is not None:
+        return list(t.lines)
     labels = _LABELS["zh-Hant" if traditional and t.lang == "zh" else t.lang]
     lines = [labels["ahead"].format(n=t.ahead)]
     if t.est_wait_min is not None:
-        lines.append(labels["wait"].format(m=t.est_wait_min))
+        wait = labels["wait_offline" if t.offline else "wait"]  # what it knew before the outage
+        lines.append(wait.format(m=t.est_wait_min))
     if t.window_hint:
         lines.append(t.window_hint)
     if t.stages:
         lines.append(stages_line(t.stages, labels))
     lines.append(labels["issued"].format(t=t.issued_at.strftime("%Y-%m-%d %H:%M:%S")))
+    if t.offline:
+        lines.append(labels["offline"])
     return lines
 
 

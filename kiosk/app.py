@@ -17,6 +17,7 @@ from hallq.config import HallConfig, KioskDevice, require_role
 
 from .controller import KioskController, wire_link
 from .kivy_app import KioskApp
+from .offline import LeaseBook, OfflineIssues
 from .outbox import PrintOutbox, default_state_dir
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ def run(
 ) -> None:
     """Run the kiosk full screen until the window closes.
 
-    ``state_dir`` keeps undelivered print results across restarts (default
+    ``state_dir`` keeps undelivered print results, leased numbers and tickets printed
+    offline across restarts (default
     ``$XDG_STATE_HOME/hallq/<device>`` or ``~/.local/state/hallq/<device>``)."""
     device = require_role(cfg, device_id, KioskDevice)
     from hallq.client import CommandClient
@@ -44,8 +46,10 @@ def run(
     printer = printer or make_printer(device.printer)
     scanner = scanner or _make_scanner(device)
     commands = CommandClient(link)
-    outbox = PrintOutbox.open(commands, Path(state_dir or default_state_dir(device_id)))
-    controller = build_controller(cfg, device, commands, printer, link, outbox=outbox)
+    state = Path(state_dir or default_state_dir(device_id))
+    outbox = PrintOutbox.open(commands, state)
+    offline = {"leases": LeaseBook.open(state), "offline": OfflineIssues.open(commands, state)}
+    controller = build_controller(cfg, device, commands, printer, link, outbox=outbox, **offline)
     wire_link(link, controller)
     app = KioskApp(controller, scanner=scanner, fullscreen=_wants_fullscreen())
     _open_printer(printer)
@@ -57,14 +61,27 @@ def run(
         _close(printer)
 
 
-def build_controller(cfg, device, commands, printer, presence, *, outbox=None) -> KioskController:
-    """The controller with Kivy's main-thread hop as its ``post`` (outbox None: in memory)."""
+def build_controller(
+    cfg, device, commands, printer, presence, *, outbox=None, leases=None, offline=None
+) -> KioskController:
+    """The controller with Kivy's main-thread hop as its ``post`` (outbox, leases, offline
+    None: in memory)."""
     from kivy.clock import Clock
 
     def post(fn, *args: Any) -> None:
         Clock.schedule_once(lambda _dt: fn(*args))
 
-    return KioskController(cfg, device, commands, printer, presence, post=post, outbox=outbox)
+    return KioskController(
+        cfg,
+        device,
+        commands,
+        printer,
+        presence,
+        post=post,
+        outbox=outbox,
+        leases=leases,
+        offline=offline,
+    )
 
 
 def _wants_fullscreen() -> bool:

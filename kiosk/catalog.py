@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from hallq import booking
 from hallq.config import HallConfig, KioskDevice, PriorityClass
 
-from .state import KioskState, TileView, department_tile, matter_tile, service_tile
+from .state import (
+    KioskState,
+    TileView,
+    department_tile,
+    matter_tile,
+    offline_block,
+    service_tile,
+)
 
 APPOINTMENT = "appointment"
 
@@ -40,10 +48,9 @@ def matter_tiles(cfg: HallConfig, device: KioskDevice, state: KioskState) -> lis
     """One tile per matter, before the departments: open while its first step takes tickets
     (a group as first step: the best of its services)."""
     tiles = []
+    blocked = state.blocked or ("offline" if state.is_offline_issuing else None)  # no cases
     for m in matters(cfg, device):
-        firsts = [
-            service_tile(c, c, c, state.services.get(c), state.blocked) for c in m.stage_codes()[0]
-        ]
+        firsts = [service_tile(c, c, c, state.services.get(c), blocked) for c in m.stage_codes()[0]]
         first = max(firsts, key=lambda t: (t.enabled, -(t.waiting or 0)))
         steps = sum(len(s) for s in m.stage_codes())
         tiles.append(matter_tile(m.id, m.name, m.name_en or m.name, first, steps))
@@ -60,7 +67,13 @@ def matter_stage_names(cfg: HallConfig, matter_id: str, lang: str) -> tuple[str,
 def service_tiles(cfg: HallConfig, state: KioskState, dept_id: str) -> list[TileView]:
     blocked = state.blocked
     return [
-        service_tile(s.code, s.name, s.name_en, state.services.get(s.code), blocked)
+        service_tile(
+            s.code,
+            s.name,
+            s.name_en,
+            state.services.get(s.code),
+            blocked or offline_block(state, s.code, s.ticket_prefix),
+        )
         for s in cfg.services
         if s.department == dept_id
     ]
@@ -83,5 +96,7 @@ def has_appointments(cfg: HallConfig) -> bool:
 
 
 def valid_code(code: str) -> bool:
-    """An appointment code: 4-16 ASCII letters or digits (region booking codes: 16)."""
-    return 4 <= len(code) <= 16 and code.isascii() and code.isalnum()
+    """Shaped like a booking code (16 digits and capitals, I/L/O/U and lower case forgiven);
+    whether it was booked for this hall, service and time is the service's to say."""
+    text = booking.normalize(code)
+    return len(text) == booking.LENGTH and all(ch in booking.ALPHABET for ch in text)

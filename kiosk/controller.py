@@ -13,19 +13,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from hallq.client import CommandClient, Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig, KioskDevice
-from hallq.contract import ServiceState
+from hallq.contract import LeaseOk, ServiceState
+from hallq.core.clock import HallClock
+from hallq.service_watch import ServiceWatch, service_devices
 from hallq.state import StateClient
 from hardware.printer import PrinterStatus, PrintResult
 from hardware.ticket import TicketPrint
 
 from . import catalog
 from .issuing import TicketIssuer
+from .offline import LEASE_COUNT, REFILL_BELOW, LeaseBook, OfflineIssues
 from .outbox import Commands, PrintOutbox
 from .outcome import Outcome, OutcomeKind
 from .state import KioskState, Link
@@ -33,6 +36,7 @@ from .state import KioskState, Link
 log = logging.getLogger(__name__)
 PROBE_TIMEOUT_S = 2.0
 CONNECT_GRACE_S = 5.0  # "connecting" rather than "offline" while the first connection is made
+LEASE_EVERY_S = 60.0  # at most one lease request per minute (the service answers with all)
 
 
 class Presence(Protocol):
@@ -53,6 +57,7 @@ class Pending:
     cmd_id: str
     appointment: str | None = None
     matter: str | None = None  # a case (一件事) for this matter, in place of the service
+    offline: bool = False  # the service was unreachable at the tap: a leased number
 
 
 def _thread(fn: Callable[[], None]) -> None:
@@ -78,12 +83,26 @@ class KioskController:
         spawn: Callable[[Callable[[], None]], None] = _thread,
         clock: Callable[[], datetime] = datetime.now,
         outbox: PrintOutbox | None = None,
+        leases: LeaseBook | None = None,
+        offline: OfflineIssues | None = None,
     ) -> None:
         self.cfg, self.device = cfg, device
         self.commands, self.printer, self.presence = commands, printer, presence
-        self.post, self.spawn = post, spawn
+        self.post, self.spawn, self.clock = post, spawn, clock
         self.outbox = outbox if outbox is not None else PrintOutbox(commands)  # memory only
-        self.issuer = TicketIssuer(cfg, commands, printer, clock, self.outbox)
+        self.leases = leases if leases is not None else LeaseBook()
+        self.offline = offline if offline is not None else OfflineIssues(commands)
+        self.issuer = TicketIssuer(
+            cfg, commands, printer, clock, self.outbox, leases=self.leases, offline=self.offline
+        )
+        layout = cfg.layout()
+        self.hall_clock = HallClock(
+            layout.timezone, layout.day_start_min, layout.hours, layout.calendar
+        )
+        self.codes = catalog.service_codes(cfg, device)
+        self.prefixes = sorted({cfg.service(c).ticket_prefix for c in self.codes})
+        self._leasing = False
+        self._leased_at = -LEASE_EVERY_S
         self.state = KioskState(printer_can_read=_can_read(printer))
         self.lang = device.lang
         self.priority: str | None = None
@@ -112,14 +131,25 @@ class KioskController:
         self._mqtt_up = False
         self.post(self._set_link, Link.OFFLINE)
 
+    def on_service(self, up: bool) -> None:
+        """The service's presence (hallq.service_watch): gone = offline at once (offline
+        issuing starts without waiting for a tap to time out); back = probe it now."""
+        self.post(self._set_link, Link.CONNECTING if up else Link.OFFLINE)
+        if up:
+            self.post(self.maintain)
+
     # ------------------------------------------------------------ periodic (main thread)
     def maintain(self) -> None:
         """Re-check the printer, and ask the service for a sign of life while it is not OK."""
         if not self._checking:
             self._checking = True
             self.spawn(self._check_printer)
-        if self.state.link is Link.OK and self.outbox.pending:
+        self._refresh_offline()
+        if self.state.link is Link.OK and (self.outbox.pending or self.offline.pending):
             self.spawn(self._flush)  # the service is back: what it could not take before
+        if self.state.link is Link.OK and self._needs_lease():
+            self._leasing, self._leased_at = True, time.monotonic()
+            self.spawn(self._lease)
         if self.state.link is Link.OK or self._probing:
             return
         if self._mqtt_up:
@@ -129,8 +159,51 @@ class KioskController:
             self._set_link(Link.OFFLINE)  # Mosquitto unreachable: no use sending a probe
 
     def _flush(self) -> None:
-        """Worker thread: send waiting print results; skipped if a flush is running."""
+        """Worker thread: send the tickets printed offline (in issue order), then waiting
+        print results; each skipped if its flush is running."""
+        self.offline.flush(wait=False)
         self.outbox.flush(wait=False)
+
+    # ------------------------------------------------------------ offline issuing
+    def business_day(self) -> str:
+        """Today's business day by the kiosk's clock and the hall's config."""
+        return self.hall_clock.business_day(self.clock().timestamp())
+
+    def _needs_lease(self) -> bool:
+        if self._leasing or time.monotonic() - self._leased_at < LEASE_EVERY_S:
+            return False
+        left = self.leases.counts(self.business_day())
+        return any(left.get(prefix, 0) < REFILL_BELOW for prefix in self.prefixes)
+
+    def _lease(self) -> None:
+        """Worker thread: top the kiosk's numbers up (after the offline tickets went in)."""
+        try:
+            self.offline.flush()
+            reply = self.commands.send(
+                "lease", prefixes=self.prefixes, count=LEASE_COUNT, timeout=PROBE_TIMEOUT_S
+            )
+            assert isinstance(reply, LeaseOk), reply
+            self.leases.update(reply)
+        except (Offline, ReplyTimeout, Refused) as exc:
+            log.warning("numbers for offline issuing not leased now: %s", exc)
+        self.post(self._leased)
+
+    def _leased(self) -> None:
+        self._leasing = False
+        self._refresh_offline()
+
+    def _refresh_offline(self) -> None:
+        """What offline issuing can do now: numbers left, services the calendar closes."""
+        now = self.clock().timestamp()
+        numbers = self.leases.counts(self.hall_clock.business_day(now))
+        closed = {
+            code: str(reason)
+            for code in self.codes
+            if (reason := self.hall_clock.closed_reason(now, code)) is not None
+        }
+        if (numbers, closed) != (self.state.offline_numbers, self.state.offline_closed):
+            self.state.offline_numbers, self.state.offline_closed = numbers, closed
+            self.when_changed()
 
     def _check_printer(self) -> None:
         try:
@@ -185,7 +258,9 @@ class KioskController:
         """One tap = one ticket: refused while a request runs or while tickets cannot print."""
         if self.is_busy or self.state.blocked is not None:
             return False
-        self.pending = Pending(service, self.priority, CommandClient.new_id(), self.appointment)
+        offline = self.state.is_offline_issuing
+        cmd_id = CommandClient.new_id()
+        self.pending = Pending(service, self.priority, cmd_id, self.appointment, offline=offline)
         return self._start(self.pending)
 
     def request_matter(self, matter: str) -> bool:
@@ -197,9 +272,11 @@ class KioskController:
         return self._start(self.pending)
 
     def retry(self) -> bool:
-        """Send the last unanswered request again, with the same command id."""
+        """Send the last unanswered request again, with the same command id (online: the
+        service may have issued it already; a new tap issues offline)."""
         if self.is_busy or self.pending is None:
             return False
+        self.pending = replace(self.pending, offline=False)
         return self._start(self.pending)
 
     def _start(self, p: Pending) -> bool:
@@ -208,7 +285,14 @@ class KioskController:
         return True
 
     def _run(self, p: Pending) -> None:
-        if p.matter is not None:
+        if p.offline and (p.matter is not None or p.appointment is not None):
+            outcome = Outcome(OutcomeKind.OFFLINE, p.service)  # needs the service to check
+        elif p.offline:
+            last = self.state.services.get(p.service)
+            day = self.business_day()
+            outcome = self.issuer.issue_offline(p.service, p.priority, self.lang, day, last)
+            self.post(self._refresh_offline)
+        elif p.matter is not None:
             outcome = self.issuer.issue_matter(p.matter, p.priority, p.cmd_id, self.lang)
         else:
             outcome = self.issuer.issue(p.service, p.priority, p.cmd_id, self.lang, p.appointment)
@@ -261,6 +345,17 @@ def wire_link(link: Any, controller: KioskController) -> StateClient:
     device = controller.device
     codes = catalog.service_codes(controller.cfg, device) if device.departments else None
     state.follow_services(codes).listen(controller.on_service_state)
-    link.when_connected = controller.on_connected
-    link.when_disconnected = controller.on_disconnected
+    watch = ServiceWatch(service_devices(controller.cfg), controller.on_service)
+    state.follow_presence(watch.services).listen(watch.on_presence)
+
+    def connected() -> None:
+        controller.on_connected()
+        watch.on_connection(True)
+
+    def disconnected() -> None:
+        controller.on_disconnected()
+        watch.on_connection(False)
+
+    link.when_connected = connected
+    link.when_disconnected = disconnected
     return state

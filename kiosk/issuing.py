@@ -17,11 +17,12 @@ from typing import Any
 
 from hallq.client import Offline, Refused, ReplyTimeout
 from hallq.config import HallConfig
-from hallq.contract import IssueOk
+from hallq.contract import IssueOk, ServiceState
 from hardware.printer import PrinterStatus
 from hardware.ticket import TicketPrint
 
 from . import catalog
+from .offline import LeaseBook, OfflineIssues
 from .outbox import Commands, PrintOutbox
 from .outcome import Outcome, OutcomeKind
 from .texts import pick
@@ -40,9 +41,14 @@ class TicketIssuer:
         printer: Any,
         clock: Callable[[], datetime],
         outbox: PrintOutbox | None = None,
+        *,
+        leases: LeaseBook | None = None,
+        offline: OfflineIssues | None = None,
     ) -> None:
         self.cfg, self.commands, self.printer, self.clock = cfg, commands, printer, clock
         self.outbox = outbox if outbox is not None else PrintOutbox(commands)
+        self.leases = leases if leases is not None else LeaseBook()  # memory only
+        self.offline = offline if offline is not None else OfflineIssues(commands)
 
     def issue(
         self,
@@ -69,7 +75,7 @@ class TicketIssuer:
         except ReplyTimeout:
             return Outcome(OutcomeKind.TIMEOUT, service)
         except Refused as exc:
-            return Outcome(OutcomeKind.REFUSED, service, code=exc.code)
+            return Outcome(OutcomeKind.REFUSED, service, code=exc.code, message=exc.reply.message)
         assert isinstance(reply, IssueOk), reply
         return self._print(service, reply, lang)
 
@@ -98,13 +104,41 @@ class TicketIssuer:
         outcome = self._print(reply.service, reply, lang, matter=(name, stages))
         return replace(outcome, matter=matter, matter_name=name, stages=stages)
 
+    def issue_offline(
+        self,
+        service: str,
+        priority: str | None,
+        lang: str,
+        day: str,
+        last: ServiceState | None,
+    ) -> Outcome:
+        """The service is unreachable: print the next leased number of the service's prefix
+        with the "离线取号" mark and the wait last known, and keep the issue in the offline
+        outbox (on disk) until the service takes it. The number is marked used on disk
+        before it prints, so it never prints twice; one that fails to print stays unused
+        for good (void, like any failed print)."""
+        number = self.leases.take(self.cfg.service(service).ticket_prefix, day)
+        if number is None:
+            return Outcome(OutcomeKind.OFFLINE, service)  # no leased number left for today
+        at = self.clock()
+        mine = sum(1 for i in self.offline.pending if i.service == service)
+        ahead = (last.waiting if last is not None else 0) + mine
+        est = None if last is None else last.est_wait_s
+        printed = self._print_number(service, number, ahead, est, lang=lang, offline=True)
+        outcome = replace(printed, offline=True)
+        if outcome.kind is OutcomeKind.PRINTED:
+            self.offline.add_issue(number, service, at.timestamp(), day, priority)
+        else:
+            log.warning("offline ticket %s did not print: the number stays unused", number)
+        return outcome
+
     def report(self, outcome: Outcome) -> None:
         """Tell the service whether the issued ticket printed (ok=false cancels it).
 
         The result is kept in the outbox first and sent with every result still waiting
         before it; what cannot be delivered now goes out on the next flush."""
-        if outcome.ticket is None:
-            return
+        if outcome.ticket is None or outcome.offline:
+            return  # an offline ticket is reported by the offline outbox (printed ones only)
         ok = outcome.kind is OutcomeKind.PRINTED
         self.outbox.add(outcome.ticket, ok, "" if ok else outcome.code)
         self.outbox.flush()
@@ -116,11 +150,27 @@ class TicketIssuer:
         lang: str,
         matter: tuple[str, tuple[str, ...]] | None = None,
     ) -> Outcome:
-        ticket, ahead, est = reply.ticket, reply.ahead, reply.est_wait_s
+        return self._print_number(
+            service, reply.ticket, reply.ahead, reply.est_wait_s, lang=lang, matter=matter
+        )
+
+    def _print_number(
+        self,
+        service: str,
+        ticket: str,
+        ahead: int,
+        est: float | None,
+        *,
+        lang: str,
+        matter: tuple[str, tuple[str, ...]] | None = None,
+        offline: bool = False,
+    ) -> Outcome:
         qr = self.qr(ticket)
         t = self.ticket_print(service, ticket, ahead, est, qr, lang=lang)
         if matter is not None:  # the matter's name and steps; no "过号请重新取号" footer
             t = replace(t, service_name=matter[0], stages=matter[1], footer=None)
+        if offline:
+            t = replace(t, offline=True)
         try:
             result = self.printer.print_ticket(t)
             ok, status, reason = result.ok, result.status, result.outcome.value

@@ -63,7 +63,14 @@ def default_state_dir(device_id: str, env: dict[str, str] | None = None) -> Path
 
 
 class PrintOutbox:
-    """Waiting print results, in order; persisted to ``path`` (None: memory only, for tests)."""
+    """Waiting print results, in order; persisted to ``path`` (None: memory only, for tests).
+
+    Subclasses keep other commands the same way (``kiosk.offline.OfflineIssues``): their file
+    name, file struct, what they call an item in the log, and ``_send``."""
+
+    FILE = FILE_NAME
+    file_type: Any = OutboxFile
+    what = "print result"
 
     def __init__(
         self,
@@ -74,19 +81,19 @@ class PrintOutbox:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.commands, self.path, self.new_id, self.clock = commands, path, new_id, clock
-        self._items: list[PrintReport] = []
+        self._items: list[Any] = []
         self._lock = threading.Lock()  # the list and the file
         self._flush_lock = threading.Lock()  # one flush at a time, so nothing is sent twice
 
     @classmethod
     def open(cls, commands: Commands, state_dir: Path, **kw: Any) -> PrintOutbox:
         """The outbox in ``state_dir``, with what a previous run left undelivered."""
-        box = cls(commands, Path(state_dir) / FILE_NAME, **kw)
+        box = cls(commands, Path(state_dir) / cls.FILE, **kw)
         box.load()
         return box
 
     @property
-    def pending(self) -> list[PrintReport]:
+    def pending(self) -> list[Any]:
         with self._lock:
             return list(self._items)
 
@@ -95,14 +102,14 @@ class PrintOutbox:
         if self.path is None or not self.path.exists():
             return
         try:
-            data = msgspec.json.decode(self.path.read_bytes(), type=OutboxFile)
+            data = msgspec.json.decode(self.path.read_bytes(), type=self.file_type)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError) as exc:
             self._move_aside(exc)
             return
         with self._lock:
             self._items = list(data.results)
         if data.results:
-            log.info("%d print result(s) from before the restart to deliver", len(data.results))
+            log.info("%d %s(s) from before the restart to deliver", len(data.results), self.what)
 
     def add(self, ticket: str, ok: bool, reason: str = "") -> PrintReport:
         """Keep a new result (on disk first); send it with ``flush()``."""
@@ -125,46 +132,49 @@ class PrintOutbox:
         finally:
             self._flush_lock.release()
 
-    def _head(self) -> PrintReport | None:
+    def _head(self) -> Any:
         with self._lock:
             return self._items[0] if self._items else None
 
-    def _deliver(self, r: PrintReport) -> bool:
+    def _send(self, r: PrintReport) -> None:
+        self.commands.send(
+            "print_result",
+            cmd_id=r.id,
+            ticket=r.ticket,
+            ok=r.ok,
+            reason=r.reason,
+            timeout=SEND_TIMEOUT_S,
+            retries=SEND_RETRIES,
+        )
+
+    def _deliver(self, r: Any) -> bool:
         """True when the service is done with ``r`` (answered ok or refused it for good)."""
         try:
-            self.commands.send(
-                "print_result",
-                cmd_id=r.id,
-                ticket=r.ticket,
-                ok=r.ok,
-                reason=r.reason,
-                timeout=SEND_TIMEOUT_S,
-                retries=SEND_RETRIES,
-            )
+            self._send(r)
         except (Offline, ReplyTimeout) as exc:
-            log.warning("print result for %s not delivered yet (%s); kept", r.ticket, exc)
+            log.warning("%s for %s not delivered yet (%s); kept", self.what, r.ticket, exc)
             return False
         except Refused as exc:
             return self._refused(r, exc)
         return True
 
-    def _refused(self, r: PrintReport, exc: Refused) -> bool:
+    def _refused(self, r: Any, exc: Refused) -> bool:
         code = exc.reply.error
         if code in RETRY_LATER:
-            log.warning("service could not take print result for %s (%s); kept", r.ticket, exc)
+            log.warning("service could not take %s for %s (%s); kept", self.what, r.ticket, exc)
             return False
         level = logging.WARNING if code in EXPECTED_FINAL else logging.ERROR
         log.log(
             level,
-            "print result for %s (ok=%s) dropped: service refused it with %s (%s)",
+            "%s for %s dropped: service refused it with %s (%s)",
+            self.what,
             r.ticket,
-            r.ok,
             code,
             exc,
         )
         return True
 
-    def _drop(self, r: PrintReport) -> None:
+    def _drop(self, r: Any) -> None:
         with self._lock:
             self._items = [i for i in self._items if i.id != r.id]
             self._save()
@@ -173,7 +183,7 @@ class PrintOutbox:
     def _save(self) -> None:
         if self.path is None:
             return
-        data = msgspec.json.encode(OutboxFile(version=1, results=self._items))
+        data = msgspec.json.encode(self.file_type(version=1, results=self._items))
         try:
             _write_atomic(self.path, data)
         except OSError:

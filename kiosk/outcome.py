@@ -25,10 +25,12 @@ class Outcome:
     est_wait_s: float | None = None
     qr: str | None = None
     code: str = ""  # the service's error code when REFUSED
+    message: str = ""  # the service's own words when REFUSED ("中文 / English")
     printer: PrinterStatus | None = None
     matter: str | None = None  # a case (一件事): its matter, and names in the kiosk's language
     matter_name: str = ""
     stages: tuple[str, ...] = ()  # the names of its steps, in order
+    offline: bool = False  # printed with a leased number while the service was unreachable
 
     @property
     def is_final(self) -> bool:

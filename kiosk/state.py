@@ -47,15 +47,34 @@ class KioskState:
     printer: PrinterStatus = PrinterStatus.UNKNOWN
     printer_can_read: bool = True
     services: dict[str, ServiceState] = field(default_factory=dict)
+    # offline issuing (docs/kiosk.md): leased numbers left today per prefix, and the services
+    # the kiosk's own calendar closes now (the service cannot say so while unreachable)
+    offline_numbers: dict[str, int] = field(default_factory=dict)
+    offline_closed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_offline_issuing(self) -> bool:
+        """Cut off from the service, but holding leased numbers: tickets still print."""
+        return self.link is Link.OFFLINE and any(self.offline_numbers.values())
 
     @property
     def blocked(self) -> str | None:
         """Why no tile can be tapped now (text key), or None."""
-        if self.link is Link.OFFLINE:
+        if self.link is Link.OFFLINE and not self.is_offline_issuing:
             return "offline"
         if self.link is Link.CONNECTING:
             return "connecting"
         return printer_blocks(self.printer, self.printer_can_read)
+
+
+def offline_block(state: KioskState, service: str, prefix: str) -> str | None:
+    """Offline issuing: why one service's tile is grey (no leased number left for its
+    prefix, or the kiosk's calendar closes it now), or None."""
+    if not state.is_offline_issuing:
+        return None
+    if not state.offline_numbers.get(prefix):
+        return "offline_no_numbers"
+    return state.offline_closed.get(service)
 
 
 @dataclass(frozen=True)

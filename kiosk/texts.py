@@ -31,7 +31,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appointment_title": ("请输入预约码或扫码", "Type or scan your appointment code"),
     "appointment_ok": ("确定", "OK"),
     "appointment_clear": ("清除", "Clear"),
-    "appointment_bad": ("预约码应为 4-16 位数字或字母", "The code has 4-16 letters or digits"),
+    "appointment_bad": ("预约码为 16 位数字或字母", "A booking code has 16 letters or digits"),
+    "booking_refused_title": ("预约码无法签到", "This booking cannot check in"),
     "waiting": ("等候 {n} 人", "{n} waiting"),
     "waiting_unknown": ("等候人数更新中", "Queue loading"),
     "est_wait": ("约 {m} 分钟", "about {m} min"),
@@ -42,6 +43,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "service_hours_over": ("本业务今日取号已结束", "No more tickets for this service now"),
     "offline": ("系统连接中断，请稍候或到咨询台", "System offline: please wait or ask at the desk"),
     "connecting": ("正在连接系统，请稍候", "Connecting, please wait"),
+    "offline_issuing": (
+        "系统连接中断：离线取号中，号票有效，恢复后自动排队",
+        "System offline: tickets are still issued and join the queue when it is back",
+    ),
+    "offline_no_numbers": ("离线号已用完，请到咨询台", "No offline numbers left: ask at the desk"),
+    "offline_ticket": (
+        "离线取号：号票有效，系统恢复后自动排队",
+        "Issued offline: your ticket is valid and joins the queue when the system is back",
+    ),
+    "wait_min_last": (
+        "预计等待约 {m} 分钟（离线前估计）",
+        "Estimated wait: about {m} min (last known)",
+    ),
     "printer_paper_out": (
         "取号机缺纸，暂时无法取号，请到咨询台",
         "The printer is out of paper: please ask at the desk",
@@ -72,8 +86,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done": ("完成", "Done"),
     "unknown_service": ("此业务已停办", "This service is no longer offered"),
     "other_refusal": ("请到咨询台", "Please ask at the information desk"),
-    "matter_tile": ("一件事 · {name}", "All in one · {name}"),
-    "matter_steps": ("共{n}步 一次取号", "{n} steps, one ticket"),
+    # the tile's title is the matter's own name (it says 一件事 already); its colour and this
+    # line tell it from a department (a long name with a prefix wrapped off the tile)
+    "matter_steps": ("一件事 · 共{n}步 一次取号", "All in one: {n} steps, one ticket"),
     "matter_first": (
         "一件事：{name}\n共{n}步，号码不变，办完一步自动排入下一步\n第1步：{first}",
         "{name}\n{n} steps, one number: each step queues you for the next\nStep 1: {first}",
@@ -87,6 +102,15 @@ def tr(key: str, lang: str, **fields: object) -> str:
     zh, en = TEXTS[key]
     text = en if lang == "en" else zh
     return text.format(**fields) if fields else text
+
+
+def in_lang(message: str, lang: str) -> str:
+    """The service's bilingual refusal ("中文 / English") in ``lang``; whole if not split."""
+    zh, slash, en = message.partition("/")
+    if not slash:
+        return message
+    en = en.strip()
+    return en[:1].upper() + en[1:] if lang == "en" else zh.strip()
 
 
 def pick(zh: str, en: str, lang: str) -> str:

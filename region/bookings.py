@@ -5,6 +5,11 @@ SQLite (``[board] store``): one row per booking. A booking is refused when its s
 not in the plan, in the past or too far ahead. Every booking and cancellation is published
 retained on ``hallq/<hall>/region/booking/<code>`` (QoS 1): the hall gets it over its bridge
 now, or when its link returns.
+
+A township's counter books through its hall's service (broker/region_relay.py): a
+``BookRequest`` comes in over that hall's bridge and :meth:`RegionBookings.answer` decides it
+once; the answer is kept under the request's id (table ``requests``), so a repeat gets the
+same answer and never a second booking; a request past its ``expires_at`` books nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import msgspec
 
 from hallq import contract as c
 from hallq.booking import MAX_SERIAL, Slot, make_code
@@ -33,6 +40,8 @@ CREATE TABLE IF NOT EXISTS bookings (
   status TEXT NOT NULL, by_user TEXT NOT NULL, by_hall TEXT NOT NULL, made_at REAL NOT NULL,
   ticket TEXT, used_at REAL);
 CREATE INDEX IF NOT EXISTS bookings_slot ON bookings (hall, service, day, start);
+CREATE TABLE IF NOT EXISTS requests (
+  by_hall TEXT NOT NULL, id TEXT NOT NULL, answer BLOB NOT NULL, PRIMARY KEY (by_hall, id));
 """
 Publish = Callable[[str, Any, bool], bool]
 
@@ -109,46 +118,96 @@ class RegionBookings:
     def book(
         self, hall: str, service: str, day: str, start: str, *, user: str, by_hall: str
     ) -> c.BookingNotice:
+        with self._lock:
+            return self._book(hall, service, day, start, user=user, by_hall=by_hall)
+
+    def _book(
+        self, hall: str, service: str, day: str, start: str, *, user: str, by_hall: str
+    ) -> c.BookingNotice:
         plan = self._plan(hall, service)
         if plan is None or start not in plan.times:
             raise BookingError("没有这个预约时段 / no such slot")
         self._check_day(day, start)
-        with self._lock:
-            free = {s["start"]: s["free"] for s in self.slots(hall, service, day)}
-            if free.get(start, 0) <= 0:
-                raise BookingError("该时段已约满 / this slot is full")
-            serial = self._next_serial(hall, day)
-            h, m = map(int, start.split(":"))
-            slot = Slot(
-                self.cfg.hall(hall).hall_no,
-                date.fromisoformat(day),
-                h * 60 + m,
+        free = {s["start"]: s["free"] for s in self.slots(hall, service, day)}
+        if free.get(start, 0) <= 0:
+            raise BookingError("该时段已约满 / this slot is full")
+        serial = self._next_serial(hall, day)
+        h, m = map(int, start.split(":"))
+        slot = Slot(
+            self.cfg.hall(hall).hall_no,
+            date.fromisoformat(day),
+            h * 60 + m,
+            plan.minutes,
+            serial,
+        )
+        code = make_code(booking_key(self.cfg, hall), hall, service, slot)
+        self.db.execute(
+            "INSERT INTO bookings VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,NULL)",
+            (
+                code,
+                hall,
+                service,
+                day,
+                start,
                 plan.minutes,
                 serial,
-            )
-            code = make_code(booking_key(self.cfg, hall), hall, service, slot)
-            self.db.execute(
-                "INSERT INTO bookings VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,NULL)",
-                (
-                    code,
-                    hall,
-                    service,
-                    day,
-                    start,
-                    plan.minutes,
-                    serial,
-                    "booked",
-                    user,
-                    by_hall,
-                    self.clock(),
-                ),
-            )
+                "booked",
+                user,
+                by_hall,
+                self.clock(),
+            ),
+        )
         notice = c.BookingNotice(
             code=code, service=service, day=day, start=start, minutes=plan.minutes, by_hall=by_hall
         )
         self._announce(hall, notice)
         log.info("booking made for %s %s %s %s by %s", hall, service, day, start, user)
         return notice
+
+    def answer(self, by_hall: str, req: c.BookRequest) -> c.BookAnswer:
+        """Hall ``by_hall``'s request, decided once: booked, or refused with why."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT answer FROM requests WHERE by_hall=? AND id=?", (by_hall, req.id)
+            ).fetchone()
+            if row is not None:
+                return c.decode(row[0], c.BookAnswer)
+            answer = self._decide(by_hall, req)
+            self.db.execute(
+                "INSERT INTO requests VALUES (?,?,?)",
+                (by_hall, req.id, msgspec.json.encode(answer)),
+            )
+        return answer
+
+    def _decide(self, by_hall: str, req: c.BookRequest) -> c.BookAnswer:
+        try:
+            if self.clock() > req.expires_at:
+                raise BookingError("请求已过期，未预约 / the request expired: nothing was booked")
+            if req.hall not in {h.id for h in self.cfg.halls}:
+                raise BookingError(f"没有大厅“{req.hall}” / no hall {req.hall!r}")
+            plan = self._plan(req.hall, req.service)
+            if plan is None:
+                raise BookingError(
+                    "该大厅不接受此事项的预约 / that hall takes no bookings for this service"
+                )
+            notice = self._book(
+                req.hall, req.service, req.day, req.start, user=req.by, by_hall=by_hall
+            )
+        except BookingError as exc:
+            log.info("booking request from %s refused: %s", by_hall, exc)
+            return c.BookAnswer(id=req.id, ok=False, message=str(exc))
+        return c.BookAnswer(
+            id=req.id,
+            ok=True,
+            code=notice.code,
+            hall=req.hall,
+            hall_name=self.cfg.hall(req.hall).name,
+            service=req.service,
+            service_name=plan.service_name or req.service,
+            day=notice.day,
+            start=notice.start,
+            minutes=notice.minutes,
+        )
 
     def _check_day(self, day: str, start: str) -> None:
         try:

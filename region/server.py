@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 import uvicorn
+
+from board.server import serve_in_thread
 
 from .board import create_app
 from .service import RegionService
@@ -36,15 +37,7 @@ class RegionServer:
 
     def start(self, timeout: float = 10.0) -> RegionServer:
         self.service.start()
-        self._thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the region board did not start")
-            time.sleep(0.02)
+        self._thread = serve_in_thread(self.server, self.sock, "the region board", timeout)
         return self
 
     def stop(self) -> None:

@@ -75,6 +75,7 @@ class RegionService:
         self.link.subscribe("hallq/+/bridge/region", self._on_bridge)
         self.link.subscribe("hallq/+/bridge/uptime", self._on_tick)
         self.link.subscribe("hallq/+/event/checked_in", self._on_checked_in)
+        self.link.subscribe("hallq/+/ask/book", self._on_book_request)
         self.link.subscribe("hallq/+/event/+", self._on_event)
         self.bookings.publish = self._publish
         self.link.start()
@@ -141,6 +142,21 @@ class RegionService:
             log.warning("unreadable check-in from %s ignored: %s", hall, exc)
             return
         self.bookings.mark_used(hall, event)
+
+    def _on_book_request(self, topic: str, payload: bytes) -> None:
+        """A township counter's booking, relayed by its hall (broker/region_relay.py): decided
+        once, answered to that hall over its bridge."""
+        hall = topic.split("/")[1]
+        if hall not in self.feeds:
+            return
+        try:
+            request = c.decode(payload, c.BookRequest)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.warning("unreadable booking request from %s ignored: %s", hall, exc)
+            return
+        answer = self.bookings.answer(hall, request)
+        if not self._publish(f"hallq/{hall}/region/answer", answer, False):
+            log.warning("booking answer for %s not published (region link down)", hall)
 
     def _on_event(self, topic: str, payload: bytes) -> None:
         """A hall's per-ticket event into the region's record (a redelivery is ignored)."""

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from broker.service import BrokerService
-from broker.store import EventStore
 from hallq import contract
 from hallq.client import CommandClient
 from hallq.config import HallConfig
@@ -25,6 +24,7 @@ from hallq.contract import OkReply
 from hallq.core.engine import Engine
 from hallq.fakes import FakeLink
 from hallq.protocol import encode
+from hallq.store import EventStore
 
 
 class InstantCommands(CommandClient):

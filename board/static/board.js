@@ -42,6 +42,7 @@ function handle(msg) {
   if (msg.type === "snapshot") {
     for (const k of ["windows", "services", "devices", "hall", "calls", "alerts", "info", "advice", "staffing", "printer_states"]) S[k] = msg[k] ?? EMPTY()[k]; // the public view has no devices
     S.cases = msg.cases || [];
+    S.joint = msg.joint || [];
     skew = msg.now - Date.now() / 1000;
     mqttUp = msg.mqtt;
   } else if (msg.type === "change") {
@@ -63,6 +64,7 @@ function applyChange(msg) {
   if (kind === "hall") { S.hall = msg.data; chartsSoon(); }
   else if (kind === "advice") S.advice = msg.data; // its view follows in the next alerts message
   else if (kind === "cases") S.cases = msg.data || [];
+  else if (kind === "joint") S.joint = msg.data || [];
   else if (kind === "call") S.calls = [msg.data, ...S.calls].slice(0, 12);
   else if (msg.data === null) delete S[kind][msg.key];
   else S[kind][msg.key] = msg.data;
@@ -88,6 +90,7 @@ function render() {
   renderServices();
   renderAdvice();
   renderCases();
+  if (typeof renderJoint === "function") renderJoint(); // joint.js
   renderWindows();
   renderDevices();
   renderCalls();
@@ -168,7 +171,8 @@ function renderCases() { // cases (一件事) in progress: matter, step, where, 
   const win = (w) => (S.info.windows && S.info.windows[w] ? S.info.windows[w][LANG] : w);
   $("cases-count").textContent = rows.length ? `${rows.length}` : "";
   $("cases").tBodies[0].innerHTML = rows.map((k) => {
-    const where = k.window ? `${win(k.window)} · ${t("st_" + k.state)}` : t("st_" + k.state);
+    const where = k.review ? `${t("joint_review")} · ${LANG ? k.room_name_en : k.room_name}`
+      : k.window ? `${win(k.window)} · ${t("st_" + k.state)}` : t("st_" + k.state);
     const mins = Math.max(0, Math.round((now - k.issued_at) / 60));
     return `<tr class="case ${esc(k.state)}" data-ticket="${esc(k.ticket)}"><td class="num">${esc(k.ticket)}</td>
       <td>${esc(LANG ? k.matter_name_en : k.matter_name)}</td>

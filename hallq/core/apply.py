@@ -34,14 +34,14 @@ class _Appliers:
             service=d["service"],
             seq=d["seq"],
             day=d["day"],
-            issued_at=ev.at,
-            # a clock stepped back never puts a new ticket ahead of those already in line
-            rank_at=max(ev.at, e.latest) - e.boost_s(d["priority"]),
+            issued_at=d.get("issued_at", ev.at),  # an offline ticket: the kiosk's issue time
+            rank_at=_arrival(ev, e.latest) - e.boost_s(d["priority"]),
             priority=d["priority"],
             front=e.is_front(d["priority"]),
             state=TicketState(d["state"]),
             source=d.get("source", ""),
             appointment=d.get("appointment"),
+            offline=bool(d.get("offline")),
         )
         e.tickets[t.number] = t
         e.state_counts[t.state] += 1
@@ -97,7 +97,7 @@ class _Appliers:
         t = e.tickets[ev.data["ticket"]]
         e.set_state(t, TicketState.DONE)
         begun = t.started_at if t.started_at is not None else t.called_at
-        if begun is not None:
+        if begun is not None and not ev.data.get("joint"):  # a review is no service time
             e.durations[t.service].append(max(0.0, ev.at - begun))  # a step back: not < 0
         e.leave_window(t)
         if t.window is not None:
@@ -162,6 +162,15 @@ class _Appliers:
     def ratio_set(self, ev: Event) -> None:
         e = self.e
         e.priority_ratio = ev.data["ratio"]
+
+
+def _arrival(ev: Event, latest: float) -> float:
+    """Where a new ticket joins its line. Online: now, and a clock stepped back never puts
+    it ahead of those already in line. Offline (issue_offline): when the kiosk printed it,
+    already checked by the service against the lease and its own clock."""
+    if "issued_at" in ev.data:
+        return float(ev.data["issued_at"])
+    return max(ev.at, latest)
 
 
 def appliers(e: Engine) -> dict[str, Applier]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .cases import step_of
-from .model import Case, TicketState
+from .model import Case, MatterMode, TicketState
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -44,7 +44,17 @@ def case_view(e: Engine, number: str, now: float) -> dict[str, Any]:
         "completed_at": case.completed_at,
         "elapsed_s": round(max(0.0, (case.completed_at or now) - t.issued_at)),
         "visits": _visits(e, case, t.state),
+        **_review(e, t.joint),
     }
+
+
+def _review(e: Engine, review: str | None) -> dict[str, Any]:
+    """Where a case held for a joint review (联审) is: the review and its room."""
+    r = e.joint.get(review or "")
+    room = e.layout.rooms.get(r.room) if r is not None else None
+    if r is None or room is None:
+        return {}
+    return {"review": r.id, "room_name": room.name, "room_name_en": room.name_en}
 
 
 def _visits(e: Engine, case: Case, state: TicketState) -> list[dict[str, Any]]:
@@ -83,6 +93,13 @@ def window_case_fields(e: Engine, number: str | None) -> dict[str, Any]:
         "step": step_of(case),
         "steps": case.visits,
     }
+
+
+def rate_on_finish(e: Engine, number: str | None) -> bool:
+    """The rating rule: a plain ticket is rated when it finishes; a case (一件事) once, when
+    its last visit (or its one_window sitting) finishes — the one rating the service takes."""
+    case = e.cases.get(number or "")
+    return case is None or case.mode is MatterMode.ONE_WINDOW or not case.remaining()
 
 
 def cases_in_progress(e: Engine, now: float) -> list[dict[str, Any]]:

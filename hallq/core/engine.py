@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import cases
+from . import cases, joint, leases
 from .apply import appliers
 from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
@@ -21,6 +21,8 @@ from .model import (
     Case,
     Event,
     EventKind,
+    JointOutcome,
+    JointReview,
     Layout,
     PriorityPolicy,
     Ticket,
@@ -55,14 +57,19 @@ class Engine:
         self._appliers: dict[str, Callable[[Event], None]] = {
             **appliers(self),
             **cases.case_appliers(self),
+            **joint.joint_appliers(self),
+            EventKind.NUMBERS_LEASED: lambda ev: leases.apply_leased(self, ev),
         }
 
     def _reset_day(self) -> None:
         self.tickets: dict[str, Ticket] = {}
         self.cases: dict[str, Case] = {}  # ticket number -> its case (一件事), if it has one
+        self.joint: dict[str, JointReview] = {}  # the day's joint reviews (联审) by id
         self.unconfirmed: dict[str, Ticket] = {}  # ISSUED: print not yet confirmed
         self.waiting: dict[str, list[Ticket]] = {c: [] for c in self.layout.services}
         self.counters: dict[str, int] = {}
+        # (device, prefix) -> number blocks leased for offline issue today (leases.py)
+        self.leases: dict[tuple[str, str], list[leases.Lease]] = {}
         self.issued: dict[str, int] = {}
         # kept by the appliers so a view never walks the day's tickets (issue 15)
         self.state_counts: dict[TicketState, int] = dict.fromkeys(TicketState, 0)
@@ -175,7 +182,7 @@ class Engine:
         seq = self.counters.get(spec.prefix, 0) + 1
         ahead, est = self.estimate(service, now)
         data = {
-            "ticket": f"{spec.prefix}{seq:03d}",
+            "ticket": leases.number(spec.prefix, seq),
             "service": service,
             "seq": seq,
             "day": self.day,
@@ -192,6 +199,17 @@ class Engine:
     def decide_issue_case(self, matter: str, now: float, **issue: Any) -> list[Event]:
         """A ticket for a matter (一件事): its first visit's queue, and its case opened."""
         return cases.decide_open(self, matter, now, **issue)
+
+    def decide_lease(self, device: str, prefixes: list[str], count: int, now: float) -> list[Event]:
+        """Number blocks a kiosk holds for issuing while the service is unreachable."""
+        return leases.decide_lease(self, device, prefixes, count, now)
+
+    def decide_issue_offline(
+        self, device: str, service: str, ticket: str, **kw: Any
+    ) -> list[Event]:
+        """A ticket printed offline with a leased number joins its queue at its issue time
+        (keywords: issued_at, day, now, priority)."""
+        return leases.decide_issue_offline(self, device, service, ticket, **kw)
 
     def decide_print_result(
         self, ticket: str, ok: bool, now: float, reason: str = ""
@@ -216,6 +234,7 @@ class Engine:
 
     def decide_cancel(self, ticket: str, now: float, reason: str = "") -> list[Event]:
         t = self.ticket(ticket)
+        self._not_in_review(t)
         if t.state not in (TicketState.ISSUED, TicketState.WAITING, TicketState.HELD):
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}")
         return [Event(EventKind.TICKET_CANCELLED, now, {"ticket": t.number, "reason": reason})]
@@ -256,8 +275,47 @@ class Engine:
         t = self.ticket(ticket)
         if t.state not in (TicketState.WAITING, TicketState.HELD):
             raise QueueError(ErrorCode.BAD_STATE, f"{t.number} is {t.state}")
+        self._not_in_review(t)
         why = Why(CallRule.BY_NUMBER, t.service)
         return self._finish_current(w, now) + [self._called(w, t, why, now)]
+
+    def _not_in_review(self, t: Ticket) -> None:
+        if t.joint is not None:
+            raise QueueError(
+                ErrorCode.BAD_STATE, f"{t.number} is in joint review {t.joint}: close it first"
+            )
+
+    # ---------------------------------------------------------- joint review
+    def decide_joint_open(
+        self,
+        ticket: str,
+        room: str,
+        departments: list[str],
+        now: float,
+        *,
+        by: str = "",
+        window: str | None = None,
+        staff: dict[str, str] | None = None,
+    ) -> list[Event]:
+        """Open a joint review (联审联批) of ``ticket`` in ``room`` (core/joint.py)."""
+        return joint.decide_open(
+            self,
+            ticket,
+            room,
+            departments,
+            now,
+            by=by or (window or ""),
+            window=window,
+            staff=staff,
+        )
+
+    def decide_joint_confirm(self, review: str, window: str, now: float) -> list[Event]:
+        return joint.decide_confirm(self, review, window, now)
+
+    def decide_joint_close(
+        self, review: str, now: float, outcome: str = "done", by: str = ""
+    ) -> list[Event]:
+        return joint.decide_close(self, review, JointOutcome(outcome), now, by=by)
 
     def _called(self, w: Window, t: Ticket, why: Why, now: float) -> Event:
         data = {
@@ -361,6 +419,8 @@ class Engine:
         table: dict[str, Callable[..., list[Event]]] = {
             "issue": self.decide_issue,
             "issue_case": self.decide_issue_case,
+            "lease": self.decide_lease,
+            "issue_offline": self.decide_issue_offline,
             "print_result": self.decide_print_result,
             "cancel": self.decide_cancel,
             "evaluate": self.decide_evaluate,
@@ -378,6 +438,9 @@ class Engine:
             "resume": self.decide_resume,
             "set_services": self.decide_set_services,
             "set_priority_ratio": self.decide_set_priority_ratio,
+            "joint_open": self.decide_joint_open,
+            "joint_confirm": self.decide_joint_confirm,
+            "joint_close": self.decide_joint_close,
         }
         try:
             return table[op]

@@ -19,6 +19,10 @@ class ErrorCode(StrEnum):
     UNKNOWN_TICKET = "unknown_ticket"
     UNKNOWN_PRIORITY = "unknown_priority"
     UNKNOWN_MATTER = "unknown_matter"  # an issue naming a matter (一件事) the hall lacks
+    UNKNOWN_ROOM = "unknown_room"  # a joint review naming no [[rooms]] id
+    UNKNOWN_DEPARTMENT = "unknown_department"
+    UNKNOWN_REVIEW = "unknown_review"  # no joint review with that id today
+    NO_OPEN_WINDOW = "no_open_window"  # a department (or named staff) has no window to summon
     QUEUE_EMPTY = "queue_empty"
     SERVICE_CLOSED = "service_closed"
     HALL_CLOSED = "hall_closed"
@@ -29,6 +33,9 @@ class ErrorCode(StrEnum):
     BAD_STATE = "bad_state"
     ALREADY_RATED = "already_rated"
     BOOKING_INVALID = "booking_invalid"  # a booking code that does not check in here now
+    NOT_LEASED = "not_leased"  # an offline ticket whose number this kiosk holds no lease for
+    BOOKING_REFUSED = "booking_refused"  # the region will not book it (full, no such slot, ...)
+    REGION_UNREACHABLE = "region_unreachable"  # no answer from the region: nothing booked
     INTERNAL = "internal"
 
 

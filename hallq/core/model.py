@@ -129,6 +129,16 @@ class MatterSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomSpec:
+    """A joint-review room (联审室) from ``[[rooms]]``: where departments meet a citizen."""
+
+    id: str
+    name: str
+    name_en: str
+    zone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OpeningHours:
     """Hours in minutes after local midnight; weekdays 0 = Monday."""
 
@@ -174,6 +184,10 @@ class Layout:
     # at most this many continuing-case calls in a row per window while new arrivals wait;
     # 0: a case moving on joins the back of the next stage's queue like a new arrival
     continuing_run: int = 2
+    rooms: dict[str, RoomSpec] = field(default_factory=dict)
+    departments: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> names
+    # a summoned department that has not confirmed after this long raises a board alert
+    joint_confirm_s: float = 300.0
 
 
 @dataclass(slots=True)
@@ -200,6 +214,8 @@ class Ticket:
     matter: str | None = None  # a case (一件事): the matter it carries through its stages
     continuing: bool = False  # queued at a later stage of its case: the continuing class
     sitting: frozenset[str] = frozenset()  # one_window case: a window must serve all of these
+    joint: str | None = None  # the open joint review (联审) it is held for, if any
+    offline: bool = False  # printed by a kiosk offline with a leased number (issue_offline)
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)
@@ -264,6 +280,56 @@ class Case:
         ]
 
 
+class JointStatus(StrEnum):
+    """Where a joint review (联审联批) is."""
+
+    SUMMONING = "summoning"  # departments summoned to the room; not all have confirmed
+    CALLED = "called"  # all confirmed: the citizen was called to the room
+    CLOSED = "closed"
+
+
+class JointOutcome(StrEnum):
+    """How a joint review ended for its ticket."""
+
+    DONE = "done"  # the review did the ticket's visit: a case moves on, a ticket is finished
+    BACK = "back"  # the ticket stays held at its visit (called back by number later)
+
+
+@dataclass(slots=True)
+class JointPart:
+    """One department at a joint review: the window summoned and its times."""
+
+    department: str
+    window: str
+    staff: str | None
+    summoned_at: float
+    confirmed_at: float | None = None
+    left_at: float | None = None
+
+
+@dataclass(slots=True)
+class JointReview:
+    """A joint review (联审联批): several departments examine one ticket's matter together."""
+
+    id: str
+    ticket: str
+    room: str
+    by: str  # the window or device that opened it
+    opened_at: float
+    parts: list[JointPart]
+    status: JointStatus = JointStatus.SUMMONING
+    called_at: float | None = None
+    closed_at: float | None = None
+    outcome: JointOutcome | None = None
+
+    @property
+    def windows(self) -> list[str]:
+        return [p.window for p in self.parts]
+
+    def part(self, window: str) -> JointPart | None:
+        return next((p for p in self.parts if p.window == window), None)
+
+
 class EventKind(StrEnum):
     """Every kind of stored event (the ``kind`` column of the store; never renamed)."""
 
@@ -288,6 +354,11 @@ class EventKind(StrEnum):
     CASE_OPENED = "case_opened"  # a ticket issued for a matter becomes a case
     CASE_MOVED = "case_moved"  # a stage visit finished: the case joins its next queue
     CASE_COMPLETED = "case_completed"  # the last visit finished (or the one_window sitting)
+    JOINT_OPENED = "joint_opened"  # a joint review: departments summoned, the ticket held
+    JOINT_CONFIRMED = "joint_confirmed"  # a summoned window confirmed it is coming
+    JOINT_CALLED = "joint_called"  # all confirmed: the citizen called to the room
+    JOINT_CLOSED = "joint_closed"
+    NUMBERS_LEASED = "numbers_leased"  # a block of numbers leased to a kiosk for offline issue
 
 
 @dataclass(frozen=True, slots=True)

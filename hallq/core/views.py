@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .case_views import window_case_fields
+from .case_views import rate_on_finish, window_case_fields
+from .joint import summons_view
 from .model import TicketState, WindowStatus
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ def window_view(e: Engine, window_id: str) -> dict[str, Any]:
         "rating_count": w.rating_count,
         "services": {code: str(tier) for code, tier in w.services.items()},
         **window_case_fields(e, w.ticket),
+        "rate_on_finish": rate_on_finish(e, w.ticket),
+        "summons": summons_view(e, window_id),
     }
 
 

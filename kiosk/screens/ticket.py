@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.outcome import Outcome, OutcomeKind
 from kiosk.state import minutes
-from kiosk.texts import tr
+from kiosk.texts import in_lang, tr
 from kiosk.widgets import qr_texture
 
 from .base import KioskScreen
@@ -56,19 +56,28 @@ def texts(o: Outcome | None, lang: str) -> tuple[str, str, str]:
         lines = [tr("ahead", lang, n=o.ahead)]
         m = minutes(o.est_wait_s)
         if m:
-            lines.append(tr("wait_min", lang, m=m))
+            lines.append(tr("wait_min_last" if o.offline else "wait_min", lang, m=m))
         lines.append(tr("take_ticket", lang))
+        if o.offline:
+            lines.insert(0, tr("offline_ticket", lang))
         if o.matter is not None and o.stages:
             lines.insert(0, matter_line(o, lang))
         return tr("your_number", lang), o.ticket or "", "\n".join(lines)
     if o.kind is OutcomeKind.PRINT_FAILED:
         return tr("print_failed_title", lang), "", tr("print_failed", lang, ticket=o.ticket)
     if o.kind is OutcomeKind.REFUSED:
-        key = o.code if o.code in REFUSAL_KEYS else "other_refusal"
-        return tr("refused_title", lang), "", tr(key, lang)
+        return refused(o, lang)
     if o.kind is OutcomeKind.TIMEOUT:
         return tr("timeout_title", lang), "", tr("timeout", lang)
     return tr("offline", lang), "", tr("timeout", lang)
+
+
+def refused(o: Outcome, lang: str) -> tuple[str, str, str]:
+    """No ticket: why, in plain words; a booking code's refusal in the service's own words."""
+    if o.code == "booking_invalid":
+        return tr("booking_refused_title", lang), "", in_lang(o.message, lang)
+    key = o.code if o.code in REFUSAL_KEYS else "other_refusal"
+    return tr("refused_title", lang), "", tr(key, lang)
 
 
 def matter_line(o: Outcome, lang: str) -> str:

@@ -44,6 +44,8 @@ def banner(c, lang: str) -> tuple[str, str]:
     """The message above the tiles: why nothing works (red), or a printer warning (amber)."""
     if c.state.blocked:
         return tr(c.state.blocked, lang), "error"
+    if c.state.is_offline_issuing:
+        return tr("offline_issuing", lang), "warning"
     if c.state.printer is PrinterStatus.PAPER_LOW:
         return tr("printer_paper_low", lang), "warning"
     return "", "error"
@@ -52,7 +54,8 @@ def banner(c, lang: str) -> tuple[str, str]:
 def session_line(c, lang: str) -> str:
     """The chosen priority group or appointment, shown until a ticket is issued."""
     if c.appointment:
-        return tr("appointment_chosen", lang, code=c.appointment)
+        code = " ".join(c.appointment[i : i + 4] for i in range(0, len(c.appointment), 4))
+        return tr("appointment_chosen", lang, code=code)
     if c.priority:
         spec = next((p for p in c.cfg.priority_classes if p.id == c.priority), None)
         name = pick(spec.name, spec.name_en, lang) if spec else c.priority

@@ -14,9 +14,9 @@ from app.cli import main as hallq
 from board.server import BoardServer
 from board.testing import Browser
 from board.users import Users
-from broker.store import EventStore
 from hallq.config import load_config
 from hallq.fakes import FakeLink
+from hallq.store import EventStore
 
 PASSWORD = "correct horse"
 

@@ -22,7 +22,7 @@ from counter.wiring import build_counter, build_evaluator
 from hallq.client import Refused
 from hallq.config import CounterDevice
 from hallq.core.model import TicketState
-from hardware.fakes import FakeWindowBoard
+from hardware.fakes import FakeScanner, FakeWindowBoard
 from hardware.keypad import Keypad
 
 
@@ -97,6 +97,36 @@ def test_keypad_counter_serves_the_queue(broker, device, pins) -> None:  # type:
         stop.set()
         t.join(10)
     assert tickets == ["A001", "A002", "A003"]
+
+
+def test_keypad_staff_card_signs_in_and_a_held_pause_signs_out(broker, pins) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 item 6: a keypad window names its staff member by card and signs them out."""
+    from hardware.config import KeypadConfig
+
+    kcfg = KeypadConfig(hold_s=0.2, sign_out_hold_s=0.4, debounce_ms=30, buzzer=12)
+    keypad, scanner, stop = Keypad(kcfg), FakeScanner(), threading.Event()
+    t = threading.Thread(
+        target=run_keypad,
+        args=(broker.cfg, "counter1"),
+        kwargs={"keypad": keypad, "scanner": scanner, "stop": stop},
+    )
+    t.start()
+    w1 = broker.service.engine.windows["w1"]
+    try:
+        wait_for(lambda: scanner.is_running and keypad.is_open, "keypad and scanner up")
+        time.sleep(0.5)  # connected and retained state in
+        scanner.scan("10086")
+        wait_for(lambda: w1.status.value == "open" and w1.staff == "10086", "signed in by card")
+        time.sleep(0.7)  # past the repeat guard
+        scanner.scan("20010")  # the next shift's card: handed over, still open
+        wait_for(lambda: w1.staff == "20010", "handed over")
+        tap(pins, kcfg.pause, hold=0.8)  # held: sign out
+        wait_for(lambda: w1.status.value == "closed" and w1.staff is None, "signed out")
+        kinds = [str(e.kind) for e in broker.service.store.events()]
+    finally:
+        stop.set()
+        t.join(10)
+    assert "window_paused" not in kinds  # the hold did not pause first
 
 
 def test_evaluator_rates_the_finished_ticket_and_counter_cannot(broker, device) -> None:  # type: ignore[no-untyped-def]

@@ -9,8 +9,8 @@ import threading
 import time
 from collections import Counter
 
-from broker.store import EventStore
 from hallq.client import CommandError
+from hallq.store import EventStore
 
 
 def start_broker(cfg_path):

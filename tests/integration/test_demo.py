@@ -5,7 +5,7 @@ import sys
 import urllib.request
 from collections import Counter
 
-from broker.store import EventStore
+from hallq.store import EventStore
 
 
 def test_demo_runs_a_whole_hall_headless(tmp_path):

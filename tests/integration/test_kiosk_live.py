@@ -47,7 +47,7 @@ def test_tap_to_printed_ticket_matches_the_service(mosquitto, broker, device, ar
 
 def test_service_outage_and_recovery(mosquitto, artifacts):
     result = drive("live_outage", mosquitto.cfg.source, artifacts("kiosk"), "--own-broker")
-    assert result["printed"] == [result["ticket"]]
+    assert result["printed"] == [result["offline_ticket"], result["ticket"]]
 
 
 def test_mosquitto_unreachable(tmp_path, artifacts):

@@ -11,12 +11,12 @@ import pytest
 from halls import DATA, write_test_hall
 from test_crash import start_broker, wait_online
 
-from broker.store import EventStore
 from hallq import contract as c
 from hallq.config import load_config
 from hallq.core.case_views import case_view
 from hallq.core.engine import Engine
 from hallq.state import StateClient
+from hallq.store import EventStore
 
 
 @pytest.fixture

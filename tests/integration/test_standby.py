@@ -25,11 +25,11 @@ from standby_hall import (
 
 from app.localmqtt import LocalMosquitto
 from broker.instance import EXIT_ALREADY_RUNNING
-from broker.store import EventStore
 from broker.store_meta import read_epoch_file
 from hallq.client import CommandClient, CommandError
 from hallq.mqtt import MqttLink
 from hallq.state import StateClient
+from hallq.store import EventStore
 
 EXAMPLE = ROOT / "examples" / "hall.toml"
 SMALL = ROOT / "tests" / "data" / "hall.toml"

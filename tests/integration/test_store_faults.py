@@ -16,10 +16,10 @@ from fsfaults import fill, immutable, read_only, small_disk
 from app.bootstrap import build_broker
 from board.alerts import Level, all_alerts
 from board.state import BoardState
-from broker.store import EventStore
-from broker.store_health import StoreStatus, companions
 from hallq.client import CommandError, Refused
 from hallq.contract import Presence, decode
+from hallq.store import EventStore
+from hallq.store_health import StoreStatus, companions
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from counter.screen import make_app  # noqa: E402
 from counter.wiring import build_counter  # noqa: E402
 from hallq.config import load_config  # noqa: E402
 
-F1, F2, F5, F6 = 282, 283, 286, 287
+F1, F2, F5, F6, F7 = 282, 283, 286, 287, 288
 Wait = Callable[[], bool]
 
 
@@ -101,8 +101,21 @@ def script(app: App, out: str, log: list[str]) -> Iterator[Wait | str]:
     yield "signed_out"
 
 
+def joint_script(app: App, out: str, log: list[str]) -> Iterator[Wait | str]:
+    """A summons to a joint review (联审): shown, confirmed with F7, the review under way."""
+    c = app.controller
+    yield lambda: c.view().online and app.root.current == "work"
+    yield lambda: c.view().summons is not None and not c.view().summons.confirmed
+    yield "summons"
+    key(F7)
+    yield lambda: c.view().summons is not None and c.view().summons.status == "called"
+    log.append(f"confirm note: {c.view().note}")
+    yield "joint_called"
+
+
 def main() -> None:
     cfg_path, device_id, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    scenario = sys.argv[4] if len(sys.argv) > 4 else "day"
     cfg = load_config(cfg_path)
     link, controller = build_counter(cfg, device_id)
     app = make_app(cfg, controller)
@@ -110,7 +123,7 @@ def main() -> None:
     notes: list[str] = []
 
     def runner(_dt: float) -> None:
-        steps = script(app, out, notes)
+        steps = (joint_script if scenario == "joint" else script)(app, out, notes)
         state = {"deadline": time.monotonic() + 15, "cond": None}
 
         def step(_dt: float) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from halls import booking_code
+from kivy.core.window import Window
+
 from hardware.printer import PrinterStatus
 
 
@@ -62,30 +65,82 @@ def en_large(h):
 
 
 def appointment(h):
-    """Check in by typing a code on the keypad, then choose the service."""
+    """Booking codes (issue 13) at the kiosk: a short code is refused on the spot, a forged one
+    by the service with its reason and no ticket; the booked one, typed on the keypad (digits
+    and its letter page), checks in and prints an appointment ticket for its service."""
+    good = booking_code(h.cfg, "rs01")
+    forged = good[:-1] + ("1" if good[-1] == "0" else "0")  # its signature no longer fits
     yield h.ready
     yield h.tap(h.widget("appointment_button"))
     for key in ("1", "2"):
         yield h.tap(h.key(key))
     yield h.tap(h.widget("ok_button"))
-    h.check("short code refused with a message", h.screen().error_text != "")
+    h.check("short code refused with a message", "16" in h.screen().error_text)
     yield h.shot("appointment_error_zh")
-    for key in "3456789012":  # the longest code (12): the session line must still fit
-        yield h.tap(h.key(key))
-    yield h.shot("appointment_zh")
+    yield h.tap(h.widget("clear_button"))
+    yield from wedge(h, forged)  # a keyboard-wedge scanner types it and presses Enter
+    yield lambda: h.c.appointment == forged
+    yield from choose(h, "rs", "rs01")
+    yield h.on_ticket_result
+    refused = h.screen().outcome
+    h.check("forged code refused", refused.kind.value == "refused")
+    h.check("with the service's reason", "预约码无效" in h.widget("detail_label").text)
+    h.check("nothing issued or printed", refused.ticket is None and h.printer.tickets == [])
+    yield h.shot("ticket_booking_refused_zh")
+    yield h.tap(h.header("lang_button"))
+    h.check("the reason in English too", "not valid" in h.widget("detail_label").text)
+    yield h.shot("ticket_booking_refused_en")
+    yield h.tap(h.header("lang_button"))
+    yield h.tap(h.widget("done_button"))
+    h.check("the check-in is gone with the refusal", h.c.appointment is None)
+    yield h.tap(h.widget("appointment_button"))
+    yield from keypad(h, good)
+    if not h.screen().letters:
+        yield h.tap(h.key("ABC"))
+    yield h.shot("appointment_zh")  # 16 characters, in fours; the letter page
+    h.check("code shown whole", fits(h.widget("code_label")))
     yield h.tap(h.widget("ok_button"))
-    h.check("checked in", h.c.appointment == "123456789012" and h.c.priority == "appointment")
+    h.check("checked in", h.c.appointment == good and h.c.priority == "appointment")
     yield h.shot("home_appointment_zh")
-    yield h.tap(h.tiles("home")[0])
+    yield h.tap(tile(h, "home", "rs"))
     yield h.tap(h.header("lang_button"))
     yield h.tap(h.header("large_button"))
     yield 0.1
     yield h.shot("services_appointment_en_large")
     h.check("session line fits on screen", fits(h.widget("session_label")))
-    yield h.tap(h.tiles("services")[1])
+    yield h.tap(tile(h, "services", "rs01"))
     yield h.on_ticket_result
     h.check("issued as appointment", h.issues()[-1]["priority"] == "appointment")
     h.check("printed", h.screen().outcome.kind.value == "printed")
+    ticket = h.service.engine.tickets[h.screen().outcome.ticket]
+    h.check("the ticket keeps its booking code", ticket.appointment == good)
+
+
+def keypad(h, code: str):
+    """Type ``code`` on the check-in keypad, turning to the letter page and back as needed."""
+    for ch in code:
+        if ch.isdigit() == h.screen().letters:
+            yield h.tap(h.key("123" if ch.isdigit() else "ABC"))
+        yield h.tap(h.key(ch))
+
+
+def wedge(h, code: str):
+    """A keyboard-wedge scanner: the characters as text input, then Enter."""
+    yield h.entered("appointment")  # it listens to the keyboard from on_enter
+    for ch in code:
+        Window.dispatch("on_textinput", ch)
+    yield 0.1
+    Window.dispatch("on_key_down", 13, 0, "", [])
+
+
+def tile(h, screen: str, key: str):
+    """The tile for department or service ``key`` on ``screen``."""
+    return next(w for w in h.tiles(screen) if w.key == key)
+
+
+def choose(h, department: str, service: str):
+    yield h.tap(tile(h, "home", department))
+    yield h.tap(tile(h, "services", service))
 
 
 def fits(label) -> bool:
@@ -95,26 +150,29 @@ def fits(label) -> bool:
 
 
 def offline(h):
-    """Mosquitto gone: tiles disabled with the message, a tap does nothing; recovers."""
+    """Mosquitto gone: the kiosk issues with its leased numbers (amber banner, 离线取号 on the
+    ticket screen and paper); back online the ticket joins its queue by itself."""
     yield h.ready
+    yield lambda: bool(h.c.state.offline_numbers)  # numbers leased while the service answered
     h.link.go_offline()  # Mosquitto gone
-    yield lambda: "系统连接中断" in h.screen().banner_text
-    h.check("banner says the system is offline", "系统连接中断" in h.screen().banner_text)
-    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
+    yield lambda: "离线取号中" in h.screen().banner_text
+    h.check("banner says tickets are still issued", "离线取号中" in h.screen().banner_text)
+    h.check("tiles still enabled", any(t.is_enabled for t in h.tiles("home")))
     yield h.shot("home_offline_zh")
-    yield h.tap(h.tiles("home")[0])
-    h.check("no department opened while offline", h.app.root.current == "home")
-    h.check("no ticket requested", h.issues() == [])
     yield h.tap(h.header("lang_button"))
     yield h.shot("home_offline_en")
     yield h.tap(h.header("lang_button"))
-    h.link.go_online()
-    yield h.ready
-    h.check("recovered: banner gone", h.screen().banner_text == "")
     yield h.tap(h.tiles("home")[0])
     yield h.tap(h.tiles("services")[0])
     yield h.on_ticket_result
-    h.check("ticket after recovery", h.screen().outcome.kind.value == "printed")
+    o = h.screen().outcome
+    h.check("printed offline", o.kind.value == "printed" and o.offline)
+    h.check("the screen says so", "离线取号" in h.screen().detail_text)
+    h.check("nothing sent while offline", h.issues() == [])
+    yield h.shot("ticket_offline_zh")
+    h.link.go_online()
+    yield lambda: h.c.state.link.value == "ok" and h.c.offline.pending == []
+    h.check("the ticket joined its queue", o.ticket in h.service.engine.tickets)
 
 
 def timeout(h):
@@ -253,24 +311,24 @@ def idle(h):
 
 
 def scan(h):
-    """A serial scanner read, then a keyboard-wedge scanner typing a code and Enter."""
-    from kivy.core.window import Window
-
+    """A serial scanner read (lower case forgiven), then a keyboard-wedge scanner typing a
+    code and Enter: both booked codes check in."""
+    first, second = booking_code(h.cfg, "rs01"), booking_code(h.cfg, "rs02", serial=2)
     yield h.ready
-    h.scanner.scan("ab1234")
-    yield lambda: h.c.appointment == "AB1234"
-    h.check("serial scan checked in", h.c.appointment == "AB1234")
+    h.scanner.scan(first.lower())
+    yield lambda: h.c.appointment == first
+    h.check("serial scan checked in", h.c.appointment == first)
     h.check("back on home to choose the service", h.app.root.current == "home")
     h.c.choose_priority(None)
     yield h.tap(h.widget("appointment_button"))
     yield h.entered("appointment")  # it listens to the keyboard from on_enter
-    for ch in "W9876":
+    for ch in second:
         Window.dispatch("on_textinput", ch)
     yield 0.1
     yield h.shot("appointment_typed_zh")
     Window.dispatch("on_key_down", 13, 0, "", [])
-    yield lambda: h.c.appointment == "W9876"
-    h.check("wedge scan checked in", h.c.appointment == "W9876")
+    yield lambda: h.c.appointment == second
+    h.check("wedge scan checked in", h.c.appointment == second)
 
 
 SCENARIOS = {
@@ -295,7 +353,8 @@ def big_hall(h):
     """The example hall: 35 departments; the tiles scroll; screenshots zh and en."""
     yield h.settled  # its opening hours may have the tiles greyed: that is fine here
     yield h.shot("big_home_zh")
-    h.check("one tile per department", len(h.tiles("home")) == len(h.cfg.departments))
+    expected = len(h.cfg.matters) + len(h.cfg.departments)  # 一件事 tiles first, then departments
+    h.check("one tile per matter and per department", len(h.tiles("home")) == expected)
     yield h.tap(h.header("lang_button"))
     yield h.shot("big_home_en")
     h.app.open_department(h.cfg.departments[0].id)  # a greyed tile (closed hours) takes no tap

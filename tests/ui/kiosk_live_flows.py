@@ -29,28 +29,34 @@ def live_flow(h):
 
 
 def live_outage(h):
-    """The broker service stops: a tap gives no ticket and the tiles go grey; it recovers."""
+    """The broker service stops: its last will turns the kiosk offline at once, and it issues
+    with its leased numbers (amber banner, 离线取号); when the service is back the offline
+    ticket goes in by itself and the next ticket is an online one."""
     yield h.ready
+    yield lambda: bool(h.c.state.offline_numbers)  # numbers leased while the service answered
     h.stop_broker()
-    yield h.tap(h.tiles("home")[0])
-    yield h.tap(h.tiles("services")[0])
-    yield h.on_ticket_result
-    o = h.screen().outcome
-    h.check("no ticket while the service is down", o.ticket is None and h.printer.tickets == [])
-    h.check("told to retry or ask", o.kind.value == "timeout")
-    yield h.shot("live_timeout_zh")
-    yield h.tap(h.widget("done_button"))
-    yield lambda: h.screen().name == "home" and "系统连接中断" in h.screen().banner_text
-    h.check("tiles disabled", not any(t.is_enabled for t in h.tiles("home")))
+    yield lambda: "离线取号中" in h.screen().banner_text
+    h.check("tiles still enabled", any(t.is_enabled for t in h.tiles("home")))
     yield h.shot("live_service_down_zh")
-    h.start_broker()
-    yield h.ready
-    h.check("recovered by itself", h.screen().banner_text == "")
     yield h.tap(h.tiles("home")[0])
+    yield h.entered("services")
     yield h.tap(h.tiles("services")[0])
     yield h.on_ticket_result
     o = h.screen().outcome
-    h.check("ticket after recovery", o.kind.value == "printed")
+    h.check("printed offline", o.kind.value == "printed" and o.offline)
+    h.result["offline_ticket"] = o.ticket
+    yield h.shot("live_offline_ticket_zh")
+    yield h.tap(h.widget("done_button"))
+    h.start_broker()
+    yield lambda: h.c.state.link.value == "ok" and h.c.offline.pending == []
+    h.check("recovered by itself", h.screen().banner_text == "")
+    h.check("the offline ticket went in", h.c.offline.pending == [])
+    yield h.tap(h.tiles("home")[0])
+    yield h.entered("services")
+    yield h.tap(h.tiles("services")[0])
+    yield h.on_ticket_result
+    o = h.screen().outcome
+    h.check("online ticket after recovery", o.kind.value == "printed" and not o.offline)
     h.result["ticket"] = o.ticket
     h.result["printed"] = [t.ticket for t in h.printer.tickets]
 

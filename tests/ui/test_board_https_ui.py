@@ -18,11 +18,11 @@ from test_board_ui import ARGS, CHROMIUM
 
 from board.server import BoardServer, BoardTlsError, tls_files
 from board.users import Users
-from broker.store import EventStore
 from hallq.config import load_config
 from hallq.contract import CalledEvent
 from hallq.fakes import FakeLink
 from hallq.protocol import encode
+from hallq.store import EventStore
 
 pytestmark = pytest.mark.ui
 PASSWORD = "manager-pass"

@@ -29,7 +29,9 @@ def issue(device: Callable, service: str, n: int) -> list[str]:  # type: ignore[
     return [client.send("issue", service=service).ticket for _ in range(n)]
 
 
-def run_driver(cfg_source: str, device_id: str, out: Path, tmp: Path) -> dict[str, object]:
+def run_driver(
+    cfg_source: str, device_id: str, out: Path, tmp: Path, scenario: str = "day"
+) -> dict[str, object]:
     env = {
         **os.environ,
         "KIVY_HOME": str(tmp / "kivy"),
@@ -38,7 +40,7 @@ def run_driver(cfg_source: str, device_id: str, out: Path, tmp: Path) -> dict[st
         "PYTHONPATH": str(ROOT),
     }
     proc = subprocess.run(
-        [sys.executable, str(DRIVER), cfg_source, device_id, str(out)],
+        [sys.executable, str(DRIVER), cfg_source, device_id, str(out), scenario],
         capture_output=True,
         text=True,
         timeout=120,

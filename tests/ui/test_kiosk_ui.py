@@ -11,9 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from halls import link_region
 from kiosk_run import drive
 
 pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def kiosk_hall(hall_cfg) -> str:
+    """The test hall linked to a region with a booking key, so appointment codes are checked
+    as booking codes (a hall without ``[region]`` refuses them all); scenarios mint codes
+    with hallq/booking.py and the hall's key (tests/halls.py ``booking_code``)."""
+    return str(link_region(Path(hall_cfg.source)))
+
 
 ALL = [
     "zh_flow",
@@ -40,16 +50,16 @@ OTHER_SIZES = [
 
 
 @pytest.mark.parametrize("scenario", ALL)
-def test_landscape_1280x800(scenario, hall_cfg, artifacts):
-    result = drive(scenario, hall_cfg.source, "1280x800", shots=artifacts("kiosk"))
+def test_landscape_1280x800(scenario, kiosk_hall, artifacts):
+    result = drive(scenario, kiosk_hall, "1280x800", shots=artifacts("kiosk"))
     for shot in result["shots"]:
         assert Path(shot).stat().st_size > 5000, shot
 
 
 @pytest.mark.parametrize("size", ["1080x1920", "800x480"])
 @pytest.mark.parametrize("scenario", OTHER_SIZES)
-def test_other_sizes(scenario, size, hall_cfg, artifacts):
-    result = drive(scenario, hall_cfg.source, size, shots=artifacts("kiosk"))
+def test_other_sizes(scenario, size, kiosk_hall, artifacts):
+    result = drive(scenario, kiosk_hall, size, shots=artifacts("kiosk"))
     assert result["shots"]
 
 

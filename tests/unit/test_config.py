@@ -288,3 +288,38 @@ def test_matter_problems_name_their_key_path():
     assert problems(bad) == ["matters[0].stages: Expected `array` of length >= 1"]
     typo = {**raw, "matters": [{"id": "e", "name": "x", "stages": ["A"], "mode": "steps "}]}
     assert problems(typo)[0].startswith("matters[0].mode:")
+
+
+def test_rooms_and_the_confirm_time_become_the_engines():
+    raw = {
+        **MINIMAL,
+        "policy": {"joint_confirm_min": 3},
+        "rooms": [{"id": "r1", "name": "第一联审室", "name_en": "Room 1", "zone": "F2"}],
+    }
+    layout = decode_config(raw).layout()
+    assert layout.rooms["r1"].name == "第一联审室" and layout.rooms["r1"].zone == "F2"
+    assert layout.joint_confirm_s == 180 and layout.departments["rs"] == ("人社", "人社")
+
+
+def test_room_problems_name_their_key_path():
+    rooms = [
+        {"id": "r1", "name": "一"},
+        {"id": "r1", "name": "二"},
+        {"id": "w1", "name": "三"},
+    ]
+    assert problems({**MINIMAL, "rooms": rooms}) == [
+        "rooms[0].id: duplicate 'r1'",
+        "rooms[1].id: duplicate 'r1'",
+        "rooms[2].id: 'w1' is also a window id (calls name one place)",
+    ]
+    assert problems({**MINIMAL, "rooms": [{"id": "r", "name": "x", "size": 3}]}) == [
+        "rooms[0]: Object contains unknown field `size`"
+    ]
+    assert problems({**MINIMAL, "policy": {"joint_confirm_min": 0}}) == [
+        "policy.joint_confirm_min: Expected `float` > 0.0"
+    ]
+
+
+def test_the_example_hall_has_joint_review_rooms():
+    cfg = load_config(EXAMPLE)
+    assert len(cfg.rooms) >= 2 and {r.zone for r in cfg.rooms} <= {"F1", "F2", "F3"}

@@ -19,6 +19,7 @@ KINDS = {
     "state/hall": c.HallState,
     "state/advice": c.Advice,
     "state/cases": c.CasesState,
+    "state/joint": c.JointState,
     "event/called": c.CalledEvent,
     "event/finished": c.FinishedEvent,
     "event/checked_in": c.CheckedInEvent,
@@ -30,6 +31,7 @@ KINDS = {
 ADDED_AFTER_V1 = {
     "event/checked_in",
     "state/cases",
+    "state/joint",
     "event/issued",
     "event/rated",
     "state/window_services",

@@ -1,4 +1,7 @@
-"""Imports flow one way: hallq/core <- hallq/ <- hardware/ <- devices <- app/ (issue 11).
+"""Imports flow one way: hallq/core <- hallq/ <- hardware/ <- devices <- region/ <- app/.
+
+region/ (the county centre's service and board) is built on the hall board's web pieces and the
+broker's Mosquitto configuration, so it sits above the devices; no device imports it.
 
 Read from the source (every import statement, also those inside functions), so a lazy import
 that breaks the layering is caught as surely as one at the top of a module."""
@@ -10,9 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICES = ("broker", "board", "counter", "display", "kiosk", "sim")
-ABOVE_HALLQ = (*DEVICES, "hardware", "app")
-# device -> device imports that issue 11 removes in other branches; none may be added
-KNOWN_CROSSINGS = {("board", "broker")}
+ABOVE_HALLQ = (*DEVICES, "hardware", "region", "app")
+KNOWN_CROSSINGS: set[tuple[str, str]] = set()  # device -> device imports allowed: none
 
 
 def imported(package: str) -> dict[str, set[str]]:
@@ -46,8 +48,13 @@ def test_hardware_imports_only_the_ground_floor():
 
 
 def test_no_package_imports_the_entry_points():
-    for package in ("hallq", "hardware", *DEVICES):
+    for package in ("hallq", "hardware", *DEVICES, "region"):
         assert offenders(package, ("app",)) == {}, package
+
+
+def test_no_device_imports_the_region():
+    for package in ("hallq", "hardware", *DEVICES):
+        assert offenders(package, ("region",)) == {}, package
 
 
 def test_devices_do_not_import_each_other_beyond_the_known_crossings():

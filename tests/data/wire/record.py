@@ -17,9 +17,9 @@ sys.path.insert(0, str(HERE.parent.parent))  # tests/ for halls.py
 from halls import write_test_hall  # noqa: E402
 
 from broker.service import BrokerService  # noqa: E402
-from broker.store import EventStore  # noqa: E402
 from hallq.config import BrokerDevice, load_config, require_role  # noqa: E402
 from hallq.core.engine import Engine  # noqa: E402
+from hallq.store import EventStore  # noqa: E402
 
 NOW = 1_795_820_000.0
 SCRIPT = [

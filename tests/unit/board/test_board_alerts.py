@@ -152,3 +152,34 @@ def test_events_the_service_skipped_at_start_up_raise_an_alarm():
     assert (alert.kind, alert.level) == ("replay", Level.ALARM)
     assert "2 条" in alert.zh and "REPLAY SKIPPED" in alert.en
     assert all_alerts({"hall": {"hall": "h1", "replay_faults": []}}, NOW) == []
+
+
+def test_a_department_not_confirming_a_joint_review_in_time_raises_an_alert():
+    from board.alerts import joint_alerts
+
+    def part(window, confirmed=None):
+        return {
+            "department": "rs",
+            "department_name": "人社",
+            "department_name_en": "HR",
+            "window": window,
+            "window_name": f"{window}号窗口",
+            "summoned_at": NOW - 400,
+            "confirmed_at": confirmed,
+        }
+
+    review = {
+        "review": "J001",
+        "ticket": "D001",
+        "room": "r1",
+        "room_name": "第一联审室",
+        "status": "summoning",
+        "confirm_within_s": 300,
+        "parts": [part("w1", NOW - 390), part("w2")],
+    }
+    (alert,) = joint_alerts([review], NOW)
+    assert alert.kind == "joint_unconfirmed" and alert.key == "J001:w2"
+    assert alert.zh == "联审 J001 (D001, 第一联审室)：人社 w2号窗口 召集 7 分钟未确认"  # rounded up
+    assert joint_alerts([review], NOW - 200) == []  # still within the confirm time
+    assert joint_alerts([{**review, "status": "closed"}], NOW) == []
+    assert [a.kind for a in all_alerts({"joint": [review]}, NOW)] == ["joint_unconfirmed"]

@@ -6,8 +6,8 @@ import pytest
 from month_data import MONTH, at
 
 from board.followup import FollowupRefused, Followups, Status, sync
-from broker.store import EventStore
 from hallq.core.model import Event
+from hallq.store import EventStore
 
 
 def followups(tmp_path, days=5):

@@ -100,3 +100,19 @@ def test_cases_in_progress_reach_managers_only():
     assert "cases" not in public_snapshot({"type": "snapshot", **s.snapshot()})
     assert public_message({"type": "change", **change}) is None
     assert s.apply("cases", "cases", decode(encode(wire), CasesState), 2.0) is None
+
+
+def test_joint_reviews_reach_managers_only():
+    from board.views import public_message, public_snapshot
+    from hallq.contract import JointState
+
+    s = BoardState()
+    part = {"department": "rs", "window": "w1", "summoned_at": 100.0, "id_card": "110101"}
+    wire = {"reviews": [{"review": "J001", "ticket": "D001", "room": "r1", "parts": [part]}]}
+    change = s.apply("joint", "joint", decode(encode(wire), JointState), 1.0)
+    assert change is not None and change["kind"] == "joint"
+    (review,) = s.snapshot()["joint"]
+    assert (review["review"], review["parts"][0]["window"]) == ("J001", "w1")
+    assert "110101" not in str(s.snapshot())  # a field the contract lacks never passes
+    assert "joint" not in public_snapshot({"type": "snapshot", **s.snapshot()})
+    assert public_message({"type": "change", **change}) is None

@@ -9,9 +9,9 @@ from board.history import HistoryError, read_events, read_replay, store_path
 from board.ticket_page import render
 from board.ticket_routes import _code
 from board.ticket_source import TicketSource
-from broker.store import EventStore
 from hallq.config import load_config
 from hallq.core.engine import Engine
+from hallq.store import EventStore
 
 NOW = 1_800_000_000.0
 

@@ -8,13 +8,13 @@ import pytest
 
 from app.bootstrap import build_broker
 from broker.service import BrokerService
-from broker.store import EventStore
 from hallq.config import BrokerDevice, ConfigError, require_role
 from hallq.contract import CallNextOk, IssueOk, decode_reply
 from hallq.core.engine import Engine
 from hallq.fakes import FakeLink
 from hallq.mqtt import MqttLink
 from hallq.protocol import encode
+from hallq.store import EventStore
 
 
 def test_build_broker_wires_the_configured_store_and_a_real_link(hall_cfg):

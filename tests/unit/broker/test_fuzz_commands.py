@@ -115,6 +115,6 @@ def test_every_command_gets_one_reply_and_memory_never_leads_the_store(runs):
 
 
 def _store(folder: Path):
-    from broker.store import EventStore
+    from hallq.store import EventStore
 
     return EventStore(folder / "fuzz.db")

@@ -7,12 +7,12 @@ import pytest
 from halls import DATA, write_test_hall
 
 from broker.service import BrokerService
-from broker.store import EventStore
 from hallq import contract as c
 from hallq.config import load_config
 from hallq.core.engine import Engine
 from hallq.fakes import FakeLink
 from hallq.protocol import encode
+from hallq.store import EventStore
 
 
 @pytest.fixture

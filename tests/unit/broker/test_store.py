@@ -6,7 +6,9 @@ import sqlite3
 import pytest
 from fsfaults import fill, immutable, read_only, small_disk
 
-from broker.store import (
+from hallq.contract import to_builtins
+from hallq.core.model import Event
+from hallq.store import (
     WAL_LIMIT,
     CorruptDatabase,
     EventStore,
@@ -14,9 +16,7 @@ from broker.store import (
     StoreGone,
     StoreUnwritable,
 )
-from broker.store_health import StoreStatus, companions, diagnose
-from hallq.contract import to_builtins
-from hallq.core.model import Event
+from hallq.store_health import StoreStatus, companions, diagnose
 
 
 def test_append_and_read_back(tmp_path):

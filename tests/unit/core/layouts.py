@@ -54,3 +54,24 @@ def matter_layout(ratio: int = 2, run: int = 2) -> Layout:
     from dataclasses import replace
 
     return replace(base, matters=matters, continuing_run=run)
+
+
+def joint_layout(run: int = 2) -> Layout:
+    """matter_layout with department names, a second 社保 window (w4) and two review rooms."""
+    from dataclasses import replace
+
+    from hallq.core.model import RoomSpec
+
+    base = matter_layout(run=run)
+    windows = {
+        **base.windows,
+        "w4": WindowSpec("w4", "4号窗口", "Window 4", "rs", {"A": Tier.PRIMARY}),
+    }
+    rooms = {
+        "r1": RoomSpec("r1", "第一联审室", "Joint review room 1", "f1"),
+        "r2": RoomSpec("r2", "第二联审室", "Joint review room 2"),
+    }
+    departments = {"rs": ("人社", "HR"), "yb": ("医保", "Medical"), "zh": ("综合", "General")}
+    return replace(
+        base, windows=windows, rooms=rooms, departments=departments, joint_confirm_s=300.0
+    )

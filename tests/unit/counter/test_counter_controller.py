@@ -224,3 +224,32 @@ def test_next_stop_names_the_windows_of_the_next_service(tmp_path) -> None:
     cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
     assert next_stop(cfg, "hz01") == ("4号窗口 办理出生登记", "Birth registration at Window 4")
     assert next_stop(cfg, "rs01")[0] == "1号窗口 办理社保参保登记"
+
+
+def test_a_summons_to_a_joint_review_shows_and_is_confirmed_with_its_review() -> None:
+    from counter.present import screen_texts
+
+    c, sender, _ = make()
+    assert c.press(Action.JOINT_CONFIRM).note.code == "no_summons"  # nothing to confirm
+    assert not sender.sent
+    summons = {
+        "review": "J001",
+        "ticket": "D001",
+        "room": "r1",
+        "room_name": "第一联审室",
+        "room_name_en": "Room 1",
+        "status": "summoning",
+        "confirmed": False,
+    }
+    window(c)(window_state(summons=summons))
+    text = screen_texts(c.view(), {}, 0.0).summons
+    assert text.startswith("联审召集：请到 第一联审室 办理 D001，按 F7 确认")
+    sender.replies["joint_confirm"] = {"review": "J001", "ticket": "D001", "called": True}
+    result = c.press(Action.JOINT_CONFIRM)
+    assert sender.sent[-1][0] == "joint_confirm" and sender.sent[-1][1]["review"] == "J001"
+    assert result.note.zh == "已确认，各部门到齐，D001 已被呼叫到 第一联审室"
+    assert result.note.en == "Confirmed: all in, D001 called to Room 1"
+    window(c)(window_state(summons={**summons, "confirmed": True, "status": "called"}))
+    assert screen_texts(c.view(), {}, 0.0).summons.startswith("联审进行中：D001 在 第一联审室")
+    window(c)(window_state())
+    assert screen_texts(c.view(), {}, 0.0).summons == ""

@@ -12,10 +12,10 @@ from counter.controller import CounterController
 from counter.keypad_front import KeypadFront
 from hallq.contract import WindowState
 from hardware.config import KeypadConfig
-from hardware.fakes import FakeWindowBoard
+from hardware.fakes import FakeScanner, FakeWindowBoard
 from hardware.keypad import Keypad, LedMode
 
-CFG = KeypadConfig(buzzer=12, hold_s=0.05, debounce_ms=50, blink_s=0.05)
+CFG = KeypadConfig(buzzer=12, hold_s=0.05, sign_out_hold_s=0.1, debounce_ms=50, blink_s=0.05)
 
 
 @pytest.fixture
@@ -31,9 +31,21 @@ class Rig:
         self.controller = CounterController("w1", self.sender, clock=self.clock)
         self.window = feeding(self.controller.on_window_state, WindowState)
         self.keypad = Keypad(CFG, clock=self.clock)
-        self.front = KeypadFront(self.controller, self.keypad, self.board, "1号窗口", run=_now)
+        self.scanner = FakeScanner()
+        self.front = KeypadFront(
+            self.controller, self.keypad, self.board, "1号窗口", run=_now, scanner=self.scanner
+        )
+        self.beeps: list[tuple[float, int]] = []
+        beep = self.keypad.beep
+
+        def beeping(seconds: float = 0.1, times: int = 1) -> None:  # the buzzer, and a record
+            self.beeps.append((seconds, times))
+            beep(seconds, times)
+
+        self.keypad.beep = beeping  # type: ignore[method-assign]
         self.keypad.open()
         self.front.start()
+        self.scanner.start()
         self.controller.on_connection(True)
         self.state(status="open")
 
@@ -106,3 +118,54 @@ def test_led_and_board_follow_the_window(factory: MockFactory) -> None:
     # closed until the window's state says open; serving keeps the ticket up; a paused
     # window says so instead of inviting people over
     assert rig.board.texts == ["暂停办理", "欢迎光临", "A001 请到1号窗口", "暂停服务"]
+
+
+# ------------------------------------------------------------- staff (issue 16 item 6)
+def test_a_staff_card_signs_in_and_the_same_card_signs_out(factory: MockFactory) -> None:
+    rig = Rig()
+    rig.state(status="closed")
+    rig.scanner.scan(" 10086\r")  # a card read, with the scanner's line ending
+    assert rig.sender.sent == [("open", {"staff": "10086"})]
+    rig.state(status="open", staff="10086")
+    rig.clock.now += 1.0
+    rig.scanner.scan("10086")
+    assert rig.sender.sent[-1] == ("close", {})
+    assert rig.beeps == [(0.4, 1), (0.4, 1)]  # each taken: one long beep
+
+
+def test_another_card_hands_the_window_over(factory: MockFactory) -> None:
+    rig = Rig()
+    rig.state(status="paused", staff="10086")
+    rig.scanner.scan("张三_02")  # Chinese staff ids are allowed too
+    assert rig.sender.sent == [("open", {"staff": "张三_02"})]
+
+
+@pytest.mark.parametrize("read", ["", "-10086", "https://example.gov.cn/q/x", "a" * 40])
+def test_a_read_that_is_not_a_staff_id_changes_nothing(factory: MockFactory, read: str) -> None:
+    rig = Rig()
+    rig.state(status="closed")
+    rig.scanner.scan(read)
+    assert rig.sender.sent == [] and rig.beeps == [(0.1, 2)]
+
+
+def test_a_refused_card_beeps_twice(factory: MockFactory) -> None:
+    rig = Rig()
+    rig.state(status="closed")
+    rig.sender.errors["open"] = "forbidden"
+    rig.scanner.scan("10086")
+    assert rig.sender.ops() == ["open"] and rig.beeps == [(0.1, 2)]
+
+
+def test_holding_pause_signs_out_and_does_not_pause(factory: MockFactory) -> None:
+    rig = Rig()
+    rig.state(status="open", staff="10086")
+    pin = factory.pin(CFG.pause)
+    pin.drive_low()
+    assert rig.sender.entered.wait(2)  # gpiozero's hold timer fires on its own thread
+    rig.clock.now += 0.5
+    pin.drive_high()
+    assert rig.sender.ops() == ["close"]
+    rig.clock.now += 1.0
+    rig.state(status="closed")
+    rig.tap("pause")  # a tap still opens (no staff id: the card names them)
+    assert rig.sender.ops() == ["close", "open"]

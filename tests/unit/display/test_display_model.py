@@ -276,3 +276,27 @@ def test_stale_call_is_flagged_unsaid_only_on_a_display_that_announces() -> None
         assert m.on_called(ev("A000", "w02", T0 - 100), now=T0 + 1) is None  # 100 s late
     assert [c.unsaid for c in speaking.calls] == [False, True]
     assert [c.unsaid for c in silent.calls] == [False, False]
+
+
+def test_a_joint_review_calls_the_citizen_to_the_room_in_its_zone() -> None:
+    m = DisplayModel(info(), zone="F1")
+    room = {"window_name": "第一联审室", "zone": "F1", "review": "J001", "matter": "birth"}
+    said = m.on_called(ev("D001", "lsl1", T0, step=2, steps=4, service_name="户口登记", **room), T0)
+    assert said == Announcement("D001", "第一联审室", False)  # the room, no service named
+    latest = m.view(T0 + 1).latest
+    assert latest is not None and latest.step == "联审 Joint review"
+    other = DisplayModel(info(), zone="F2")
+    assert other.on_called(ev("D001", "lsl1", T0, **room), T0) is None  # another floor's room
+
+
+def test_the_wall_says_when_the_queue_service_is_gone_and_restores_when_back() -> None:
+    from display.model import DisplayModel, HallInfo
+
+    m = DisplayModel(HallInfo())
+    m.set_online(True)
+    m.is_restoring = False
+    m.set_service(False)
+    v = m.view(0.0)
+    assert v.is_online and not v.is_service_up and m.is_restoring  # restore on return
+    m.set_service(True)
+    assert m.view(0.0).is_service_up

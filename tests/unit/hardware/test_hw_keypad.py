@@ -126,6 +126,33 @@ def test_no_show_fires_only_after_hold(factory: MockFactory) -> None:
     assert calls == ["no_show"]
 
 
+def test_pause_is_a_tap_and_a_long_hold_signs_out(factory: MockFactory) -> None:
+    """A bouncing tap of pause pauses once (on release); a bouncing hold past
+    ``sign_out_hold_s`` signs out once, with no pause before or after."""
+    cfg = KeypadConfig(hold_s=0.3, sign_out_hold_s=0.3, debounce_ms=50)
+    clock = FakeClock()
+    pad = Keypad(cfg, clock=clock)
+    calls = record(pad)
+    pad.when_sign_out = lambda: calls.append("sign_out")
+    pad.open()
+    pin = factory.pin(cfg.pause)
+    try:
+        chatter(pin, clock, end_low=True)
+        assert calls == []  # nothing yet: a tap or a hold?
+        clock.now += 0.1
+        chatter(pin, clock, end_low=False)
+        assert calls == ["pause"]
+        clock.now += 0.5
+        chatter(pin, clock, end_low=True)
+        time.sleep(0.6)  # held past sign_out_hold_s (gpiozero's timer: real time)
+        clock.now += 0.6
+        chatter(pin, clock, end_low=False)
+        time.sleep(0.1)
+    finally:
+        pad.close()
+    assert calls == ["pause", "sign_out"]
+
+
 def test_led_modes_and_buzzer(factory: MockFactory) -> None:
     pad = Keypad(CFG)
     pad.open()

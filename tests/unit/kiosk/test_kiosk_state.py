@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hallq.booking import Slot, make_code
 from hallq.contract import ServiceState, decode
 from hardware.printer import PrinterStatus
 from kiosk import catalog
@@ -17,7 +20,7 @@ from kiosk.state import (
     service_tile,
     tile_reason,
 )
-from kiosk.texts import TEXTS, tr
+from kiosk.texts import TEXTS, in_lang, tr
 
 PAYLOAD = (
     b'{"service":"rs01","name":"x","name_en":"y","department":"rs","prefix":"A","waiting":4,'
@@ -105,10 +108,21 @@ def test_every_text_has_both_languages():
     assert tr("offline", "zh") == "系统连接中断，请稍候或到咨询台"
 
 
-def test_appointment_codes():
-    assert catalog.valid_code("A1234") and catalog.valid_code("12345678")
-    assert not catalog.valid_code("12") and not catalog.valid_code("12 34")
-    assert not catalog.valid_code("１２３４")  # full-width digits are not ASCII
+def test_appointment_codes_are_shaped_like_booking_codes():
+    booked = make_code(bytes(32), "testhall", "rs01", Slot(0, date(2026, 11, 23), 600, 30, 1))
+    assert catalog.valid_code(booked) and catalog.valid_code(booked.lower())
+    assert catalog.valid_code("0123456789ABCDEF")  # the shape only: the service checks the rest
+    assert not catalog.valid_code("A1234") and not catalog.valid_code(booked[:-1])
+    assert not catalog.valid_code("12") and not catalog.valid_code("0123 4567 89AB CDEF")
+    assert not catalog.valid_code("１２３４５６７８９０１２３４５６")  # full-width digits
+    assert not catalog.valid_code("0123456789ABCDE!")
+
+
+def test_the_services_refusal_in_the_kiosks_language():
+    said = "预约已过期（2026-11-23 10:00）/ this booking has expired (2026-11-23 10:00)"
+    assert in_lang(said, "zh") == "预约已过期（2026-11-23 10:00）"
+    assert in_lang(said, "en") == "This booking has expired (2026-11-23 10:00)"
+    assert in_lang("只有中文", "en") == "只有中文"
 
 
 # ------------------------------------------------------------- the calendar on a tile
