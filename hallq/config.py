@@ -150,6 +150,7 @@ class WindowCfg(_Strict, kw_only=True):
     zone: str = ""
     primary: list[Id] = msgspec.field(default_factory=list)
     secondary: list[Id] = msgspec.field(default_factory=list)
+    agency: bool = False  # an agency desk (帮办代办): carries cases for citizens
 
 
 class PriorityClass(_Strict, kw_only=True):
@@ -430,6 +431,7 @@ def to_layout(cfg: HallConfig) -> Layout:
             w.department,
             {**{c: Tier.SECONDARY for c in w.secondary}, **{c: Tier.PRIMARY for c in w.primary}},
             w.zone,
+            w.agency,
         )
         for w in cfg.windows
     }
