@@ -50,6 +50,7 @@ TEXT: dict[str, dict[str, str]] = {
         "visit_now": "当前步骤",
         "visit_next": "待办",
         "case_hint": "号码不变：办完一步会自动排入下一步，请留意叫号。",
+        "agency_hint": "由 {desk} 全程代办：您可以离开大厅，办理进度见本页。",
     },
     "en": {
         "title": "Queue status",
@@ -93,6 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
         "visit_now": "current step",
         "visit_next": "to do",
         "case_hint": "Your number stays the same: each step queues you for the next one.",
+        "agency_hint": "{desk} carries this for you: you may leave; this page shows the progress.",
     },
 }
 
@@ -150,9 +152,12 @@ def _case(case: dict[str, Any], t: dict[str, str], lang: str) -> str:
             f'<li class="{v["status"]}"><span>{i}. {escape(v["name_en" if en else "name"])}'
             f"</span><em>{escape(label)}{' · ' + where if where else ''}</em></li>"
         )
+    desk = escape(case.get("desk_name_en" if en else "desk_name") or "")
+    hint = t["agency_hint"].format(desk=desk) if desk else t["case_hint"]
+    cls = "hint agency" if desk else "hint"
     return (
         f'<section class="case"><h2>{head}</h2><ol>{"".join(rows)}</ol>'
-        f'<p class="hint">{t["case_hint"]}</p></section>'
+        f'<p class="{cls}">{hint}</p></section>'
     )
 
 

@@ -91,6 +91,7 @@ function render() {
   renderAdvice();
   renderCases();
   if (typeof renderJoint === "function") renderJoint(); // joint.js
+  if (typeof renderAgency === "function") renderAgency(); // agency.js
   renderWindows();
   renderDevices();
   renderCalls();
@@ -339,6 +340,7 @@ function showUser() {
   $("user-name").classList.toggle("hidden", !logged);
   $("user-name").textContent = me.user || "";
   if (logged) loadFollowups();
+  if (logged && typeof loadDoorsteps === "function") loadDoorsteps(); // agency.js
   queueRender();
 }
 function toast(text, ok) {
