@@ -120,6 +120,8 @@ class MatterSpec:
     name_en: str
     stages: tuple[tuple[str, ...], ...]
     mode: MatterMode = MatterMode.STEPS
+    # stage index -> (room, departments): the stage is a joint review (联审) opened by itself
+    joint: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -264,6 +266,8 @@ class Case:
     queued_at: float = 0.0  # when it joined its current queue
     steps: list[Step] = field(default_factory=list)
     completed_at: float | None = None
+    # stage index -> (room, departments) of its joint stages, as at issue
+    joint: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def visits(self) -> int:
