@@ -25,6 +25,8 @@ TEXT: dict[str, dict[str, str]] = {
         "no_wait": "暂时没有窗口办理此业务，无法估计等候时间",
         "priority": "另有 {count} 位优先办理群众（老年人、残疾人等）在等候，可能先于您叫号。",
         "stay": "请留在大厅内，留意叫号屏和广播。",
+        "carried": "帮办员替您排队办理，您无需留在大厅。",
+        "carried_go": "帮办员正前往办理。",
         "called": "已叫号",
         "go": "请到",
         "go_hint": "正在叫您的号，请尽快前往。",
@@ -64,6 +66,8 @@ TEXT: dict[str, dict[str, str]] = {
         "priority": "{count} priority citizens (seniors, disabled, …) are waiting too and may be"
         " called before you.",
         "stay": "Please stay in the hall and watch the screens.",
+        "carried": "An agent queues and goes for you: you need not stay in the hall.",
+        "carried_go": "An agent is on the way for you.",
         "called": "Called",
         "go": "Please go to",
         "go_hint": "Your number is being called: please go now.",
@@ -176,14 +180,20 @@ def _waiting(s: dict[str, Any], t: dict[str, str], _window: str) -> str:
         lines = [f'<p class="big">{ahead}</p>', f'<p class="big">{wait}</p>']
     if s["priority_waiting"]:
         lines.append(f'<p class="hint">{t["priority"].format(count=s["priority_waiting"])}</p>')
-    lines.append(f'<p class="hint">{t["stay"]}</p>')
+    lines.append(f'<p class="hint">{t["carried" if _carried(s) else "stay"]}</p>')
     return "".join(lines)
 
 
-def _called(_s: dict[str, Any], t: dict[str, str], window: str) -> str:
+def _carried(s: dict[str, Any]) -> bool:
+    """A case an agency desk carries (帮办代办): the agent goes, not the citizen."""
+    return bool(s.get("case", {}).get("desk_name"))
+
+
+def _called(s: dict[str, Any], t: dict[str, str], window: str) -> str:
+    hint = t["carried_go" if _carried(s) else "go_hint"]
     return (
         f'<div class="go"><span>{t["go"]}</span><strong>{window}</strong></div>'
-        f'<p class="big">{t["go_hint"]}</p>'
+        f'<p class="big">{hint}</p>'
     )
 
 

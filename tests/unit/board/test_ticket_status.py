@@ -159,4 +159,5 @@ def test_a_carried_cases_page_names_the_desk_not_the_agent(tmp_path):
     assert "帮办员王" not in json.dumps(s, ensure_ascii=False)  # a staff name: not public
     page = render(s, lang="zh", hall="测试", time="16:02")
     assert "由 帮办代办窗口 全程代办：您可以离开大厅" in page
+    assert "您无需留在大厅" in page and "请留在大厅内" not in page  # not told to stay
     assert "Agency desk carries this for you" in render(s, lang="en", hall="t", time="t")
