@@ -323,3 +323,30 @@ def test_room_problems_name_their_key_path():
 def test_the_example_hall_has_joint_review_rooms():
     cfg = load_config(EXAMPLE)
     assert len(cfg.rooms) >= 2 and {r.zone for r in cfg.rooms} <= {"F1", "F2", "F3"}
+
+
+def test_a_joint_stage_names_departments_and_a_room_and_is_checked():
+    services = [
+        {"code": "A", "name": "受理", "department": "rs"},
+        {"code": "J", "name": "施工许可联审", "department": "rs"},
+    ]
+    windows = [{"id": "w1", "name": "1号窗口", "department": "rs", "primary": ["A", "J"]}]
+    joint = {"service": "J", "joint": ["rs"], "room": "r1"}
+    raw = {
+        **MINIMAL,
+        "departments": [{"id": "rs", "name": "人社"}],
+        "services": services,
+        "windows": windows,
+        "rooms": [{"id": "r1", "name": "第一联审室"}],
+        "matters": [{"id": "p", "name": "施工许可", "stages": ["A", joint]}],
+    }
+    permit = decode_config(raw).layout().matters["p"]
+    assert permit.stages == (("A",), ("J",)) and permit.joint == {1: ("r1", ("rs",))}
+    bad = {"service": "J", "joint": ["rs", "zz", "rs"], "room": "r9"}
+    raw["matters"] = [{"id": "p", "name": "x", "stages": [bad, "A"]}]
+    assert problems(raw) == [
+        "matters[0].stages[0]: a joint stage cannot be the first (the case starts at a window)",
+        "matters[0].stages[0].room: unknown room 'r9' (see [[rooms]])",
+        "matters[0].stages[0].joint[1]: unknown department 'zz'",
+        "matters[0].stages[0].joint[2]: department 'rs' twice",
+    ]
