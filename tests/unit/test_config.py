@@ -4,6 +4,7 @@ import os
 import stat
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from app.cli import main as cli
@@ -350,3 +351,16 @@ def test_a_joint_stage_names_departments_and_a_room_and_is_checked():
         "matters[0].stages[0].joint[1]: unknown department 'zz'",
         "matters[0].stages[0].joint[2]: department 'rs' twice",
     ]
+
+
+def test_the_routing_rule_is_chosen_in_the_config_and_every_choice_exists():
+    from app.bootstrap import build_broker
+    from hallq.config import Policy
+    from hallq.core.policies import POLICIES
+
+    routing = next(f for f in msgspec.inspect.type_info(Policy).fields if f.name == "routing")
+    assert set(routing.type.values) == set(POLICIES)  # a new policy must be selectable
+    cfg = decode_config({**MINIMAL, "policy": {"routing": "capped_cmu"}})
+    assert build_broker(cfg, with_link=False).engine.policy.name == "capped_cmu"
+    with pytest.raises(ConfigError, match=r"policy\.routing"):
+        decode_config({**MINIMAL, "policy": {"routing": "random"}})
