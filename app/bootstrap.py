@@ -52,7 +52,7 @@ def build_broker(
     return BrokerService(
         cfg,
         store=store or EventStore(cfg.resolve(device.store)),
-        engine=Engine(cfg.layout()),
+        engine=Engine(cfg.layout(), policy=cfg.policy.routing),
         link=link,
         clock=clock,
         ha=HighAvailability(standby=standby, sync=sync) if with_link else None,

@@ -48,11 +48,22 @@ def _connect(cfg: HallConfig, device: str) -> tuple[MqttLink, CommandClient]:
 
 
 class Citizens(threading.Thread):
-    """Simulated arrivals at the kiosks: a ticket every few seconds, some with priority."""
+    """Simulated arrivals at the kiosks: a ticket every few seconds, some with priority, and a
+    share coming for a whole matter (一件事) that the staffed windows can serve stage by stage."""
 
-    def __init__(self, cfg: HallConfig, services: list[str], rate_s: float, stop: threading.Event):
+    def __init__(
+        self,
+        cfg: HallConfig,
+        services: list[str],
+        rate_s: float,
+        stop: threading.Event,
+        *,
+        matters: list[str] | None = None,
+        matter_share: float = 0.15,
+    ):
         super().__init__(name="citizens", daemon=True)
         self.cfg, self.services, self.rate_s, self.stop_event = cfg, services, rate_s, stop
+        self.matters, self.matter_share = matters or [], matter_share
         self.rng = random.Random(7)
 
     def run(self) -> None:
@@ -63,8 +74,12 @@ class Citizens(threading.Thread):
         classes = [p.id for p in self.cfg.priority_classes if p.policy == "front"]
         while not self.stop_event.wait(self.rng.expovariate(1 / self.rate_s)):
             priority = self.rng.choice(classes) if classes and self.rng.random() < 0.1 else None
+            if self.matters and self.rng.random() < self.matter_share:
+                what = {"matter": self.rng.choice(self.matters)}
+            else:
+                what = {"service": self.rng.choice(self.services)}
             try:
-                client.send("issue", service=self.rng.choice(self.services), priority=priority)
+                client.send("issue", priority=priority, **what)
             except CommandError as exc:
                 log.info("simulated citizen could not take a ticket: %s", exc)
 
@@ -89,8 +104,29 @@ def _print_calls(cfg: HallConfig) -> MqttLink:
 
 
 def _windows_for_demo(cfg: HallConfig, count: int) -> list[str]:
+    """The first ``count`` counters, plus a window for each service that the two matters
+    closest to being servable still lack (so the demo shows a matter through every stage)."""
     counters = [d for d in cfg.devices if d.role == "counter"]
-    return [d.id for d in counters[:count]]
+    chosen = [d.id for d in counters[:count]]
+    served = {c for d in chosen for c in _services_of(cfg, d)}
+    lacking = sorted(
+        ({c for stage in m.stage_codes() for c in stage} - served for m in _steps(cfg)), key=len
+    )
+    for missing in lacking[:2]:
+        for code in sorted(missing):
+            extra = next((d.id for d in counters if code in _services_of(cfg, d.id)), None)
+            if extra is not None and extra not in chosen:
+                chosen.append(extra)
+    return chosen
+
+
+def _steps(cfg: HallConfig) -> list[Any]:
+    return [m for m in cfg.matters if m.mode == "steps"]
+
+
+def _servable_matters(cfg: HallConfig, served: set[str]) -> list[str]:
+    """Matters every stage of which a staffed window serves."""
+    return [m.id for m in _steps(cfg) if all(any(c in served for c in s) for s in m.stage_codes())]
 
 
 def _launch_gui(cfg: HallConfig, log_dir: Path) -> list[subprocess.Popen[bytes]]:
@@ -147,6 +183,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--dir", default="run", help="where the demo keeps its files")
     ap.add_argument("--windows", type=int, default=16, help="simulated staffed windows")
     ap.add_argument("--arrival-s", type=float, default=3.0, help="mean seconds between tickets")
+    ap.add_argument(
+        "--matters", type=float, default=0.15, help="share of citizens coming for a 一件事 matter"
+    )
     ap.add_argument("--speed", type=float, default=30.0, help="time speed-up of the staff")
     ap.add_argument("--board-port", type=int, default=8080)
     ap.add_argument("--real-hours", action="store_true", help="keep the hall's opening hours")
@@ -240,7 +279,8 @@ def _start(
         undo.append(person.stop)
     time.sleep(1.0)
     served = sorted({c for d in staffed for c in _services_of(cfg, d)})
-    Citizens(cfg, served, args.arrival_s, stop).start()
+    matters = _servable_matters(cfg, set(served))
+    Citizens(cfg, served, args.arrival_s, stop, matters=matters, matter_share=args.matters).start()
     undo.append(_print_calls(cfg).stop)
     gui = [] if args.no_gui else _launch_gui(cfg, run_dir)
     undo += [lambda p=p: stop_process(p) for p in gui]

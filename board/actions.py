@@ -31,8 +31,17 @@ MANAGER_OPS = {
     "joint_open",
     "joint_confirm",
     "joint_close",
+    "agency_take",
+    "agency_release",
 }
-SIGNED_OPS = {"set_services", "set_priority_ratio", "joint_open", "joint_close"}  # carry "by"
+SIGNED_OPS = {  # carry "by"
+    "set_services",
+    "set_priority_ratio",
+    "joint_open",
+    "joint_close",
+    "agency_take",
+    "agency_release",
+}
 FIELDS = {
     "open": ("window", "staff"),
     "close": ("window",),
@@ -43,6 +52,8 @@ FIELDS = {
     "joint_open": ("ticket", "room", "departments", "staff"),  # 联审联批
     "joint_confirm": ("review", "window"),
     "joint_close": ("review", "outcome"),
+    "agency_take": ("ticket", "matter", "agent", "window", "priority"),  # 帮办代办
+    "agency_release": ("ticket",),
 }
 
 

@@ -34,6 +34,8 @@ from . import period, ratings_export, report
 from .actions import ActionLog, ActionRefused, perform
 from .advice import Names
 from .auth import COOKIE, Session, Sessions, load_secret
+from .doorstep import Doorsteps
+from .doorstep_routes import ROUTES as DOORSTEP_ROUTES
 from .followup import for_config as followups_for
 from .followup_routes import ROUTES as FOLLOWUP_ROUTES
 from .history import HistoryError, read_events, store_path
@@ -85,6 +87,7 @@ class Board:
         self.store = store_path(cfg)
         self.tickets = TicketSource(layout, self.store)  # the citizens' /q/ pages
         self.followups = followups_for(cfg, device_id)  # 差评整改
+        self.doorsteps = Doorsteps(users_file.with_name("board-doorstep.sqlite"))  # 上门服务
 
     def session(self, request: Request) -> Session | None:
         return self.sessions.read(request.cookies.get(COOKIE))
@@ -102,6 +105,8 @@ def _info(cfg: HallConfig) -> dict[str, Any]:
         "windows": {w.id: [w.name, w.name_en or w.name] for w in cfg.windows},
         "rooms": {r.id: [r.name, r.name_en or r.name] for r in cfg.rooms},
         "departments": {d.id: [d.name, d.name_en or d.name] for d in cfg.departments},
+        "matters": {m.id: [m.name, m.name_en or m.name] for m in cfg.matters},
+        "agency_desks": [w.id for w in cfg.windows if w.agency],  # 帮办代办
     }
 
 
@@ -308,6 +313,7 @@ def create_app(
         Route("/report", report_page),
         Route("/ratings", report_page),
         *FOLLOWUP_ROUTES,
+        *DOORSTEP_ROUTES,
         *TICKET_ROUTES,
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

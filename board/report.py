@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from hallq.errors import HallqError
 from . import period as periods
 from .followup import Item, Status
 from .history import day_events, read_with, store_path
+from .matter_report import matter_table
 from .stats import EVENT_KINDS, DayReport, Row, Targets, period_report
 
 DAY = periods.PATTERNS["day"]
@@ -216,6 +217,7 @@ class Document:
     period: periods.Period
     report: DayReport
     followups: list[list[Any]]  # followup_table rows, header first
+    matters: list[list[Any]] = field(default_factory=list)  # matter_table rows, header first
 
     @property
     def title(self) -> str:
@@ -277,7 +279,9 @@ def document(cfg: Any, period: periods.Period, store: Path | None = None) -> Doc
             items.append(f.fresh(bad))
     items.sort(key=lambda i: i.rating.at)
     today = f.day_of(time.time())
-    return Document(cfg.hall.name, period, r, followup_table(items, names_of(cfg), today))
+    followups = followup_table(items, names_of(cfg), today)
+    matters = matter_table(r, cfg) if r.matters else []
+    return Document(cfg.hall.name, period, r, followups, matters)
 
 
 def build(cfg: Any, period: periods.Period, fmt: str, store: Path | None = None) -> bytes:

@@ -43,9 +43,11 @@ def sections(doc: Document) -> list[tuple[str, list[list[Any]]]]:
     """The report's tables in order: (title, rows with the header first)."""
     r = doc.report
     by_time = hourly_table(r) if doc.period.kind == "day" else bucket_table(r, "日期 Day")
+    matters = [("一件事 Matters", doc.matters)] if doc.matters else []
     return [
         ("汇总 Summary", [HEADER, *table(r)]),
         (doc.bucket_title, by_time),
+        *matters,
         ("差评整改 Follow-ups", doc.followups),
     ]
 

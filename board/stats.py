@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo
 from hallq.core.model import Event
 from hallq.core.percentile import percentile
 
+from .matter_stats import MATTER_KINDS, MatterFigures, MatterWalk
+
 GOOD_SCORES = (3, 4, 5)
 BAD_SCORES = (1, 2)
 
@@ -129,6 +131,7 @@ class DayReport:
     buckets: dict[str, Row] = field(default_factory=dict)  # day or month -> the hall's row
     ratings: list[Rating] = field(default_factory=list)
     days: list[str] = field(default_factory=list)  # the business days it covers
+    matters: dict[str, MatterFigures] = field(default_factory=dict)  # 一件事 (matter_stats)
 
     @property
     def bad_ratings(self) -> list[Rating]:
@@ -251,6 +254,12 @@ class _Builder:
             row.transfers += 1
         t.service, t.queued_at, t.waiting, t.window = ev.data["to"], ev.at, True, None
 
+    def on_case_moved(self, ev: Event) -> None:
+        """A case (一件事) queued at its next stage: a new queue visit, waited for anew."""
+        t = self.tickets.get(ev.data["ticket"])
+        if t is not None:
+            t.service, t.queued_at, t.waiting, t.window = ev.data["to"], ev.at, True, None
+
     def on_ticket_rated(self, ev: Event) -> None:
         number = ev.data["ticket"]
         t = self.tickets.get(number)
@@ -278,8 +287,8 @@ class _Builder:
                 handler(ev)
 
 
-EVENT_KINDS = frozenset(
-    name[3:] for name in vars(_Builder) if name.startswith("on_")
+EVENT_KINDS = (
+    frozenset(name[3:] for name in vars(_Builder) if name.startswith("on_")) | MATTER_KINDS
 )  # what it reads
 
 
@@ -303,7 +312,9 @@ def period_report(
             lambda at: datetime.fromtimestamp(at, tz).hour,
             targets or Targets(),
         )
-        b.walk(events)
+        listed = list(events)  # one day at a time: walked twice
+        b.walk(listed)
+        MatterWalk(report.matters, (targets or Targets()).department).walk(listed)
     return report
 
 

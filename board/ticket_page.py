@@ -25,6 +25,8 @@ TEXT: dict[str, dict[str, str]] = {
         "no_wait": "暂时没有窗口办理此业务，无法估计等候时间",
         "priority": "另有 {count} 位优先办理群众（老年人、残疾人等）在等候，可能先于您叫号。",
         "stay": "请留在大厅内，留意叫号屏和广播。",
+        "carried": "帮办员替您排队办理，您无需留在大厅。",
+        "carried_go": "帮办员正前往办理。",
         "called": "已叫号",
         "go": "请到",
         "go_hint": "正在叫您的号，请尽快前往。",
@@ -50,6 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "visit_now": "当前步骤",
         "visit_next": "待办",
         "case_hint": "号码不变：办完一步会自动排入下一步，请留意叫号。",
+        "agency_hint": "由 {desk} 全程代办：您可以离开大厅，办理进度见本页。",
     },
     "en": {
         "title": "Queue status",
@@ -63,6 +66,8 @@ TEXT: dict[str, dict[str, str]] = {
         "priority": "{count} priority citizens (seniors, disabled, …) are waiting too and may be"
         " called before you.",
         "stay": "Please stay in the hall and watch the screens.",
+        "carried": "An agent queues and goes for you: you need not stay in the hall.",
+        "carried_go": "An agent is on the way for you.",
         "called": "Called",
         "go": "Please go to",
         "go_hint": "Your number is being called: please go now.",
@@ -93,6 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
         "visit_now": "current step",
         "visit_next": "to do",
         "case_hint": "Your number stays the same: each step queues you for the next one.",
+        "agency_hint": "{desk} carries this for you: you may leave; this page shows the progress.",
     },
 }
 
@@ -150,9 +156,12 @@ def _case(case: dict[str, Any], t: dict[str, str], lang: str) -> str:
             f'<li class="{v["status"]}"><span>{i}. {escape(v["name_en" if en else "name"])}'
             f"</span><em>{escape(label)}{' · ' + where if where else ''}</em></li>"
         )
+    desk = escape(case.get("desk_name_en" if en else "desk_name") or "")
+    hint = t["agency_hint"].format(desk=desk) if desk else t["case_hint"]
+    cls = "hint agency" if desk else "hint"
     return (
         f'<section class="case"><h2>{head}</h2><ol>{"".join(rows)}</ol>'
-        f'<p class="hint">{t["case_hint"]}</p></section>'
+        f'<p class="{cls}">{hint}</p></section>'
     )
 
 
@@ -171,14 +180,20 @@ def _waiting(s: dict[str, Any], t: dict[str, str], _window: str) -> str:
         lines = [f'<p class="big">{ahead}</p>', f'<p class="big">{wait}</p>']
     if s["priority_waiting"]:
         lines.append(f'<p class="hint">{t["priority"].format(count=s["priority_waiting"])}</p>')
-    lines.append(f'<p class="hint">{t["stay"]}</p>')
+    lines.append(f'<p class="hint">{t["carried" if _carried(s) else "stay"]}</p>')
     return "".join(lines)
 
 
-def _called(_s: dict[str, Any], t: dict[str, str], window: str) -> str:
+def _carried(s: dict[str, Any]) -> bool:
+    """A case an agency desk carries (帮办代办): the agent goes, not the citizen."""
+    return bool(s.get("case", {}).get("desk_name"))
+
+
+def _called(s: dict[str, Any], t: dict[str, str], window: str) -> str:
+    hint = t["carried_go" if _carried(s) else "go_hint"]
     return (
         f'<div class="go"><span>{t["go"]}</span><strong>{window}</strong></div>'
-        f'<p class="big">{t["go_hint"]}</p>'
+        f'<p class="big">{hint}</p>'
     )
 
 

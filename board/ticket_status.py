@@ -102,6 +102,9 @@ def case_status(engine: Engine, number: str, now: float) -> dict[str, Any]:
         "matter_name_en": view["matter_name_en"],
         "step": view["step"],
         "steps": view["steps"],
+        # 帮办代办: the desk carrying it (its name only: the page is public)
+        "desk_name": view.get("desk_name", ""),
+        "desk_name_en": view.get("desk_name_en", ""),
         "visits": [
             {
                 "name": v["name"],

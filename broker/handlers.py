@@ -106,6 +106,28 @@ def _joint_close(e: Engine, c: p.JointClose, dev: str, window: str | None, now: 
     return e.decide_joint_close(c.review, now, outcome=c.outcome, by=window or dev)
 
 
+def _agency_take(e: Engine, c: p.AgencyTake, dev: str, window: str | None, now: float):
+    """A counter at an agency desk takes a case at its own desk; a manager names the desk."""
+    desk = _win(window, c)
+    if c.by:
+        log.info("agency desk %s takes a case (by %s)", desk, c.by)
+    return e.decide_agency_take(
+        desk,
+        now,
+        ticket=c.ticket,
+        matter=c.matter,
+        agent=c.agent,
+        by=c.by or dev,
+        priority=c.priority,
+        source=dev,
+    )
+
+
+def _agency_release(e: Engine, c: p.AgencyRelease, dev: str, window: str | None, now: float):
+    """The desk carrying a case, or a manager, gives it back to the citizen."""
+    return e.decide_agency_release(c.ticket, now, window=window, by=c.by or window or dev)
+
+
 def _issue_offline(
     e: Engine, c: p.IssueOffline, dev: str, window: str | None, now: float
 ) -> list[Event]:
@@ -140,6 +162,8 @@ HANDLERS: dict[str, Handler] = {
     "joint_open": _joint_open,
     "joint_confirm": lambda e, c, dev, w, now: e.decide_joint_confirm(c.review, _win(w, c), now),
     "joint_close": _joint_close,
+    "agency_take": _agency_take,
+    "agency_release": _agency_release,
 }
 
 
@@ -168,6 +192,8 @@ REPLY_KEYS = (
     "outcome",
     "called",
     "issued_at",  # an offline ticket: its place in line
+    "desk",  # 帮办代办: the desk carrying a case and the agent called
+    "agent",
 )
 
 # Replies that say more than the command's own events: the state after them.

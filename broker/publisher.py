@@ -137,7 +137,7 @@ class Publisher:
         for code in sorted(services):
             self._retain(self.topics.service(code), self._service(code, now))
         self._retain(self.topics.hall, self._hall(now))
-        if any(ev.data.get("ticket") in self.engine.cases for ev in events):
+        if any(ev.data.get("ticket") in self.engine.cases for ev in events):  # agency too
             self._retain(self.topics.cases, self._cases(now))
         if any(ev.kind in JOINT_KINDS for ev in events):
             self._retain(self.topics.joint, self._joint(now))
@@ -234,6 +234,7 @@ class Publisher:
             calls=t.calls,
             at=ev.at,
             reason="joint review",
+            agent=t.agent,
             **_room_call_fields(self, ev),
             **window_case_fields(self.engine, t.number),
             day=t.day,
@@ -263,6 +264,7 @@ class Publisher:
             wait_s=d.get("wait_s") if ev.kind == EventKind.TICKET_CALLED else None,
             priority=t.priority,
             stage_rule=d.get("stage_rule") if ev.kind == EventKind.TICKET_CALLED else None,
+            agent=t.agent,
             **window_case_fields(self.engine, t.number),
             target_wait_s=round(s.target_wait_min * 60),
             day=t.day,

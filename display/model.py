@@ -43,6 +43,7 @@ class CallLine:
     recall: bool = False
     unsaid: bool = False  # this display announces, but this call was not said
     step: str = ""  # a case (一件事): "一件事 第2步/共4步"
+    agent: str = ""  # 帮办代办: the agent called for the case (shown beside the number)
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,18 @@ class DisplayModel:
             step = "联审 Joint review"
         is_fresh = self._is_fresh(now - ev.at)
         unsaid = self.is_announcing and not is_fresh
-        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid, step)
+        agent = ev.agent or ""
+        line = CallLine(ev.ticket, ev.window, name, service, ev.at, ev.recall, unsaid, step, agent)
         self._put(line)
         if is_fresh and self.calls[0] is line:
             self.highlight_until = now + self.highlight_s
         if not is_fresh:
             return None
-        # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记"
-        said = service if ev.matter and ev.step > 1 and not ev.review else ""
-        return Call(ev.ticket, name, ev.recall, service=said)
+        # a case moving on is told which service it comes for: "请A012到8号窗口办理户口登记";
+        # an agent (帮办代办) always: "请帮办员王到8号窗口办理户口登记"; a room: no service
+        moving_on = (ev.matter and ev.step > 1) or agent
+        said = service if moving_on and not ev.review else ("联审" if agent else "")
+        return Call(ev.ticket, name, ev.recall, service=said, agent=agent, room=bool(ev.review))
 
     def on_unsaid(self, call: Call) -> bool:
         """The announcer could not say ``call`` in time: flag its line (False if not listed)."""

@@ -119,7 +119,12 @@ class WallController:
         call = self.model.on_called(ev, self.clock())
         if call is not None and self.voice is not None:
             self.voice.announce(
-                call.ticket, call.window_name, recall=call.recall, service=call.service
+                call.ticket,
+                call.window_name,
+                recall=call.recall,
+                service=call.service,
+                agent=call.agent,
+                room=call.room,
             )
         self.refresh()
 
@@ -152,7 +157,7 @@ class WallController:
         s.offline_text = "连接中断  Offline" if not v.is_online else "排队服务中断  Service down"
         s.is_highlighted = v.is_highlighted
         s.latest_ticket = v.latest.ticket if v.latest else ""
-        s.latest_window = f"请到 {v.latest.window_name}" if v.latest else "请留意叫号"
+        s.latest_window = _where(v.latest.window_name, v.latest.agent) if v.latest else "请留意叫号"
         s.latest_service = v.latest.service_name if v.latest else ""
         if v.latest and v.latest.step:
             s.latest_service += f"  ·  {v.latest.step}"
@@ -211,3 +216,8 @@ class WallController:
         if label.x > box.right or label.right < box.x:
             label.x = box.right
         label.x -= TICKER_SPEED_U * self.screen.u * dt
+
+
+def _where(window_name: str, agent: str) -> str:
+    """Where the call sends its person: the citizen, or the agent carrying the case (帮办)."""
+    return f"请 {agent} 到 {window_name}" if agent else f"请到 {window_name}"

@@ -110,6 +110,11 @@ class Policy(_Strict, kw_only=True):
     # a department summoned to a joint review (联审) that has not confirmed after this many
     # minutes raises a board alert
     joint_confirm_min: Annotated[float, msgspec.Meta(gt=0, le=120)] = 5
+    # which rule balances the windows (docs/simulation.md compares them on three hall shapes):
+    # "default" (primary before secondary, longest wait), or e.g. "capped_cmu"
+    routing: Literal[
+        "default", "department_fifo", "dynamic", "fcfs_alis", "gcmu", "maxweight", "capped_cmu"
+    ] = "default"
 
 
 class Room(_Strict, kw_only=True):
@@ -150,6 +155,7 @@ class WindowCfg(_Strict, kw_only=True):
     zone: str = ""
     primary: list[Id] = msgspec.field(default_factory=list)
     secondary: list[Id] = msgspec.field(default_factory=list)
+    agency: bool = False  # an agency desk (帮办代办): carries cases for citizens
 
 
 class PriorityClass(_Strict, kw_only=True):
@@ -160,21 +166,46 @@ class PriorityClass(_Strict, kw_only=True):
     boost_min: Annotated[float, msgspec.Meta(ge=0, le=600)] = 0
 
 
+class JointStage(_Strict, kw_only=True):
+    """A stage of a matter that is a joint review (联审联批): ``departments`` meet the citizen in
+    ``room``; ``service`` is what the stage is (its queue, its name on the ticket, reports)."""
+
+    service: Id
+    joint: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=8)]
+    room: Id
+
+
 class Matter(_Strict, kw_only=True):
     """``[[matters]]``: a matter (一件事) served as one case with one ticket number.
 
-    ``stages`` in order; each item a service code, or a list of codes done in any order."""
+    ``stages`` in order; each item a service code, a list of codes done in any order, or a
+    joint stage ``{service, joint = [departments], room}``."""
 
     id: Id
     name: str
     name_en: str = ""
     stages: Annotated[
-        list[Id | Annotated[list[Id], msgspec.Meta(min_length=1)]], msgspec.Meta(min_length=1)
+        list[Id | Annotated[list[Id], msgspec.Meta(min_length=1)] | JointStage],
+        msgspec.Meta(min_length=1),
     ]
     mode: Literal["steps", "one_window"] = "steps"
 
     def stage_codes(self) -> tuple[tuple[str, ...], ...]:
-        return tuple((s,) if isinstance(s, str) else tuple(s) for s in self.stages)
+        return tuple(_codes(s) for s in self.stages)
+
+    def joint_stages(self) -> dict[int, tuple[str, tuple[str, ...]]]:
+        """Stage index -> (room, departments) of each joint stage."""
+        return {
+            i: (s.room, tuple(s.joint))
+            for i, s in enumerate(self.stages)
+            if isinstance(s, JointStage)
+        }
+
+
+def _codes(stage: str | list[str] | JointStage) -> tuple[str, ...]:
+    if isinstance(stage, JointStage):
+        return (stage.service,)
+    return (stage,) if isinstance(stage, str) else tuple(stage)
 
 
 class _Device(_Strict, tag_field="role"):
@@ -468,6 +499,7 @@ def to_layout(cfg: HallConfig) -> Layout:
             w.department,
             {**{c: Tier.SECONDARY for c in w.secondary}, **{c: Tier.PRIMARY for c in w.primary}},
             w.zone,
+            w.agency,
         )
         for w in cfg.windows
     }
@@ -478,7 +510,14 @@ def to_layout(cfg: HallConfig) -> Layout:
         for p in cfg.priority_classes
     }
     matters = {
-        m.id: MatterSpec(m.id, m.name, m.name_en or m.name, m.stage_codes(), MatterMode(m.mode))
+        m.id: MatterSpec(
+            m.id,
+            m.name,
+            m.name_en or m.name,
+            m.stage_codes(),
+            MatterMode(m.mode),
+            m.joint_stages(),
+        )
         for m in cfg.matters
     }
     hours = OpeningHours(

@@ -158,11 +158,12 @@ def _matter_problems(cfg: HallConfig) -> list[str]:
     services = {s.code for s in cfg.services}
     out = _duplicates("matters", "id", (m.id for m in cfg.matters))
     for i, m in enumerate(cfg.matters):
+        out += _joint_stage_problems(cfg, i)
         for j, stage in enumerate(m.stages):
-            group = [stage] if isinstance(stage, str) else stage
+            group = list(m.stage_codes()[j])
             base = f"matters[{i}].stages[{j}]"
             for k, code in enumerate(group):
-                where = base if isinstance(stage, str) else f"{base}[{k}]"
+                where = f"{base}[{k}]" if isinstance(stage, list) else base
                 if code not in services:
                     out.append(f"{where}: unknown service {code!r}")
                 elif code in group[:k]:
@@ -174,4 +175,26 @@ def _matter_problems(cfg: HallConfig) -> list[str]:
             out.append(
                 f"matters[{i}].mode: one_window, but no window serves all of {sorted(every)}"
             )
+    return out
+
+
+def _joint_stage_problems(cfg: HallConfig, i: int) -> list[str]:
+    """A joint stage names known departments (once) and a room, and is not the first stage
+    (a case is opened by a visit) nor in a one_window matter (one sitting, no room)."""
+    m = cfg.matters[i]
+    departments, rooms = {d.id for d in cfg.departments}, {r.id for r in cfg.rooms}
+    out = []
+    for j, (room, deps) in m.joint_stages().items():
+        base = f"matters[{i}].stages[{j}]"
+        if j == 0:
+            out.append(f"{base}: a joint stage cannot be the first (the case starts at a window)")
+        if m.mode == "one_window":
+            out.append(f"{base}: a one_window matter has no joint stage")
+        if room not in rooms:
+            out.append(f"{base}.room: unknown room {room!r} (see [[rooms]])")
+        for k, dep in enumerate(deps):
+            if dep not in departments:
+                out.append(f"{base}.joint[{k}]: unknown department {dep!r}")
+            elif dep in deps[:k]:
+                out.append(f"{base}.joint[{k}]: department {dep!r} twice")
     return out

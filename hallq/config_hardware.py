@@ -113,6 +113,12 @@ class VoiceConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froz
     # the "clips" engine, which has no recording of every service name)
     template_case_zh: str = "请{ticket}号到{window}办理{service}"
     template_case_en: str = "Number {ticket}, please go to {window} for {service}"
+    # a joint review's call to its room (联审室): "请A012号到第一联审室" (no 办理)
+    template_room_zh: str = "请{ticket}号到{window}"
+    template_room_en: str = "Number {ticket}, please go to {window}"
+    # a case carried by an agency desk (帮办代办): the agent is called, not the number
+    template_agent_zh: str = "请{agent}到{window}办理{service}"
+    template_agent_en: str = "{agent}, please go to {window} for {service}"
     lang: Literal["zh", "en"] = "zh"
     repeat: Annotated[int, msgspec.Meta(ge=1, le=5)] = 2
     chime: bool = True

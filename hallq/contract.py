@@ -87,6 +87,8 @@ class WindowState(Payload, kw_only=True):
     # (一件事) at any visit but its last (a case is rated once, at the end)
     rate_on_finish: bool = True
     summons: JointSummons | None = None  # this window is summoned to a joint review (联审)
+    agency: bool = False  # the window is an agency desk (帮办代办)
+    agent: str | None = None  # the ticket at it is carried by this agent (a staff name)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
 
 
@@ -218,6 +220,10 @@ class CaseInfo(Payload, kw_only=True):
     review: str | None = None  # held for a joint review (联审) ...
     room_name: str = ""  # ... in this room
     room_name_en: str = ""
+    agent: str | None = None  # carried by an agency desk (帮办代办): the agent called
+    desk: str | None = None  # the desk (a window id) ...
+    desk_name: str = ""
+    desk_name_en: str = ""
 
 
 class JointSummons(Payload, kw_only=True):
@@ -307,6 +313,8 @@ class CalledEvent(Payload, kw_only=True):
     step: int = 0
     steps: int = 0
     review: str | None = None  # a joint review's call: ``window`` is its room (联审室)
+    # 帮办代办: the case is carried by an agency desk; call this agent, not the citizen
+    agent: str | None = None
     target_wait_s: int = 0  # the service's target wait (region reports: share over target)
     day: str = ""  # the ticket's business day (YYYY-MM-DD)
     epoch: int = 0  # the publishing service's fencing epoch: readers drop older ones
@@ -731,6 +739,22 @@ class JointCloseOk(_Ok, tag="joint_close", kw_only=True):
     to: str | None = None  # a case moving on: the service of its next visit
 
 
+class AgencyTakeOk(_Ok, tag="agency_take", kw_only=True):
+    """The desk carries the case now; a case opened for a matter also says its stages."""
+
+    ticket: str
+    desk: str = ""
+    agent: str = ""
+    service: str = ""  # a new case: its first visit's service, and the matter's stages
+    matter: str | None = None
+    stages: list[list[str]] = msgspec.field(default_factory=list)
+
+
+class AgencyReleaseOk(_Ok, tag="agency_release", kw_only=True):
+    ticket: str
+    desk: str = ""
+
+
 class BookOk(_Ok, tag="book", kw_only=True):
     """A booking the region made: the code to give the citizen (printed with its QR)."""
 
@@ -769,6 +793,8 @@ OkReply = (
     | JointOpenOk
     | JointConfirmOk
     | JointCloseOk
+    | AgencyTakeOk
+    | AgencyReleaseOk
     | BookOk
 )
 

@@ -105,6 +105,7 @@ class MqttLink:
         self.when_connected: Callable[[], None] | None = None
         self.when_disconnected: Callable[[], None] | None = None
         self._subs: list[tuple[str, Handler]] = []
+        self._subs_lock = threading.Lock()  # a filter is subscribed once per connection
         self._presence: dict[str, Any] = {}
         self._connected = threading.Event()
         self._client: paho.Client | None = None
@@ -200,9 +201,10 @@ class MqttLink:
     # ------------------------------------------------------------ messaging
     def subscribe(self, topic_filter: str, handler: Handler) -> None:
         """Call ``handler(topic, payload)`` for each message; kept across reconnects."""
-        self._subs.append((topic_filter, handler))
-        if self._client is not None and self.is_connected:
-            self._client.subscribe(topic_filter, qos=1)
+        with self._subs_lock:
+            self._subs.append((topic_filter, handler))
+            if self._client is not None and self.is_connected:
+                self._client.subscribe(topic_filter, qos=1)
 
     def publish(self, topic: str, payload: Any, *, retain: bool = False, qos: int = 1) -> bool:
         """Publish a JSON payload (or raw bytes). False, and nothing queued, while offline."""
@@ -231,9 +233,10 @@ class MqttLink:
             self._next_host(client)
             return
         log.info("MQTT connected to %s:%s as %s", self.host, self.port, self.device)
-        self._connected.set()
-        for topic_filter, _h in self._subs:
-            client.subscribe(topic_filter, qos=1)
+        with self._subs_lock:  # a subscribe() racing this one is not sent twice (retained twice)
+            for topic_filter in dict.fromkeys(f for f, _h in self._subs):
+                client.subscribe(topic_filter, qos=1)
+            self._connected.set()
         self._publish_presence()
         if self.when_connected:
             self.when_connected()

@@ -253,6 +253,37 @@ class JointClose(_Cmd, kw_only=True, tag="joint_close"):
     by: Text = ""
 
 
+# the name an agency desk's agent is called by ("帮办员王", "Agent Li"): letters and Chinese
+# characters only, so no phone or ID number can be put on a display through it
+AgentName = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff ·]{0,15}$")
+]
+
+
+class AgencyTake(_Cmd, kw_only=True, tag="agency_take"):
+    """An agency desk (帮办代办) carries a case for the citizen: case ``ticket`` (waiting or
+    held), or a new case it opens for ``matter``; exactly one of them. Calls then call
+    ``agent`` (default: the desk's name) instead of the citizen."""
+
+    ticket: TicketNo | None = None
+    matter: Code | None = None
+    agent: AgentName | None = None
+    priority: Code | None = None  # a new case's priority class
+    window: Code | None = None  # the board names the desk; a counter is its own
+    by: Text = ""
+
+    def __post_init__(self) -> None:
+        if (self.ticket is None) == (self.matter is None):
+            raise ValueError("agency_take needs exactly one of 'ticket' and 'matter'")
+
+
+class AgencyRelease(_Cmd, kw_only=True, tag="agency_release"):
+    """The case is the citizen's own again (calls call its number)."""
+
+    ticket: TicketNo
+    by: Text = ""
+
+
 class Book(_Cmd, kw_only=True, tag="book"):
     """Book a citizen into a slot of ``service`` at ``hall`` (跨层级预约, usually the county):
     the hall's service asks the region over its bridge and answers with the code."""
@@ -293,6 +324,8 @@ Command = (
     | JointOpen
     | JointConfirm
     | JointClose
+    | AgencyTake
+    | AgencyRelease
     | Book
 )
 
@@ -322,12 +355,14 @@ WINDOW_OPS = {
     "close",
 }
 JOINT_OPS = {"joint_open", "joint_confirm", "joint_close"}  # 联审联批
+AGENCY_OPS = {"agency_take", "agency_release"}  # 帮办代办
 ALLOWED: dict[Role, set[str]] = {
     Role.KIOSK: {"issue", "print_result", "lease", "issue_offline", "status"},
-    Role.COUNTER: WINDOW_OPS | JOINT_OPS | {"cancel", "status", "book"},
+    Role.COUNTER: WINDOW_OPS | JOINT_OPS | AGENCY_OPS | {"cancel", "status", "book"},
     Role.EVALUATOR: {"evaluate", "status"},
     Role.BOARD: WINDOW_OPS
     | JOINT_OPS
+    | AGENCY_OPS
     | {"set_services", "set_priority_ratio", "cancel", "issue", "status", "book"},
     Role.DISPLAY: {"status"},
     Role.LED: {"status"},

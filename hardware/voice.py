@@ -55,6 +55,8 @@ class Call:
     lang: str = ""
     queued_at: float = field(default=0.0, compare=False)
     service: str = ""  # a case (一件事) at a later step: the service named in the call
+    agent: str = ""  # 帮办代办: the agent carrying the case is called, not the number
+    room: bool = False  # a joint review's call to its room (联审室): nothing to 办理 there
 
 
 class Announcer:
@@ -96,12 +98,16 @@ class Announcer:
         recall: bool = False,
         lang: str | None = None,
         service: str = "",
+        *,
+        agent: str = "",
+        room: bool = False,
     ) -> None:
         """Queue a call (a recall is spoken again in full); returns at once."""
         self.open()
         with self._idle:
             self._pending += 1
-        call = Call(ticket, window_name, recall, lang or self.cfg.lang, self.clock(), service)
+        lang = lang or self.cfg.lang
+        call = Call(ticket, window_name, recall, lang, self.clock(), service, agent, room)
         self._queue.put(call)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -117,9 +123,17 @@ class Announcer:
             self._worker = None
 
     def text_for(
-        self, ticket: str, window_name: str, lang: str | None = None, service: str = ""
+        self,
+        ticket: str,
+        window_name: str,
+        lang: str | None = None,
+        service: str = "",
+        *,
+        agent: str = "",
+        room: bool = False,
     ) -> str:
-        return call_text(self.cfg, ticket, window_name, lang or self.cfg.lang, service)
+        lang = lang or self.cfg.lang
+        return call_text(self.cfg, ticket, window_name, lang, service, agent=agent, room=room)
 
     def render(self, text: str, lang: str | None = None) -> Path:
         """Speech for `text` as a WAV (cached): espeak-ng or clips."""
@@ -139,11 +153,14 @@ class Announcer:
         lang: str | None = None,
         form: Form = Form.FULL,
         service: str = "",
+        *,
+        agent: str = "",
+        room: bool = False,
     ) -> Path:
         """The announcement as one WAV: chime, then the sentence `repeat` times with gaps
         (``Form.FULL``), or its shortened forms inside a run of queued calls; ``service``: a
         case moving on is told the service it comes for."""
-        text = self.text_for(ticket, window_name, lang, service)
+        text = self.text_for(ticket, window_name, lang, service, agent=agent, room=room)
         speech = self.render(text, lang)
         key = (speech.name, form.value, self.cfg.chime, self.cfg.repeat, self.cfg.gap_s)
         path = self._cache_path("call", *map(str, key))
@@ -202,7 +219,9 @@ class Announcer:
     def _speak(self, call: Call, form: Form = Form.FULL) -> None:
         if self.cfg.engine == "none":
             return
-        self._play(self.render_call(call.ticket, call.window_name, call.lang, form, call.service))
+        c = call
+        how = {"agent": c.agent, "room": c.room}
+        self._play(self.render_call(c.ticket, c.window_name, c.lang, form, c.service, **how))
 
     def _run_player(self, path: Path) -> None:
         command = [*self.cfg.player, str(path)]

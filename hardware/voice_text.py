@@ -18,9 +18,28 @@ def spell_ticket_en(ticket: str) -> str:
     return ", ".join(c.upper() for c in ticket if c.isalnum())
 
 
-def call_text(cfg: VoiceConfig, ticket: str, window_name: str, lang: str, service: str = "") -> str:
+def call_text(
+    cfg: VoiceConfig,
+    ticket: str,
+    window_name: str,
+    lang: str,
+    service: str = "",
+    *,
+    agent: str = "",
+    room: bool = False,
+) -> str:
     """The sentence for one call, e.g. "请A零零一号到5号窗口办理"; with ``service`` (a case
-    moving on) "请A零一二号到8号窗口办理户口登记"."""
+    moving on) "请A零一二号到8号窗口办理户口登记"; with ``agent`` (帮办代办) the agent is
+    called, "请帮办员王到8号窗口办理户口登记"; ``room``: a joint review's room, "请A零一二号到
+    第一联审室" (nothing to 办理 in a room)."""
+    if agent and cfg.engine != "clips":  # no recording of every agent's name: say the number
+        template = cfg.template_agent_en if lang == "en" else cfg.template_agent_zh
+        return template.format(agent=agent, window=window_name, service=service or "")
+    if room:
+        template = cfg.template_room_en if lang == "en" else cfg.template_room_zh
+        zh = spell_ticket_zh(ticket, cfg.one_as_yao)
+        spelled = spell_ticket_en(ticket) if lang == "en" else zh
+        return template.format(ticket=spelled, window=window_name)
     if service and cfg.engine != "clips":
         if lang == "en":
             return cfg.template_case_en.format(

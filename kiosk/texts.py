@@ -86,8 +86,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done": ("完成", "Done"),
     "unknown_service": ("此业务已停办", "This service is no longer offered"),
     "other_refusal": ("请到咨询台", "Please ask at the information desk"),
-    "matter_tile": ("一件事 · {name}", "All in one · {name}"),
-    "matter_steps": ("共{n}步 一次取号", "{n} steps, one ticket"),
+    # the tile's title is the matter's own name (it says 一件事 already); its colour and this
+    # line tell it from a department (a long name with a prefix wrapped off the tile)
+    "matter_steps": ("一件事 · 共{n}步 一次取号", "All in one: {n} steps, one ticket"),
     "matter_first": (
         "一件事：{name}\n共{n}步，号码不变，办完一步自动排入下一步\n第1步：{first}",
         "{name}\n{n} steps, one number: each step queues you for the next\nStep 1: {first}",

@@ -28,8 +28,6 @@ class Tile(ButtonBehavior, BoxLayout):
     def show(self, tile: TileView, lang: str, now: float, timezone: str) -> None:
         self.key = tile.key
         self.title = pick(tile.name, tile.name_en, lang)
-        if tile.steps:
-            self.title = tr("matter_tile", lang, name=self.title)
         self.detail = tile_detail(tile, lang)
         if tile.steps:
             self.detail = tr("matter_steps", lang, n=tile.steps) + "  ·  " + self.detail

@@ -91,6 +91,7 @@ function render() {
   renderAdvice();
   renderCases();
   if (typeof renderJoint === "function") renderJoint(); // joint.js
+  if (typeof renderAgency === "function") renderAgency(); // agency.js
   renderWindows();
   renderDevices();
   renderCalls();
@@ -174,8 +175,9 @@ function renderCases() { // cases (一件事) in progress: matter, step, where, 
     const where = k.review ? `${t("joint_review")} · ${LANG ? k.room_name_en : k.room_name}`
       : k.window ? `${win(k.window)} · ${t("st_" + k.state)}` : t("st_" + k.state);
     const mins = Math.max(0, Math.round((now - k.issued_at) / 60));
+    const carried = k.agent ? ` <span class="tag carried">${esc(t("agency"))} · ${esc(k.agent)}</span>` : "";
     return `<tr class="case ${esc(k.state)}" data-ticket="${esc(k.ticket)}"><td class="num">${esc(k.ticket)}</td>
-      <td>${esc(LANG ? k.matter_name_en : k.matter_name)}</td>
+      <td>${esc(LANG ? k.matter_name_en : k.matter_name)}${carried}</td>
       <td class="num">${k.step}/${k.steps}</td><td>${esc(svc(k.service))}</td>
       <td>${esc(where)}</td><td class="num">${mins} ${t("min")}</td></tr>`;
   }).join("");
@@ -339,6 +341,7 @@ function showUser() {
   $("user-name").classList.toggle("hidden", !logged);
   $("user-name").textContent = me.user || "";
   if (logged) loadFollowups();
+  if (logged && typeof loadDoorsteps === "function") loadDoorsteps(); // agency.js
   queueRender();
 }
 function toast(text, ok) {

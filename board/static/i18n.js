@@ -83,6 +83,26 @@ const TEXTS = {
   unconfirmed: ["未确认", "not confirmed"],
   joint_need: ["请填写号码、选择联审室和部门", "Enter a ticket, pick a room and departments"],
   case_ticket: ["号码", "Number"],
+  agency: ["帮办代办", "Agency (cases carried for citizens)"],
+  agency_take: ["代办", "Take"],
+  agency_release: ["交还群众", "Hand back"],
+  agency_desk: ["代办窗口 · 帮办员", "Desk · agent"],
+  agency_agent: ["帮办员姓名", "Agent's name"],
+  agency_by_ticket: ["（按号码）", "(by number)"],
+  agency_need: ["请填写号码，或选择一件事（二选一）", "Enter a number or pick a package (one of them)"],
+  no_agency: ["暂无代办中的一件事", "No case carried by an agency desk"],
+  doorstep: ["上门服务（地址仅管理人员可见）", "Door-step service (places: managers only)"],
+  ds_what: ["事项", "What"],
+  ds_place: ["地址", "Place"],
+  ds_wanted: ["时间", "When"],
+  ds_note: ["备注", "Note"],
+  ds_add: ["登记", "Record"],
+  ds_open: ["待上门", "to visit"],
+  ds_done: ["已上门办理", "done"],
+  ds_cancelled: ["已取消", "cancelled"],
+  ds_do_done: ["已上门", "Done"],
+  ds_do_cancel: ["取消", "Cancel"],
+  no_doorstep: ["暂无上门服务登记", "No door-step request"],
   st_issued: ["取号中", "Printing"],
   st_waiting: ["排队中", "Waiting"],
   st_called: ["叫号中", "Called"],
@@ -144,5 +164,6 @@ function t(key) {
 function applyTexts() {
   document.documentElement.lang = LANG ? "en" : "zh-CN";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
   document.getElementById("lang-button").textContent = LANG ? "中文" : "English";
 }

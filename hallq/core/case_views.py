@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .agency import agency_fields
 from .cases import step_of
 from .model import Case, MatterMode, TicketState
 
@@ -45,6 +46,7 @@ def case_view(e: Engine, number: str, now: float) -> dict[str, Any]:
         "elapsed_s": round(max(0.0, (case.completed_at or now) - t.issued_at)),
         "visits": _visits(e, case, t.state),
         **_review(e, t.joint),
+        **agency_fields(e, t.number),  # 帮办代办: the desk carrying it
     }
 
 

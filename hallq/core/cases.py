@@ -39,6 +39,10 @@ def decide_open(e: Engine, matter: str, now: float, **issue: Any) -> list[Event]
         "stage": 0,
         "slot": first,
     }
+    if spec.joint:  # joint stages (联审), kept as at issue like the stages
+        data["joint"] = {
+            str(i): {"room": r, "departments": list(d)} for i, (r, d) in spec.joint.items()
+        }
     return issued + [Event(EventKind.CASE_OPENED, now, data)]
 
 
@@ -60,7 +64,22 @@ def after_visit(e: Engine, t: Ticket, w: Window, now: float) -> list[Event]:
     stage = rest[0][0]
     nxt = _least_waiting(e, [code for i, code in rest if i == stage])
     data = {**done, "to": nxt, "to_stage": stage, "continuing": e.layout.continuing_run > 0}
-    return [Event(EventKind.CASE_MOVED, now, data)]
+    return [Event(EventKind.CASE_MOVED, now, data), *_joint_stage(e, case, stage, t, now)]
+
+
+def _joint_stage(e: Engine, case: Case, stage: int, t: Ticket, now: float) -> list[Event]:
+    """A case reaching a joint stage (联审): its review opens by itself, summoning each named
+    department's window to the room. When it cannot (a department has no open window), the
+    case waits in the stage's queue: a counter or a manager opens the review by hand later."""
+    if stage not in case.joint:
+        return []
+    from .joint import decide_open
+
+    room, departments = case.joint[stage]
+    try:
+        return decide_open(e, t.number, room, departments, now, by=f"matter:{case.matter}")
+    except QueueError:
+        return []
 
 
 def _least_waiting(e: Engine, codes: Sequence[str]) -> str:
@@ -85,6 +104,9 @@ class _CaseAppliers:
         stages = tuple(tuple(str(code) for code in stage) for stage in d["stages"])
         mode = MatterMode(d["mode"])
         case = Case(t.number, d["matter"], stages, mode, d["stage"], d["slot"], t.issued_at)
+        case.joint = {
+            int(i): (j["room"], tuple(j["departments"])) for i, j in d.get("joint", {}).items()
+        }
         t.matter = case.matter
         if mode is MatterMode.ONE_WINDOW:
             t.sitting = frozenset(code for stage in stages for code in stage)

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import cases, joint, leases
+from . import agency, cases, joint, leases
 from .apply import appliers
 from .clock import HallClock, is_later_day
 from .errors import ErrorCode, QueueError
@@ -58,6 +58,7 @@ class Engine:
             **appliers(self),
             **cases.case_appliers(self),
             **joint.joint_appliers(self),
+            **agency.agency_appliers(self),
             EventKind.NUMBERS_LEASED: lambda ev: leases.apply_leased(self, ev),
         }
 
@@ -317,6 +318,16 @@ class Engine:
     ) -> list[Event]:
         return joint.decide_close(self, review, JointOutcome(outcome), now, by=by)
 
+    # ------------------------------------------------------------ agency (帮办代办)
+    def decide_agency_take(self, window: str, now: float, **kw: Any) -> list[Event]:
+        """An agency desk takes a case (``ticket``) or opens one (``matter``): core/agency.py."""
+        return agency.decide_take(self, window, now, **kw)
+
+    def decide_agency_release(
+        self, ticket: str, now: float, window: str | None = None, by: str = ""
+    ) -> list[Event]:
+        return agency.decide_release(self, ticket, now, window=window, by=by)
+
     def _called(self, w: Window, t: Ticket, why: Why, now: float) -> Event:
         data = {
             "ticket": t.number,
@@ -441,6 +452,8 @@ class Engine:
             "joint_open": self.decide_joint_open,
             "joint_confirm": self.decide_joint_confirm,
             "joint_close": self.decide_joint_close,
+            "agency_take": self.decide_agency_take,
+            "agency_release": self.decide_agency_release,
         }
         try:
             return table[op]

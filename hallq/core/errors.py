@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_DEPARTMENT = "unknown_department"
     UNKNOWN_REVIEW = "unknown_review"  # no joint review with that id today
     NO_OPEN_WINDOW = "no_open_window"  # a department (or named staff) has no window to summon
+    NOT_AGENCY_DESK = "not_agency_desk"  # agency ops (帮办代办) only at a window marked agency
     QUEUE_EMPTY = "queue_empty"
     SERVICE_CLOSED = "service_closed"
     HALL_CLOSED = "hall_closed"

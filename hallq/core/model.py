@@ -45,6 +45,8 @@ class CallRule(StrEnum):
     SECONDARY_OVERDUE = "secondary_overdue"  # a secondary service passed its target wait
     SECONDARY_IDLE = "secondary_idle"  # no primary ticket waiting: the window helps
     BY_NUMBER = "by_number"  # staff called this number (特呼)
+    CMU = "cmu"  # capped_cmu: the line with the highest wait x service rate (c-mu)
+    OVER_CAP = "over_cap"  # capped_cmu: a line waited past its cap (k x target), oldest first
 
 
 class PriorityRule(StrEnum):
@@ -99,6 +101,7 @@ class WindowSpec:
     department: str
     services: dict[str, Tier]
     zone: str = ""
+    agency: bool = False  # an agency desk (帮办代办): takes cases on citizens' behalf
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,8 @@ class MatterSpec:
     name_en: str
     stages: tuple[tuple[str, ...], ...]
     mode: MatterMode = MatterMode.STEPS
+    # stage index -> (room, departments): the stage is a joint review (联审) opened by itself
+    joint: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -214,6 +219,8 @@ class Ticket:
     sitting: frozenset[str] = frozenset()  # one_window case: a window must serve all of these
     joint: str | None = None  # the open joint review (联审) it is held for, if any
     offline: bool = False  # printed by a kiosk offline with a leased number (issue_offline)
+    agent: str | None = None  # 帮办代办: the agent called in the citizen's place (a staff name)
+    desk: str | None = None  # the agency desk (a window id) carrying the case
 
     def sort_key(self) -> tuple[float, int]:
         return (self.rank_at, self.seq)
@@ -261,6 +268,8 @@ class Case:
     queued_at: float = 0.0  # when it joined its current queue
     steps: list[Step] = field(default_factory=list)
     completed_at: float | None = None
+    # stage index -> (room, departments) of its joint stages, as at issue
+    joint: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def visits(self) -> int:
@@ -357,6 +366,8 @@ class EventKind(StrEnum):
     JOINT_CALLED = "joint_called"  # all confirmed: the citizen called to the room
     JOINT_CLOSED = "joint_closed"
     NUMBERS_LEASED = "numbers_leased"  # a block of numbers leased to a kiosk for offline issue
+    AGENCY_TAKEN = "agency_taken"  # an agency desk (帮办代办) carries a case for the citizen
+    AGENCY_RELEASED = "agency_released"  # the case is the citizen's own again
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,13 @@ no primary/secondary tiers: every service a window holds is one of its skills.
   time) is largest.
 - ``maxweight``: MaxWeight (Tassiulas & Ephremides 1992; Stolyar 2004): the line whose
   length x service rate is largest.
+
+A candidate for the default, measured against all of them (docs/simulation.md):
+
+- ``capped_cmu``: generalised c-mu with an age cap (bounded unfairness). A line whose head
+  has waited past ``AGE_CAP`` x its service's target goes first, longest wait first
+  (``OVER_CAP``); otherwise the line whose head-of-line wait x service rate is largest
+  (``CMU``). Every service the window holds competes, primary or secondary.
 """
 
 from __future__ import annotations
@@ -32,8 +39,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from .model import ServiceSpec, Ticket, Tier, Window, WindowStatus
-from .routing import Choice, choose, choose_among
+from .model import CallRule, ServiceSpec, Ticket, Tier, Window, WindowStatus
+from .routing import Choice, Why, choose, choose_among, choose_with, head_of
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -178,6 +185,53 @@ class MaxWeightPolicy(_SkillsPolicy):
         return len(engine.waiting.get(head.service, ())) / _mean_service_s(engine, head.service)
 
 
+AGE_CAP = 1.5  # capped_cmu: a line over this x its target wait goes first
+
+
+class CappedCmuPolicy:
+    """Generalised c-mu within an age cap: past ``cap`` x target, the longest wait first."""
+
+    name = "capped_cmu"
+
+    def __init__(self, cap: float = AGE_CAP) -> None:
+        self.cap = cap
+
+    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
+        def pick(pool: Mapping[str, list[Ticket]]) -> tuple[Ticket, Why] | None:
+            return self.pick(engine, pool, now)
+
+        return choose_with(
+            window,
+            engine.waiting,
+            engine.priority_ratio,
+            first=set(window.services),
+            pick=pick,
+            continuing_run=engine.layout.continuing_run,
+        )
+
+    def pick(
+        self, engine: Engine, pool: Mapping[str, list[Ticket]], now: float
+    ) -> tuple[Ticket, Why] | None:
+        heads = [h for q in pool.values() if (h := head_of(q)) is not None]
+        specs = engine.layout.services
+        over = [h for h in heads if now - h.rank_at > self.cap_s(specs[h.service])]
+        if over:
+            h = min(over, key=Ticket.sort_key)
+            cap_min = self.cap_s(specs[h.service]) / 60
+            return h, Why(CallRule.OVER_CAP, h.service, (now - h.rank_at) / 60, cap_min)
+        best = max(
+            heads,
+            key=lambda h: ((now - h.rank_at) / _mean_service_s(engine, h.service), -h.seq),
+            default=None,
+        )
+        if best is None:
+            return None
+        return best, Why(CallRule.CMU, best.service, (now - best.rank_at) / 60)
+
+    def cap_s(self, spec: ServiceSpec) -> float:
+        return self.cap * spec.target_wait_min * 60
+
+
 def _mean_service_s(engine: Engine, service: str) -> float:
     from .estimate import mean_service_s
 
@@ -193,6 +247,7 @@ POLICIES: dict[str, Policy] = {
         FcfsAlisPolicy(),
         GcmuPolicy(),
         MaxWeightPolicy(),
+        CappedCmuPolicy(),
     )
 }
 

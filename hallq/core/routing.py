@@ -57,11 +57,17 @@ _RULE_TEXT = {
     CallRule.SECONDARY_OVERDUE: "secondary {service} over target ({wait:.0f}>{target:.0f} min)",
     CallRule.SECONDARY_IDLE: "secondary {service}, no primary ticket waiting",
     CallRule.BY_NUMBER: "called by number",
+    CallRule.CMU: "{service}, highest wait x service rate (waited {wait:.0f} min)",
+    CallRule.OVER_CAP: "{service} past its wait cap ({wait:.0f}>{target:.0f} min), longest first",
 }
 _STAGE_TEXT = {
     StageRule.CONTINUING: "; continuing case ahead of new arrivals (at most {run} in a row)",
     StageRule.FRESH_TURN: "; new arrival's turn (continuing cases had {run} in a row)",
 }
+
+
+Pick = Callable[[Mapping[str, list[Ticket]]], "tuple[Ticket, Why] | None"]
+"""Chooses among a class's lines (service code -> waiting tickets) and says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,8 @@ class Choice:
         return self.why.text()
 
 
-def _oldest(tickets: Iterable[Ticket]) -> Ticket | None:
+def head_of(tickets: Iterable[Ticket]) -> Ticket | None:
+    """The head of a line: its ticket called first in order (earliest rank, then number)."""
     return min(tickets, key=Ticket.sort_key, default=None)
 
 
@@ -96,7 +103,7 @@ def choose(
         code
         for code, tier in window.services.items()
         if tier is Tier.SECONDARY
-        and (oldest := _oldest(waiting.get(code, []))) is not None
+        and (oldest := head_of(waiting.get(code, []))) is not None
         and _overdue(oldest, specs[code], now)
     }
     return choose_among(
@@ -129,6 +136,27 @@ def choose_among(
     """Rule 1 as above; then primary services and the ``urgent`` secondary ones compete by
     ``score`` (highest first, ties by number), other secondary ones only when those are empty.
     Continuing cases first within the picked class, as the module says."""
+
+    def pick(pool: Mapping[str, list[Ticket]]) -> tuple[Ticket, Why] | None:
+        return _pick_by_tier(window, pool, specs, now, urgent=urgent, score=score)
+
+    return choose_with(
+        window, waiting, priority_ratio, first=urgent, pick=pick, continuing_run=continuing_run
+    )
+
+
+def choose_with(
+    window: Window,
+    waiting: Mapping[str, list[Ticket]],
+    priority_ratio: int,
+    *,
+    first: Set[str],
+    pick: Pick,
+    continuing_run: int = 0,
+) -> Choice | None:
+    """Rule 1 and the continuing-case run as the module says; then ``pick`` chooses within the
+    class's lines (service code -> that class's waiting tickets). ``first``: the secondary
+    services the window takes as if primary (where continuing cases go first)."""
     served = window.services.keys()
     queues = {code: waiting.get(code, []) for code in window.services}
     fronts = {c: [t for t in q if t.front and t.sitting <= served] for c, q in queues.items()}
@@ -138,10 +166,8 @@ def choose_among(
     if not (any_front or any_normal):
         return None
     use_front = any_front and (not any_normal or window.normal_since_priority >= priority_ratio)
-    pool, stage = _continuing_first(
-        window, fronts if use_front else normals, urgent, continuing_run
-    )
-    picked = _pick_by_tier(window, pool, specs, now, urgent=urgent, score=score)
+    pool, stage = _continuing_first(window, fronts if use_front else normals, first, continuing_run)
+    picked = pick(pool)
     if picked is None:
         return None
     ticket, why = picked
@@ -184,7 +210,7 @@ def _pick_by_tier(
     first: list[Ticket] = []
     secondary: list[Ticket] = []
     for code, tickets in pool.items():
-        oldest = _oldest(tickets)
+        oldest = head_of(tickets)
         if oldest is None:
             continue
         if window.services[code] is Tier.PRIMARY or code in urgent:
@@ -198,7 +224,7 @@ def _pick_by_tier(
             target = specs[best.service].target_wait_min
             return best, Why(CallRule.SECONDARY_OVERDUE, best.service, wait_min, target)
         return best, Why(CallRule.PRIMARY, best.service, wait_min)
-    spare = _oldest(secondary)
+    spare = head_of(secondary)
     if spare is None:
         return None
     return spare, Why(CallRule.SECONDARY_IDLE, spare.service)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .agency import agency_fields
 from .case_views import rate_on_finish, window_case_fields
 from .joint import summons_view
 from .model import TicketState, WindowStatus
@@ -36,6 +37,8 @@ def window_view(e: Engine, window_id: str) -> dict[str, Any]:
         **window_case_fields(e, w.ticket),
         "rate_on_finish": rate_on_finish(e, w.ticket),
         "summons": summons_view(e, window_id),
+        "agency": spec.agency,
+        "agent": agency_fields(e, w.ticket).get("agent"),
     }
 
 

@@ -42,6 +42,9 @@ def reporting(announcer_class: type) -> type:
     """The announcer class (the one queue: hardware.voice.Announcer, or its fake) whose worker
     reports each announcement's start and end."""
 
+    from hardware.config import VoiceConfig
+    from hardware.voice_text import call_text
+
     class Reporting(announcer_class):  # type: ignore[misc, valid-type]
         def _speak(self, call: Any, form: Any) -> None:
             start = time.monotonic()
@@ -51,6 +54,15 @@ def reporting(announcer_class: type) -> type:
                 ticket=call.ticket,
                 window=call.window_name,
                 recall=call.recall,
+                text=call_text(
+                    VoiceConfig(),
+                    call.ticket,
+                    call.window_name,
+                    "zh",
+                    call.service,
+                    agent=call.agent,
+                    room=call.room,
+                ),
                 form=form.value,
                 start=start,
                 end=time.monotonic(),

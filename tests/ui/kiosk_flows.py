@@ -353,7 +353,8 @@ def big_hall(h):
     """The example hall: 35 departments; the tiles scroll; screenshots zh and en."""
     yield h.settled  # its opening hours may have the tiles greyed: that is fine here
     yield h.shot("big_home_zh")
-    h.check("one tile per department", len(h.tiles("home")) == len(h.cfg.departments))
+    expected = len(h.cfg.matters) + len(h.cfg.departments)  # 一件事 tiles first, then departments
+    h.check("one tile per matter and per department", len(h.tiles("home")) == expected)
     yield h.tap(h.header("lang_button"))
     yield h.shot("big_home_en")
     h.app.open_department(h.cfg.departments[0].id)  # a greyed tile (closed hours) takes no tap

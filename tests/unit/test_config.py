@@ -4,6 +4,7 @@ import os
 import stat
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from app.cli import main as cli
@@ -342,3 +343,43 @@ def test_mqtt_hosts_are_an_ordered_list_of_mosquittos_defaulting_to_host():
         "'a:x' is not a host or host:port" in problems({**MINIMAL, "mqtt": {"hosts": ["a:x"]}})[0]
     )
     assert "3 entries" in problems({**MINIMAL, "mqtt": {"hosts": ["a", "b", "c"]}})[0]
+
+
+def test_a_joint_stage_names_departments_and_a_room_and_is_checked():
+    services = [
+        {"code": "A", "name": "受理", "department": "rs"},
+        {"code": "J", "name": "施工许可联审", "department": "rs"},
+    ]
+    windows = [{"id": "w1", "name": "1号窗口", "department": "rs", "primary": ["A", "J"]}]
+    joint = {"service": "J", "joint": ["rs"], "room": "r1"}
+    raw = {
+        **MINIMAL,
+        "departments": [{"id": "rs", "name": "人社"}],
+        "services": services,
+        "windows": windows,
+        "rooms": [{"id": "r1", "name": "第一联审室"}],
+        "matters": [{"id": "p", "name": "施工许可", "stages": ["A", joint]}],
+    }
+    permit = decode_config(raw).layout().matters["p"]
+    assert permit.stages == (("A",), ("J",)) and permit.joint == {1: ("r1", ("rs",))}
+    bad = {"service": "J", "joint": ["rs", "zz", "rs"], "room": "r9"}
+    raw["matters"] = [{"id": "p", "name": "x", "stages": [bad, "A"]}]
+    assert problems(raw) == [
+        "matters[0].stages[0]: a joint stage cannot be the first (the case starts at a window)",
+        "matters[0].stages[0].room: unknown room 'r9' (see [[rooms]])",
+        "matters[0].stages[0].joint[1]: unknown department 'zz'",
+        "matters[0].stages[0].joint[2]: department 'rs' twice",
+    ]
+
+
+def test_the_routing_rule_is_chosen_in_the_config_and_every_choice_exists():
+    from app.bootstrap import build_broker
+    from hallq.config import Policy
+    from hallq.core.policies import POLICIES
+
+    routing = next(f for f in msgspec.inspect.type_info(Policy).fields if f.name == "routing")
+    assert set(routing.type.values) == set(POLICIES)  # a new policy must be selectable
+    cfg = decode_config({**MINIMAL, "policy": {"routing": "capped_cmu"}})
+    assert build_broker(cfg, with_link=False).engine.policy.name == "capped_cmu"
+    with pytest.raises(ConfigError, match=r"policy\.routing"):
+        decode_config({**MINIMAL, "policy": {"routing": "random"}})

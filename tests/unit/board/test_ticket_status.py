@@ -142,3 +142,22 @@ def test_a_cases_page_shows_every_step_done_now_and_next(tmp_path):
     page = render(s, lang="zh", hall="测试", time="16:02")
     assert "一件事：新生儿出生一件事（第2步/共4步）" in page and "已办结 · 4号窗口" in page
     assert "Step" not in page and "step 2 of 4" in render(s, lang="en", hall="t", time="t")
+
+
+def test_a_carried_cases_page_names_the_desk_not_the_agent(tmp_path):
+    from halls import DATA
+
+    from board.ticket_page import render
+
+    cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
+    e = Engine(cfg.layout())
+    for w in ("w1", "w4", "w9"):
+        e.run("open", NOW, window=w, staff="zhang")
+    took = e.run("agency_take", NOW, window="w9", matter="birth", agent="帮办员王")
+    s = ticket_status(e, took[-1].data["ticket"], NOW + 10)
+    assert s["case"]["desk_name"] == "帮办代办窗口"
+    assert "帮办员王" not in json.dumps(s, ensure_ascii=False)  # a staff name: not public
+    page = render(s, lang="zh", hall="测试", time="16:02")
+    assert "由 帮办代办窗口 全程代办：您可以离开大厅" in page
+    assert "您无需留在大厅" in page and "请留在大厅内" not in page  # not told to stay
+    assert "Agency desk carries this for you" in render(s, lang="en", hall="t", time="t")

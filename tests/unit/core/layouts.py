@@ -75,3 +75,12 @@ def joint_layout(run: int = 2) -> Layout:
     return replace(
         base, windows=windows, rooms=rooms, departments=departments, joint_confirm_s=300.0
     )
+
+
+def agency_layout() -> Layout:
+    """joint_layout with an agency desk (帮办代办, w9) that serves no service itself."""
+    from dataclasses import replace
+
+    base = joint_layout()
+    desk = WindowSpec("w9", "帮办代办窗口", "Agency desk", "zh", {}, agency=True)
+    return replace(base, windows={**base.windows, "w9": desk})

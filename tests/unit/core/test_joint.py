@@ -196,3 +196,48 @@ def test_replay_rebuilds_the_reviews():
     again.run("call", NOW + 5, window="w1", ticket=n)
     again.apply_all(log)
     assert again.joint == e.joint and again.tickets[n] == e.tickets[n]
+
+
+def permit_hall(*windows: str) -> Engine:
+    """joint_layout with a matter whose second stage (service C) is a joint review."""
+    from dataclasses import replace
+
+    from hallq.core.model import MatterSpec
+
+    base = joint_layout()
+    permit = MatterSpec(
+        "permit", "施工许可", "Permit", (("A",), ("C",), ("B",)), joint={1: ("r1", ("yb", "zh"))}
+    )
+    e = Engine(replace(base, matters={**base.matters, "permit": permit}))
+    for w in windows or ("w1", "w2", "w3"):
+        e.run("open", NOW, window=w)
+    return e
+
+
+def test_a_matter_s_joint_stage_opens_its_review_when_the_case_gets_there():
+    e = permit_hall()
+    n = e.run("issue_case", NOW, matter="permit")[-1].data["ticket"]
+    e.run("call_next", NOW + 10, window="w1")
+    moved = e.run("finish", NOW + 100, window="w1")
+    assert kinds(moved) == [
+        EventKind.TICKET_FINISHED,
+        EventKind.CASE_MOVED,
+        EventKind.JOINT_OPENED,
+    ]
+    r = e.joint[moved[-1].data["review"]]
+    assert (r.room, r.windows, r.by) == ("r1", ["w2", "w3"], "matter:permit")
+    assert e.tickets[n].state is TicketState.HELD and e.tickets[n].service == "C"
+    for w in ("w2", "w3"):
+        e.run("joint_confirm", NOW + 120, review=r.id, window=w)
+    closed = e.run("joint_close", NOW + 900, review=r.id, by="w2")
+    assert closed[-1].kind == EventKind.CASE_MOVED and closed[-1].data["to"] == "B"
+    assert [s.slot for s in e.cases[n].steps] == ["A", "C"]
+
+
+def test_a_joint_stage_without_an_open_window_waits_in_its_queue():
+    e = permit_hall("w1", "w2")  # nobody of 综合 (zh) signed in
+    n = e.run("issue_case", NOW, matter="permit")[-1].data["ticket"]
+    e.run("call_next", NOW + 10, window="w1")
+    moved = e.run("finish", NOW + 100, window="w1")
+    assert moved[-1].kind == EventKind.CASE_MOVED and not e.joint
+    assert e.tickets[n].state is TicketState.WAITING and e.tickets[n].service == "C"

@@ -1,7 +1,8 @@
 """Invariants of the engine under random operation sequences (hypothesis).
 
-No ticket called twice, none lost, numbers unique per day, FIFO within a service and class,
-bounded priority share, and replaying the events rebuilds exactly the same state.
+No ticket called twice, none lost, numbers unique per day, FIFO within a service and class
+and bounded priority share (under every policy), and replaying the events rebuilds exactly
+the same state.
 """
 
 from collections import defaultdict
@@ -13,6 +14,7 @@ from layouts import NOW, small_layout
 from hallq.core.engine import Engine
 from hallq.core.errors import QueueError
 from hallq.core.model import ACTIVE_STATES, CallRule, Event, PriorityRule, TicketState
+from hallq.core.policies import POLICIES
 from hallq.core.views import hall_view, service_view, window_view
 
 WINDOWS = ["w1", "w2", "w3"]
@@ -41,8 +43,8 @@ op = st.one_of(
 )
 
 
-def run_ops(ops, ratio=2):
-    e = Engine(small_layout(ratio))
+def run_ops(ops, ratio=2, policy="default"):
+    e = Engine(small_layout(ratio), policy)
     now, log = NOW, []
     for w in WINDOWS:
         log += e.run("open", now, window=w)
@@ -116,12 +118,13 @@ def test_numbers_unique_and_finished_tickets_never_called_again(ops):
 
 
 @common
-@given(st.lists(op, max_size=80))
-def test_fifo_within_a_service_and_class(ops):
-    """A call never skips an older waiting ticket of the same service and class."""
+@given(st.lists(op, max_size=80), st.sampled_from(list(POLICIES)))
+def test_fifo_within_a_service_and_class(ops, policy):
+    """A call never skips an older waiting ticket of the same service and class, under every
+    policy: they choose between lines, never inside one."""
     e = Engine(small_layout())
     shadow: dict[str, list[tuple]] = defaultdict(list)
-    _, log = run_ops(ops)
+    _, log = run_ops(ops, policy=policy)
     for ev in log:
         if ev.kind == "ticket_called" and ev.data["reason_code"] != CallRule.BY_NUMBER:
             service, front = ev.data["service"], ev.data["front"]
@@ -147,9 +150,9 @@ def _track(shadow, ev: Event, e: Engine) -> None:
 
 
 @common
-@given(st.lists(op, max_size=120), st.integers(1, 4))
-def test_priority_share_is_bounded_per_window(ops, ratio):
-    _, log = run_ops(ops, ratio)
+@given(st.lists(op, max_size=120), st.integers(1, 4), st.sampled_from(list(POLICIES)))
+def test_priority_share_is_bounded_per_window(ops, ratio, policy):
+    _, log = run_ops(ops, ratio, policy)
     normals_since: dict[str, int] = defaultdict(lambda: 10**6)
     for ev in log:
         if ev.kind != "ticket_called":

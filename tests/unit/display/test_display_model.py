@@ -282,11 +282,26 @@ def test_a_joint_review_calls_the_citizen_to_the_room_in_its_zone() -> None:
     m = DisplayModel(info(), zone="F1")
     room = {"window_name": "第一联审室", "zone": "F1", "review": "J001", "matter": "birth"}
     said = m.on_called(ev("D001", "lsl1", T0, step=2, steps=4, service_name="户口登记", **room), T0)
-    assert said == Announcement("D001", "第一联审室", False)  # the room, no service named
+    # the room, no service named: "请D零零一号到第一联审室" (the room template)
+    assert said == Announcement("D001", "第一联审室", False, room=True)
     latest = m.view(T0 + 1).latest
     assert latest is not None and latest.step == "联审 Joint review"
     other = DisplayModel(info(), zone="F2")
     assert other.on_called(ev("D001", "lsl1", T0, **room), T0) is None  # another floor's room
+
+
+def test_a_carried_case_calls_its_agent_not_the_citizen() -> None:
+    m = DisplayModel(info())
+    case = {"matter": "birth", "matter_name": "新生儿出生一件事", "steps": 4, "agent": "帮办员王"}
+    said = m.on_called(ev("D001", "w01", T0, service_name="出生登记", step=1, **case), T0)
+    assert said == Announcement("D001", "1号窗口", False, service="出生登记", agent="帮办员王")
+    latest = m.view(T0 + 1).latest
+    assert latest is not None and latest.agent == "帮办员王"
+    room = {"window_name": "第一联审室", "review": "J001", **case}
+    to_room = m.on_called(ev("D001", "lsl1", T0 + 9, step=2, **room), T0 + 9)
+    assert to_room == Announcement(
+        "D001", "第一联审室", False, service="联审", agent="帮办员王", room=True
+    )
 
 
 def test_the_wall_says_when_the_queue_service_is_gone_and_restores_when_back() -> None:

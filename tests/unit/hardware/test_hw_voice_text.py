@@ -61,3 +61,25 @@ def test_a_case_call_says_the_service_it_comes_for() -> None:
     )
     clips = VoiceConfig(engine="clips")  # no recording of every service name: the plain call
     assert call_text(clips, "A012", "8号窗口", "zh", "户口登记") == "请A零一二号到8号窗口办理"
+
+
+def test_a_room_call_has_no_service_to_do_there() -> None:
+    from hardware.voice_text import call_text
+
+    cfg = VoiceConfig()
+    assert call_text(cfg, "A012", "第一联审室", "zh", room=True) == "请A零一二号到第一联审室"
+    assert call_text(cfg, "A012", "Room 1", "en", room=True) == (
+        "Number A, 0, 1, 2, please go to Room 1"
+    )
+
+
+def test_an_agent_is_called_by_name_except_with_recorded_clips() -> None:
+    from hardware.voice_text import call_text
+
+    cfg = VoiceConfig()
+    said = call_text(cfg, "A012", "8号窗口", "zh", "户口登记", agent="帮办员王")
+    assert said == "请帮办员王到8号窗口办理户口登记"
+    clips = VoiceConfig(engine="clips")  # no clip of every agent's name: the number is said
+    assert call_text(clips, "A012", "8号窗口", "zh", "户口登记", agent="帮办员王") == (
+        "请A零一二号到8号窗口办理"
+    )

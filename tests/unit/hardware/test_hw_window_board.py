@@ -55,6 +55,7 @@ def test_failing_announcer_does_not_stop_the_queue() -> None:
             lang: str | None = None,
             form: Any = None,
             service: str = "",
+            **_how: Any,
         ) -> Any:
             return ticket  # what play() gets: no espeak needed
 

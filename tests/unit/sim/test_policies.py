@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hallq.call_reasons import RULE_WORDS, call_reason
 from hallq.core.engine import Engine
 from hallq.core.errors import ErrorCode, QueueError
-from hallq.core.model import Layout, PriorityClassSpec, ServiceSpec, Tier, WindowSpec
-from hallq.core.policies import POLICIES, get_policy
+from hallq.core.model import CallRule, Layout, PriorityClassSpec, ServiceSpec, Tier, WindowSpec
+from hallq.core.policies import AGE_CAP, POLICIES, get_policy
 
 NOW = 1_800_000_000.0  # a Friday, 16:00 in Asia/Shanghai
 
@@ -141,6 +142,40 @@ def test_maxweight_weighs_line_length_by_service_rate() -> None:
     issue(e, "A", NOW - 900)  # 1 / 600 s
     issue(e, "B", NOW - 10)  # 1 / 300 s: the line that empties faster
     assert called_service(e) == "B"
+
+
+def test_capped_cmu_weighs_wait_by_service_rate_under_the_cap_whatever_the_tier() -> None:
+    e = engine("capped_cmu")
+    issue(e, "A", NOW - 300)  # secondary at w2: 300 s / 600 s = 0.5
+    issue(e, "B", NOW - 200)  # own: 200 s / 300 s = 0.67, the shorter service goes first
+    called = e.run("call_next", NOW, window="w2")[-1]
+    assert (called.data["service"], called.data["reason_code"]) == ("B", CallRule.CMU)
+    e = engine("capped_cmu")
+    issue(e, "A", NOW - 500)  # 0.83: a secondary line competes without being over target
+    issue(e, "B", NOW - 200)
+    assert called_service(e) == "A"
+
+
+def test_capped_cmu_calls_a_line_past_its_cap_first_longest_wait_first() -> None:
+    """The cap bounds the unfairness: c-mu alone would keep the long service waiting."""
+    e = engine("capped_cmu")
+    cap_s = AGE_CAP * 20 * 60  # both services: 20-min target
+    old = issue(e, "A", NOW - cap_s - 60)  # 31 min / 600 s = 3.1, but past the 30-min cap
+    for k in range(3):
+        issue(e, "B", NOW - 1500 + k)  # own, short service: 1500 s / 300 s = 5 (c-mu's pick)
+    called = e.run("call_next", NOW, window="w2")[-1]
+    assert called.data["ticket"] == old
+    assert called.data["reason_code"] == CallRule.OVER_CAP
+    assert "31>30 min" in called.data["reason"]
+    assert called_service(e) == "B"  # back to c-mu once nobody is past the cap
+
+
+def test_every_call_rule_has_words_for_the_counter() -> None:
+    assert set(RULE_WORDS) == set(CallRule)
+    assert call_reason(CallRule.OVER_CAP) == (
+        "等候超过上限，最久优先",
+        "Waited past its cap: longest first",
+    )
 
 
 def test_only_fcfs_alis_asks_for_the_longest_idle_window() -> None:
