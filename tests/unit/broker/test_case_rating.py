@@ -8,17 +8,12 @@ a FakeLink) feeds a real EvaluationController at every window a case visits."""
 import json
 
 import pytest
-from halls import DATA, write_test_hall
 
 from broker.service import BrokerService
 from counter.evaluation import EvaluationController, Outcome
 from hallq import contract as c
 from hallq.client import Refused
-from hallq.config import load_config
-from hallq.core.engine import Engine
-from hallq.fakes import FakeLink
 from hallq.protocol import encode
-from hallq.store import EventStore
 
 # birth: hz01 (w4) -> rs01 (w1) -> bdc01 (w2) -> rs02 (w1)
 ROUTE = [("counter4", "w4"), ("counter1", "w1"), ("counter2", "w2"), ("counter1", "w1")]
@@ -39,15 +34,9 @@ class ServiceSender:
 
 
 @pytest.fixture
-def hall(tmp_path):
-    cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
-    link = FakeLink(cfg.hall.id, device="hallq")
-    link.go_online()
-    store = EventStore(tmp_path / "hallq.db")
-    s = BrokerService(cfg, store=store, engine=Engine(cfg.layout()), link=link)
-    s.load()
-    yield s, link
-    store.close()
+def hall(matters_service):
+    """The matters hall's service on a FakeLink (tests/unit/broker/conftest.py)."""
+    return matters_service
 
 
 def test_a_case_is_rated_once_at_its_last_visit_and_the_service_accepts_it(hall):

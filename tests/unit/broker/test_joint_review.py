@@ -2,28 +2,16 @@
 what the counters, the wall and the board are told, role checks and clear errors."""
 
 import pytest
-from halls import DATA, write_test_hall
 from test_matters import open_all, retained, send, sent
 
-from broker.service import BrokerService
 from hallq import contract as c
-from hallq.config import load_config
-from hallq.core.engine import Engine
-from hallq.fakes import FakeLink
 from hallq.protocol import encode
-from hallq.store import EventStore
 
 
 @pytest.fixture
-def service(tmp_path):
-    cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
-    link = FakeLink(cfg.hall.id, device="hallq")
-    link.go_online()
-    store = EventStore(tmp_path / "hallq.db")
-    s = BrokerService(cfg, store=store, engine=Engine(cfg.layout()), link=link)
-    s.load()
-    yield s, link
-    store.close()
+def service(matters_service):
+    """The matters hall's service on a FakeLink (tests/unit/broker/conftest.py)."""
+    return matters_service
 
 
 def case_at_w4(s) -> str:

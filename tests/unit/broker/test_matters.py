@@ -4,27 +4,15 @@ replies, what is published (window step, next window, cases in progress), roles 
 import json
 
 import pytest
-from halls import DATA, write_test_hall
 
-from broker.service import BrokerService
 from hallq import contract as c
-from hallq.config import load_config
-from hallq.core.engine import Engine
-from hallq.fakes import FakeLink
 from hallq.protocol import encode
-from hallq.store import EventStore
 
 
 @pytest.fixture
-def service(tmp_path):
-    cfg = load_config(write_test_hall(tmp_path, template=DATA / "hall_matters.toml"))
-    link = FakeLink(cfg.hall.id, device="hallq")
-    link.go_online()
-    store = EventStore(tmp_path / "hallq.db")
-    s = BrokerService(cfg, store=store, engine=Engine(cfg.layout()), link=link)
-    s.load()
-    yield s, link
-    store.close()
+def service(matters_service):
+    """The matters hall's service on a FakeLink (tests/unit/broker/conftest.py)."""
+    return matters_service
 
 
 def sent(link, topic, kind):
