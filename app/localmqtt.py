@@ -19,6 +19,7 @@ from pathlib import Path
 from broker.mosquitto import MosquittoFiles, write_mosquitto_config
 from hallq.config import HallConfig
 from hallq.errors import HallqError
+from hallq.localnet import free_port
 
 
 class MosquittoNotFound(HallqError, FileNotFoundError):
@@ -27,12 +28,6 @@ class MosquittoNotFound(HallqError, FileNotFoundError):
 
 class MosquittoFailed(HallqError, RuntimeError):
     """Mosquitto exited or did not listen in time; the message quotes its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def mosquitto_binary() -> str:

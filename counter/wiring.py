@@ -52,8 +52,10 @@ def build_counter(
     served = state.follow_window_services([device.window])  # contract v2's home of the tiers
     served.listen(services.on_window_services)
     served.listen(controller.on_window_services)
-    watch = ServiceWatch(service_devices(cfg), controller.on_service)
-    state.follow_presence(watch.services).listen(watch.on_presence)
+    watch = ServiceWatch(
+        service_devices(cfg), controller.on_service, here=lambda: getattr(link, "via", None)
+    )
+    watch.follow(state, link)  # presence of the services, and the Mosquittos' bridge
     _follow_connection(link, controller, watch)
     return link, controller
 

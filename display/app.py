@@ -104,8 +104,12 @@ def subscribe(
     windows.listen(_hopped(hop, ctl.on_window))
     windows.listen(driver.on_window)
     state.follow_services(follows.services).listen(_hopped(hop, ctl.on_service))
-    watch = ServiceWatch(services, lambda up: hop(partial(ctl.set_service, up)))
-    state.follow_presence(watch.services).listen(watch.on_presence)
+    watch = ServiceWatch(
+        services,
+        lambda up: hop(partial(ctl.set_service, up)),
+        here=lambda: getattr(link, "via", None),
+    )
+    watch.follow(state, link)  # presence of the services, and the Mosquittos' bridge
 
     def connection(up: bool) -> None:
         hop(partial(ctl.set_online, up))

@@ -509,6 +509,8 @@ class Presence(Payload, kw_only=True):
     mode: ServiceMode | None = None  # the queue service: primary or standby
     epoch: int | None = None  # the queue service's fencing epoch
     standby: StandbyStatus | None = None  # the primary: how its standby keeps up
+    # "host:port" of the Mosquitto the device is on, in a hall with two Mosquittos (mqtt.hosts)
+    via: str | None = None
 
 
 # ------------------------------------------------------------------ service instances

@@ -222,8 +222,19 @@ class MqttLink:
         self._presence.update(fields)
         self._publish_presence()
 
+    @property
+    def via(self) -> str | None:
+        """``host:port`` of the Mosquitto this link is on, in a hall with two of them (None
+        with one): presence carries it, so a device can tell a copy bridged from a Mosquitto
+        that is gone from a live one (hallq/service_watch.py)."""
+        if len(self.ring.endpoints) < 2:
+            return None
+        return f"{self.host}:{self.port}"
+
     def _publish_presence(self) -> None:
         body = {"online": True, "since": self.since, "device": self.device, **self._presence}
+        if self.via is not None:
+            body["via"] = self.via
         self.publish(self.topics.presence(self.device), body, retain=True)
 
     # ------------------------------------------------------------ callbacks

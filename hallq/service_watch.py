@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from enum import StrEnum
+from typing import Any
 
 from hallq.contract import Presence, ServiceMode
 
@@ -35,9 +36,16 @@ class ServiceWatch:
     link's thread). No presence heard yet counts as serving: no false alarm at start; a lost
     connection is the device's own "offline", not a service outage."""
 
-    def __init__(self, services: Iterable[str], when_serving: Callable[[bool], None]) -> None:
+    def __init__(
+        self,
+        services: Iterable[str],
+        when_serving: Callable[[bool], None],
+        here: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.services = sorted(set(services))
         self.when_serving = when_serving
+        self.here = here  # the Mosquitto this device is on ("host:port"), with two of them
+        self._peer: bool | None = None  # the two Mosquittos' bridge, when there are two
         self._connected = False
         self._presence: dict[str, Presence] = {}
         self._lock = threading.Lock()
@@ -61,6 +69,22 @@ class ServiceWatch:
                 self._presence[device] = presence
         self._update()
 
+    def follow(self, state: Any, link: Any) -> None:
+        """Subscribe to what it judges by: the services' presence (through the device's state
+        client) and the bridge between the hall's two Mosquittos, if there are services."""
+        if not self.services:
+            return
+        state.follow_presence(self.services).listen(self.on_presence)
+        link.subscribe(link.topics.peer_link, self.on_peer_message)
+
+    def on_peer_message(self, _topic: str, payload: bytes) -> None:
+        """``hallq-peer/<hall>``: Mosquitto's bridge between the hall's two Mosquittos, "1" up,
+        "0" down. While it is down, a service's presence that came over it (published on the
+        other Mosquitto) is stale: that machine may be gone with its last will."""
+        with self._lock:
+            self._peer = {b"1": True, b"0": False}.get(payload.strip())
+        self._update()
+
     def _update(self) -> None:
         with self._lock:
             was, self._reach = self._reach, self._judge()
@@ -73,9 +97,18 @@ class ServiceWatch:
         if not self._connected:
             return Reach.NO_MQTT
         known = [p for d, p in self._presence.items() if d in self.services]
-        if known and not any(p.online and p.mode in ACTING for p in known):
+        if known and not any(self._acting(p) for p in known):
             return Reach.NO_SERVICE
         return Reach.OK
+
+    def _acting(self, p: Presence) -> bool:
+        if not (p.online and p.mode in ACTING):
+            return False
+        if self._peer is not False or p.via is None:
+            return True
+        # the bridge between the hall's two Mosquittos is down: only a primary that said so on
+        # this device's own Mosquitto is known to serve (what came over the bridge is stale)
+        return p.via == self.here() and p.mode is ServiceMode.PRIMARY
 
 
 def service_devices(cfg: object) -> list[str]:

@@ -345,8 +345,12 @@ def wire_link(link: Any, controller: KioskController) -> StateClient:
     device = controller.device
     codes = catalog.service_codes(controller.cfg, device) if device.departments else None
     state.follow_services(codes).listen(controller.on_service_state)
-    watch = ServiceWatch(service_devices(controller.cfg), controller.on_service)
-    state.follow_presence(watch.services).listen(watch.on_presence)
+    watch = ServiceWatch(
+        service_devices(controller.cfg),
+        controller.on_service,
+        here=lambda: getattr(link, "via", None),
+    )
+    watch.follow(state, link)  # presence of the services, and the Mosquittos' bridge
 
     def connected() -> None:
         controller.on_connected()

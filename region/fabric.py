@@ -21,6 +21,7 @@ import tomli_w
 
 from hallq.config import HallConfig, load_config
 from hallq.errors import HallqError
+from hallq.localnet import free_port
 
 from .config import RegionConfig, load_region
 from .mosquitto import write_region_config
@@ -38,12 +39,6 @@ DEPARTMENTS = {"rs": "人社局", "bdc": "不动产登记中心", "gs": "市场�
 
 class MosquittoFailed(HallqError, RuntimeError):
     """A Mosquitto did not start listening; the message quotes its log."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 def hall_ids(townships: int) -> list[str]:
