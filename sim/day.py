@@ -159,7 +159,7 @@ class DaySim:
             self.result.windows[wid] = WindowTime()
             self.at(self.open_at, "open", wid)
         self._plan_lunch()
-        for when, code in self._arrivals():
+        for when, code in self.arrivals():
             self.at(when, "arrive", code)
         self.at(self.close_at, "close")
 
@@ -175,7 +175,8 @@ class DaySim:
             self.at(begin, "pause", wid)
             self.at(begin + lunch.minutes * 60, "resume", wid)
 
-    def _arrivals(self) -> Iterator[tuple[float, str]]:
+    def arrivals(self) -> Iterator[tuple[float, str]]:
+        """The day's arrivals (time, service), the first draws of the day's random stream."""
         lay = self.engine.layout
         marks = sorted((minute_of(k), v) for k, v in self.load.profile.items())
         spans = []
