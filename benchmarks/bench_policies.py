@@ -80,7 +80,7 @@ def halls() -> dict[str, tuple[str, Layout, DayLoad]]:
 
 COMPONENT = "per component FCFS"  # the pooled-FCFS floor, one line per component
 WORK_BOUND = "work bound"  # sim/bound.py, for every rule
-CANDIDATES = ("default", "capped_cmu")  # the rules the goal is checked for
+CANDIDATES = ("default", "capped_cmu", "guarded_cmu")  # the rules the goal is checked for
 SEEDS = {"example": 8, "township": 40, "general": 8}  # the small hall is cheap and noisiest
 
 

@@ -111,9 +111,16 @@ class Policy(_Strict, kw_only=True):
     # minutes raises a board alert
     joint_confirm_min: Annotated[float, msgspec.Meta(gt=0, le=120)] = 5
     # which rule balances the windows (docs/simulation.md compares them on three hall shapes):
-    # "default" (primary before secondary, longest wait), or e.g. "capped_cmu"
+    # "default" (primary before secondary, longest wait), or e.g. "capped_cmu", "guarded_cmu"
     routing: Literal[
-        "default", "department_fifo", "dynamic", "fcfs_alis", "gcmu", "maxweight", "capped_cmu"
+        "default",
+        "department_fifo",
+        "dynamic",
+        "fcfs_alis",
+        "gcmu",
+        "maxweight",
+        "capped_cmu",
+        "guarded_cmu",
     ] = "default"
 
 

@@ -47,6 +47,7 @@ class _Appliers:
         e.state_counts[t.state] += 1
         e.counters[prefix] = max(e.counters.get(prefix, 0), t.seq)
         e.issued[t.service] = e.issued.get(t.service, 0) + 1
+        e.issue_times[t.service].append(t.issued_at)
         if t.state is TicketState.WAITING:
             e.waiting[t.service].append(t)
         else:

@@ -39,6 +39,9 @@ DEFAULT_POLICY = "default"
 ISSUE_CONFIRM_TIMEOUT_S = 60.0
 
 
+ISSUES_KEPT = 60  # per service: an hour of a busy line's issue times
+
+
 class Engine:
     """All tickets and windows of one hall for the current business day."""
 
@@ -80,6 +83,10 @@ class Engine:
         }
         self.call_times: dict[str, deque[float]] = {
             c: deque(maxlen=self.layout.estimate_window) for c in self.layout.services
+        }
+        # recent issue times: the demand on a line (a guarded_cmu window's load, hallq/core/cmu.py)
+        self.issue_times: dict[str, deque[float]] = {
+            c: deque(maxlen=ISSUES_KEPT) for c in self.layout.services
         }
         for w in self.windows.values():
             w.status, w.staff, w.ticket, w.pause_reason = WindowStatus.CLOSED, None, None, ""

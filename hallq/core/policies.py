@@ -25,12 +25,9 @@ no primary/secondary tiers: every service a window holds is one of its skills.
 - ``maxweight``: MaxWeight (Tassiulas & Ephremides 1992; Stolyar 2004): the line whose
   length x service rate is largest.
 
-A candidate for the default, measured against all of them (docs/simulation.md):
-
-- ``capped_cmu``: generalised c-mu with an age cap (bounded unfairness). A line whose head
-  has waited past ``AGE_CAP`` x its service's target goes first, longest wait first
-  (``OVER_CAP``); otherwise the line whose head-of-line wait x service rate is largest
-  (``CMU``). Every service the window holds competes, primary or secondary.
+Candidates for the default, measured against all of them (docs/simulation.md), in
+:mod:`.cmu`: ``capped_cmu`` (generalised c-mu with an age cap) and ``guarded_cmu`` (the same,
+but a window whose own lines are loaded keeps to them unless a secondary line is far behind).
 """
 
 from __future__ import annotations
@@ -39,8 +36,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from .model import CallRule, ServiceSpec, Ticket, Tier, Window, WindowStatus
-from .routing import Choice, Why, choose, choose_among, choose_with, head_of
+from .cmu import AGE_CAP, CappedCmuPolicy, GuardedCmuPolicy, predicted_wait_s, service_s
+from .model import ServiceSpec, Ticket, Tier, Window
+from .routing import Choice, choose, choose_among
+
+__all__ = ["AGE_CAP", "POLICIES", "Policy", "get_policy"]
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -112,28 +112,10 @@ def _lateness(specs: Mapping[str, ServiceSpec], t: Ticket, now: float) -> float:
     return (now - t.rank_at) / (specs[t.service].target_wait_min * 60)
 
 
-def primary_windows(engine: Engine, service: str) -> int:
-    return sum(
-        1
-        for w in engine.windows.values()
-        if w.services.get(service) is Tier.PRIMARY and w.status is WindowStatus.OPEN
-    )
-
-
 def predicted_over_target(engine: Engine, service: str, now: float) -> bool:
     """Will the newest ticket of ``service`` wait past target if only its own windows serve it?"""
-    queue = engine.waiting.get(service)
-    if not queue:
-        return False
     spec = engine.layout.services[service]
-    own = primary_windows(engine, service)
-    if own == 0:
-        return True
-    newest = max(queue, key=Ticket.sort_key)
-    from .estimate import mean_service_s
-
-    ahead_s = len(queue) * mean_service_s(engine, service) / own
-    return (now - newest.rank_at) + ahead_s > spec.target_wait_min * 60
+    return predicted_wait_s(engine, service, now) > spec.target_wait_min * 60
 
 
 class _SkillsPolicy:
@@ -173,7 +155,7 @@ class GcmuPolicy(_SkillsPolicy):
     name = "gcmu"
 
     def score(self, engine: Engine, head: Ticket, now: float) -> float:
-        return (now - head.rank_at) / _mean_service_s(engine, head.service)
+        return (now - head.rank_at) / service_s(engine, head.service)
 
 
 class MaxWeightPolicy(_SkillsPolicy):
@@ -182,60 +164,7 @@ class MaxWeightPolicy(_SkillsPolicy):
     name = "maxweight"
 
     def score(self, engine: Engine, head: Ticket, now: float) -> float:
-        return len(engine.waiting.get(head.service, ())) / _mean_service_s(engine, head.service)
-
-
-AGE_CAP = 1.5  # capped_cmu: a line over this x its target wait goes first
-
-
-class CappedCmuPolicy:
-    """Generalised c-mu within an age cap: past ``cap`` x target, the longest wait first."""
-
-    name = "capped_cmu"
-
-    def __init__(self, cap: float = AGE_CAP) -> None:
-        self.cap = cap
-
-    def choose(self, engine: Engine, window: Window, now: float) -> Choice | None:
-        def pick(pool: Mapping[str, list[Ticket]]) -> tuple[Ticket, Why] | None:
-            return self.pick(engine, pool, now)
-
-        return choose_with(
-            window,
-            engine.waiting,
-            engine.priority_ratio,
-            first=set(window.services),
-            pick=pick,
-            continuing_run=engine.layout.continuing_run,
-        )
-
-    def pick(
-        self, engine: Engine, pool: Mapping[str, list[Ticket]], now: float
-    ) -> tuple[Ticket, Why] | None:
-        heads = [h for q in pool.values() if (h := head_of(q)) is not None]
-        specs = engine.layout.services
-        over = [h for h in heads if now - h.rank_at > self.cap_s(specs[h.service])]
-        if over:
-            h = min(over, key=Ticket.sort_key)
-            cap_min = self.cap_s(specs[h.service]) / 60
-            return h, Why(CallRule.OVER_CAP, h.service, (now - h.rank_at) / 60, cap_min)
-        best = max(
-            heads,
-            key=lambda h: ((now - h.rank_at) / _mean_service_s(engine, h.service), -h.seq),
-            default=None,
-        )
-        if best is None:
-            return None
-        return best, Why(CallRule.CMU, best.service, (now - best.rank_at) / 60)
-
-    def cap_s(self, spec: ServiceSpec) -> float:
-        return self.cap * spec.target_wait_min * 60
-
-
-def _mean_service_s(engine: Engine, service: str) -> float:
-    from .estimate import mean_service_s
-
-    return max(1.0, mean_service_s(engine, service))
+        return len(engine.waiting.get(head.service, ())) / service_s(engine, head.service)
 
 
 POLICIES: dict[str, Policy] = {
@@ -248,6 +177,7 @@ POLICIES: dict[str, Policy] = {
         GcmuPolicy(),
         MaxWeightPolicy(),
         CappedCmuPolicy(),
+        GuardedCmuPolicy(),
     )
 }
 

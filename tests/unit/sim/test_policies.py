@@ -170,6 +170,50 @@ def test_capped_cmu_calls_a_line_past_its_cap_first_longest_wait_first() -> None
     assert called_service(e) == "B"  # back to c-mu once nobody is past the cap
 
 
+def test_guarded_cmu_helps_like_capped_cmu_while_its_own_lines_are_light() -> None:
+    e = engine("guarded_cmu")
+    issue(e, "A", NOW - 500)  # secondary at w2, 0.83 beats the own line's 0.67
+    issue(e, "B", NOW - 200)  # the only B issued this hour: 300 s of work for one window
+    assert called_service(e) == "A"
+
+
+def busy_own_line(e: Engine) -> str:
+    """Eight B tickets issued this hour at w2's own line (8 x 300 s: 67 % of its one window);
+    seven already gone, the last one fresh."""
+    for k in range(7):
+        number = issue(e, "B", NOW - 3000 + 300 * k)
+        e.run("cancel", NOW - 2990 + 300 * k, ticket=number, reason="left")
+    return issue(e, "B", NOW - 200)
+
+
+def test_guarded_cmu_keeps_to_a_loaded_own_line_while_the_other_line_is_on_track() -> None:
+    e = engine("guarded_cmu")
+    issue(e, "A", NOW - 500)  # c-mu's pick, but w1 will serve it well within 2 x target
+    own = busy_own_line(e)
+    called = e.run("call_next", NOW, window="w2")[-1]
+    assert (called.data["ticket"], called.data["reason_code"]) == (own, CallRule.CMU)
+    e = engine("capped_cmu")
+    issue(e, "A", NOW - 500)
+    busy_own_line(e)
+    assert called_service(e) == "A"  # the unguarded rule helps
+
+
+def test_guarded_cmu_helps_a_line_far_behind_even_when_its_own_line_is_loaded() -> None:
+    e = engine("guarded_cmu")
+    for k in range(5):  # predicted with w1 alone: 25 min + 5 x 10 min > 2 x 20 min
+        issue(e, "A", NOW - 1500 + k)
+    busy_own_line(e)
+    assert called_service(e) == "A"
+
+
+def test_guarded_cmu_helps_when_its_own_line_is_empty() -> None:
+    e = engine("guarded_cmu")
+    busy_own_line(e)
+    e.run("cancel", NOW - 100, ticket=max(e.tickets), reason="left")
+    issue(e, "A", NOW - 60)
+    assert called_service(e) == "A"
+
+
 def test_every_call_rule_has_words_for_the_counter() -> None:
     assert set(RULE_WORDS) == set(CallRule)
     assert call_reason(CallRule.OVER_CAP) == (
