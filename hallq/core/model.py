@@ -45,8 +45,8 @@ class CallRule(StrEnum):
     SECONDARY_OVERDUE = "secondary_overdue"  # a secondary service passed its target wait
     SECONDARY_IDLE = "secondary_idle"  # no primary ticket waiting: the window helps
     BY_NUMBER = "by_number"  # staff called this number (特呼)
-    CMU = "cmu"  # capped_cmu: the line with the highest wait x service rate (c-mu)
-    OVER_CAP = "over_cap"  # capped_cmu: a line waited past its cap (k x target), oldest first
+    CMU = "cmu"  # capped_cmu, guarded_cmu: the line with the highest wait x service rate (c-mu)
+    OVER_CAP = "over_cap"  # capped/guarded_cmu: a line past its cap (k x target), oldest first
 
 
 class PriorityRule(StrEnum):
