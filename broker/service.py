@@ -423,6 +423,7 @@ class BrokerService:
             self.ha.watchdog.beat("tick")
             try:
                 self.ha.tick()
+                self.store_watch.keep_wal_small()  # beside the writer: commands never wait
                 if not self.ha.active.is_set():
                     continue  # a standby (or a primary not holding the hall) decides nothing
                 with self._lock:
