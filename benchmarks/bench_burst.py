@@ -147,9 +147,13 @@ def batches(log: Path) -> str:
     """The service's own batch sizes and times during the bursts (from its debug log)."""
     import re
 
-    found = re.findall(r"batch of (\d+) commands answered in ([\d.]+) ms", log.read_text())
-    big = [(int(n), float(ms)) for n, ms in found if int(n) > 1]
-    return ", ".join(f"{n}: {ms:.1f}" for n, ms in big[-12:]) or "none"
+    found = re.findall(
+        r"batch of (\d+) commands answered in ([\d.]+) ms \(decided ([\d.]+), "
+        r"committed ([\d.]+), events ([\d.]+)\)",
+        log.read_text(),
+    )
+    big = [f for f in found if int(f[0]) > 1]
+    return ", ".join(f"{n}: {ms} ({d}+{c}+{e})" for n, ms, d, c, e in big[-12:]) or "none"
 
 
 def main() -> int:
@@ -182,7 +186,7 @@ def main() -> int:
         print(f"hallq     call_next -> event/called at display: {fmt(latencies)}")
         print(f"harness   publishing the 76 presses of a burst:  {fmt(burst.publish_s)}")
         if args.debug_service:
-            print(f"service   batches (commands, ms): {batches(log)}")
+            print(f"service   batches (commands: ms (decide+commit+events)): {batches(log)}")
         print("goal: p99 <= 10 ms")
         print(f"service log: {log}")
     finally:

@@ -80,31 +80,115 @@ def test_a_batch_is_refused_whole_when_the_store_cannot_be_written(service, monk
     assert service.engine.tickets == {}
 
 
-def test_the_worker_publishes_state_once_for_commands_that_keep_coming(service, monkeypatch):
-    """Replies go out per batch; the retained state of a burst once, after the last one."""
-    monkeypatch.setattr("broker.service.MAX_BATCH", 10)  # the 40 commands: four batches
-    link = service.link
+@pytest.fixture
+def live(service):
+    """The service as it runs: paho's thread decides on arrival, the hall is held."""
+    service._on_arrival = True
     service.ha.active.set()
-    for i in range(40):
-        service._inbox.put(("kiosk1", cmd(id=f"k{i}", op="issue", service="rs01")))
+    return service
+
+
+def deliver(svc, device: str, **fields) -> None:
+    svc._on_cmd(svc.topics.cmd(device), cmd(**fields))
+
+
+def test_commands_are_decided_on_arrival_and_stored_and_answered_together(live, monkeypatch):
+    commits = count_commits(live, monkeypatch)
+    stored = live.store.count()  # the windows' openings
+    link = live.link
     link.published.clear()
-    worker = threading.Thread(target=service._work_loop, daemon=True)
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")
+    deliver(live, "counter1", id="c1", op="call_next")
+    assert live.engine.tickets  # decided in memory at once ...
+    assert commits == [] and live.store.count() == stored  # ... not stored nor said yet
+    assert not any(t.endswith("/event/called") for t, _p in link.published)
+    answered = live._close_when_quiet()
+    assert [(c[0], r["ok"]) for c, r in answered] == [("kiosk1", True), ("counter1", True)]
+    assert commits == [2]  # one fsync for both
+    assert any(t.endswith("/event/called") for t, _p in link.published)
+
+
+def test_a_tick_waits_for_the_open_batch_so_store_and_memory_keep_one_order(live, monkeypatch):
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")
+    ticked: list[float] = []
+    monkeypatch.setattr(live.engine, "tick", lambda now: ticked.append(now) or [])
+    live._tick()
+    assert ticked == []  # not while decided events wait for their commit
+    live._close_when_quiet()
+    live._tick()
+    assert len(ticked) == 1
+
+
+def test_no_retained_state_while_memory_is_ahead_of_the_store(live):
+    link = live.link
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")
+    live._pending = ([], 0.0, True)
+    link.published.clear()
+    live._publish_state()
+    assert link.published == []  # the issue is decided but not stored: nothing shown
+    live._close_when_quiet()
+    live._publish_state()
+    assert any("/state/" in t for t, _p in link.published)
+
+
+def test_a_failed_commit_refuses_the_open_batch_and_memory_is_the_store(live, monkeypatch):
+    from hallq.store import StoreError
+
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")
+
+    def fail(*_a, **_k):
+        raise StoreError("disk on fire")
+
+    monkeypatch.setattr(live.store, "append", fail)
+    answered = live._close_when_quiet()
+    assert [(r["ok"], r["error"]) for _c, r in answered] == [(False, "internal")]
+    assert live.engine.tickets == {}  # the decision is gone with its commit
+    monkeypatch.undo()
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")  # the kiosk's retry
+    assert [r["ticket"] for _c, r in live._close_when_quiet()] == ["A001"]
+
+
+def test_the_synchronous_path_stores_an_open_batch_first(live):
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")
+    reply = live.handle("kiosk1", cmd(id="k2", op="issue", service="rs01"))
+    assert reply["ticket"] == "A002"
+    assert [e.data.get("ticket") for e in live.store.events() if e.kind == "ticket_issued"] == [
+        "A001",
+        "A002",
+    ]
+
+
+def test_state_waits_for_a_batch_already_open_but_not_for_long(live):
+    live.handle("kiosk1", cmd(id="k0", op="issue", service="rs01"))
+    live._pending = ([], 0.0, True)
+    assert live._state_due(0.0)  # nothing more decided: the state goes now
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")  # a burst goes on
+    assert not live._state_due(0.0)
+    assert live._state_due(10.0)  # but not for ever (and _publish_state waits for the commit)
+    live._pending = ([], 0.0, False)
+    assert not live._state_due(10.0)  # nothing changed: nothing to publish
+
+
+def test_the_worker_answers_a_burst_and_publishes_the_state_after_its_replies(live):
+    link = live.link
+    link.published.clear()
+    worker = threading.Thread(target=live._work_loop, daemon=True)
     worker.start()
     try:
-        for _ in range(200):
-            replies = [t for t, _p in link.published if t.endswith("/reply/kiosk1")]
-            if len(replies) == 40:
+        for i in range(30):
+            deliver(live, "kiosk1", id=f"k{i}", op="issue", service="rs01")
+        for _ in range(300):
+            if sum(t.endswith("/reply/kiosk1") for t, _p in link.published) == 30:
                 break
             threading.Event().wait(0.01)
-        service._stop.wait(0.3)
+        live._stop.wait(0.3)
     finally:
-        service._stop.set()
+        live._stop.set()
         worker.join(5)
     topics = [t for t, _p in link.published]
     replies = [i for i, t in enumerate(topics) if t.endswith("/reply/kiosk1")]
     states = [i for i, t in enumerate(topics) if t.endswith("/state/service/rs01")]
-    assert len(replies) == 40
-    assert len(states) >= 1
-    assert states[0] > replies[-1]  # after every reply of the burst
+    assert len(replies) == 30 and states
+    assert states[-1] > replies[-1]  # the last state after the last reply ...
     last = json.loads(encode(link.published[states[-1]][1]))
-    assert last["waiting"] == 40
+    assert last["waiting"] == 30  # ... and it covers the whole burst
