@@ -11,12 +11,13 @@ from typing import Any
 
 from app.bootstrap import build_broker
 from broker.mosquitto import write_mosquitto_config
+from broker.mosquitto_process import MosquittoProcess
 from broker.service import BrokerService
 from hallq.client import CommandClient
 from hallq.config import HallConfig
 from hallq.mqtt import MqttLink
 from region.config import RegionConfig
-from region.fabric import MosquittoProcess, write_region
+from region.fabric import write_region
 
 
 class RegionHalls:

@@ -31,8 +31,9 @@ from typing import Any
 from region_fabric import RegionHalls
 
 from broker.mosquitto import write_mosquitto_config
+from broker.mosquitto_process import MosquittoProcess
 from hallq.config import HallConfig
-from region.fabric import MosquittoProcess, hall_ids
+from region.fabric import hall_ids
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
