@@ -17,7 +17,6 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_command_cost import Sink, fill  # noqa: E402
-from harness import connect, fmt, raw_round_trip, wait_for_service  # noqa: E402
+from harness import fmt, wait_for_service  # noqa: E402
 
 from app.bootstrap import build_broker  # noqa: E402
 from app.localmqtt import LocalMosquitto, private_hall  # noqa: E402
-from hallq.client import CommandClient, CommandError  # noqa: E402
+from hallq.mqtt import Swarm  # noqa: E402
 from hallq.protocol import decode_json, encode  # noqa: E402
 
 
@@ -50,71 +49,98 @@ def prefill(cfg, tickets: int) -> None:
 
 
 class Burst:
-    """76 counters and a display in this one process."""
+    """76 counters, a kiosk and a display in this one process, on ONE thread (a Swarm): each
+    device its own MQTT connection, none with a network thread of its own."""
 
     def __init__(self, cfg) -> None:
         self.cfg = cfg
         self.counters = [d for d in cfg.devices if d.role == "counter"]
-        self.windows = {d.id: d.window for d in self.counters}
-        self.links = {d.id: connect(cfg, d.id) for d in self.counters}
-        self.kiosk = CommandClient(connect(cfg, "kiosk1"))
-        self.display = connect(cfg, "display-hall")
+        self.swarm = Swarm.from_config(cfg)
+        topics = self.swarm.topics
+        self.replies: dict[str, dict] = {}
+        for d in [*self.counters, *(k for k in cfg.devices if k.id == "kiosk1")]:
+            self.swarm.add(d.id, cfg.password(d.id))
+            self.swarm.subscribe(d.id, topics.reply(d.id), self._on_reply)
+        self.swarm.add("display-hall", cfg.password("display-hall"))
+        self.swarm.subscribe("display-hall", topics.event("called"), self._on_called)
         self.pressed: dict[str, float] = {}
         self.publish_s: list[float] = []  # how long the harness took to publish a burst
         self.seen: dict[str, float] = {}
-        self.all_seen = threading.Event()
-        self.display.subscribe(self.display.topics.event("called"), self._on_called)
-        time.sleep(0.5)
+        self.swarm.run_until(lambda: False, 0.3)  # subscriptions settle
 
     def _on_called(self, _topic: str, payload: bytes) -> None:
         now = time.perf_counter()
         window = decode_json(payload)["window"]
         if window in self.pressed and window not in self.seen:
             self.seen[window] = now
-            if len(self.seen) == len(self.pressed):
-                self.all_seen.set()
+
+    def _on_reply(self, _topic: str, payload: bytes) -> None:
+        reply = decode_json(payload)
+        self.replies[reply.get("id", "")] = reply
+
+    def _ask(self, sends: list[tuple[str, dict]]) -> None:
+        """Publish commands back to back; pump until every one is answered (ok)."""
+        ids = [body["id"] for _device, body in sends]
+        for device, body in sends:
+            self.swarm.publish(device, self.swarm.topics.cmd(device), body)
+        if not self.swarm.run_until(lambda: all(i in self.replies for i in ids), 10):
+            raise SystemExit("the service did not answer every command in 10 s")
+        bad = [self.replies[i] for i in ids if not self.replies[i].get("ok")]
+        if bad:
+            raise SystemExit(f"refused: {bad[0]}")
 
     def feed(self) -> None:
         """One waiting ticket for every window (a service each window serves first)."""
-        for w in self.cfg.windows:
-            code = (w.primary or w.secondary)[0]
-            try:
-                self.kiosk.send("issue", service=code, timeout=5)
-            except CommandError as exc:
-                raise SystemExit(f"cannot issue {code} for {w.id}: {exc}") from exc
+        self._ask(
+            [
+                ("kiosk1", _cmd("kiosk1", "issue", service=(w.primary or w.secondary)[0]))
+                for w in self.cfg.windows
+            ]
+        )
 
     def run(self) -> list[float]:
         self.feed()
-        time.sleep(0.3)
+        self.swarm.run_until(lambda: False, 0.2)  # the feed's state messages pass
         self.pressed, self.seen = {}, {}
-        self.all_seen.clear()
         started = time.perf_counter()
         for d in self.counters:
             self.pressed[d.window] = time.perf_counter()
-            self.links[d.id].publish(self.links[d.id].topics.cmd(d.id), _call_next(d.id))
+            self.swarm.publish(d.id, self.swarm.topics.cmd(d.id), _cmd(d.id, "call_next"))
         self.publish_s.append(time.perf_counter() - started)
-        self.all_seen.wait(10)
-        for d in self.counters:  # finish, so the next burst calls again
-            self.links[d.id].publish(self.links[d.id].topics.cmd(d.id), _finish(d.id))
-        time.sleep(0.5)
+        self.swarm.run_until(lambda: len(self.seen) == len(self.pressed), 10)
+        self._ask([(d.id, _cmd(d.id, "finish")) for d in self.counters])  # the next burst calls
         return [self.seen[w] - t for w, t in self.pressed.items() if w in self.seen]
 
+    def raw_round_trip(self, n: int) -> list[float]:
+        """Ping-pong between two more connections of this same Swarm through Mosquitto."""
+        root = f"hallq/{self.cfg.hall.id}/bench"
+        a = self.swarm.add("hallq", self.cfg.password("hallq"), name="ping")
+        b = self.swarm.add("hallq", self.cfg.password("hallq"), name="pong")
+        got: list[bool] = []
+        self.swarm.subscribe(
+            b, f"{root}/ping", lambda t, p: self.swarm.publish(b, f"{root}/pong", p)
+        )
+        self.swarm.subscribe(a, f"{root}/pong", lambda t, p: got.append(True))
+        self.swarm.run_until(lambda: False, 0.3)
+        times = []
+        for i in range(n):
+            got.clear()
+            t0 = time.perf_counter()
+            self.swarm.publish(a, f"{root}/ping", {"i": i})
+            self.swarm.run_until(lambda: bool(got), 5)
+            times.append(time.perf_counter() - t0)
+        return times
+
     def stop(self) -> None:
-        for link in [*self.links.values(), self.kiosk.link, self.display]:
-            link.stop()
+        self.swarm.stop()
 
 
 _n = [0]
 
 
-def _call_next(device: str) -> dict:
+def _cmd(device: str, op: str, **fields) -> dict:
     _n[0] += 1
-    return {"id": f"b{_n[0]}-{device}", "op": "call_next"}
-
-
-def _finish(device: str) -> dict:
-    _n[0] += 1
-    return {"id": f"f{_n[0]}-{device}", "op": "finish"}
+    return {"id": f"{op[0]}{_n[0]}-{device}", "op": op, **fields}
 
 
 def batches(log: Path) -> str:
@@ -145,8 +171,8 @@ def main() -> int:
     burst = None
     try:
         wait_for_service(cfg)
-        raw = raw_round_trip(cfg, 300)
         burst = Burst(cfg)
+        raw = burst.raw_round_trip(300)
         burst.run()  # warm-up
         latencies: list[float] = []
         for _ in range(args.bursts):

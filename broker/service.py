@@ -12,6 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from hallq import protocol as p
@@ -40,8 +41,25 @@ REPLY_MEMORY_ROWS = 20_000  # ... and never fewer than the newest 20,000 (a busy
 PRUNE_EVERY_S = 3600.0
 MAX_BATCH = 256
 LINGER_GAP_S = 0.0005  # a batch closes after this long without a new command ...
-LINGER_MAX_S = 0.003  # ... or this long after its first command
+LINGER_MAX_S = 0.006  # ... or this long after its first command (deciding included)
+STATE_LAG_S = 0.2  # while commands keep coming, retained state goes out at least this often
 MAX_PRESENCE = 4096  # bytes; a device's presence is a few hundred
+
+
+Reply = dict[str, Any] | None
+
+
+@dataclass
+class _Batch:
+    """Commands answered together with one commit: decided one by one as they arrive."""
+
+    now: float = 0.0
+    refusal: StoreError | None = None  # the store cannot be written: refuse all, unseen
+    items: list[tuple[str, bytes]] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    answered: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
 
 
 class BrokerService:
@@ -176,96 +194,116 @@ class BrokerService:
         self._inbox.put((self.topics.device_of(topic), payload))
 
     def _work_loop(self) -> None:
+        last_state = time.monotonic()
         while not self._stop.is_set():
             self.ha.watchdog.beat("worker")
             if not self.ha.active.is_set():  # not (yet) holding the hall: commands wait
                 self._stop.wait(0.2)
                 continue
             try:
-                batch = [self._inbox.get(timeout=0.2)]
+                first = self._inbox.get(timeout=0.2)
             except queue.Empty:
                 continue
-            self._gather(batch)
-            for (device, _payload), reply in zip(batch, self._answer(batch), strict=True):
+            for (device, _payload), reply in self._answer(first):
                 if reply is not None:  # None: relayed, the relay answers (region_relay.py)
                     self._send(self.topics.reply(device), reply)
-            self._publish_state()  # retained state last: calls and replies went out first
+            # retained state last, and while commands wait only every STATE_LAG_S: a burst's
+            # calls and replies go out first, its state once (it covers every batch since)
+            if self._inbox.empty() or time.monotonic() - last_state >= STATE_LAG_S:
+                self._publish_state()
+                last_state = time.monotonic()
 
-    def _gather(self, batch: list[tuple[str, bytes]]) -> None:
-        """Take what is queued, lingering while commands keep coming (a burst of 76 windows
-        pressing at once arrives over a millisecond or two): one batch, one commit."""
-        deadline = time.perf_counter() + LINGER_MAX_S
-        while len(batch) < MAX_BATCH:
-            try:
-                batch.append(self._inbox.get(timeout=LINGER_GAP_S))
-            except queue.Empty:
-                break
-            if time.perf_counter() >= deadline:
-                break
-
-    def _answer(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any] | None]:
-        """handle_batch, and if even that fails: every command refused, memory = store."""
+    def _answer(self, first: tuple[str, bytes]) -> list[tuple[tuple[str, bytes], Reply]]:
+        """One batch: ``first`` and whatever follows while commands keep coming, each decided
+        as it arrives (a burst of 76 windows pressing at once arrives over a millisecond or
+        two, and deciding it takes a few more), then one commit. If even that fails: every
+        command refused, memory = store."""
+        batch = _Batch(items=[first])
         try:
-            return self.handle_batch(batch, state_later=True)
+            with self._lock:
+                batch = self._open_batch()
+                self._take(batch, *first)
+                deadline = time.perf_counter() + LINGER_MAX_S
+                while len(batch.items) < MAX_BATCH and time.perf_counter() < deadline:
+                    try:
+                        self._take(batch, *self._inbox.get(timeout=LINGER_GAP_S))
+                    except queue.Empty:
+                        break
+                replies = self._close_batch(batch, state_later=True)
         except Exception:
-            log.exception("a batch of %d commands failed: all refused, state rebuilt", len(batch))
+            log.exception("a batch of %d commands failed: all refused", len(batch.items))
             with self._lock:
                 self._rebuild()
-            return [_internal(payload, "not saved; retry") for _device, payload in batch]
+            replies = [_internal(payload, "not saved; retry") for _device, payload in batch.items]
+        return list(zip(batch.items, replies, strict=True))
 
-    def handle(self, device: str, payload: bytes) -> dict[str, Any] | None:
+    def handle(self, device: str, payload: bytes) -> Reply:
         """Answer one command payload from ``device``; never raises for bad input. None: a
         relayed op (``book``), answered later on the device's reply topic."""
         return self.handle_batch([(device, payload)])[0]
 
     def handle_batch(
-        self, batch: list[tuple[str, bytes]], *, state_later: bool = False
-    ) -> list[dict[str, Any] | None]:
+        self, items: list[tuple[str, bytes]], *, state_later: bool = False
+    ) -> list[Reply]:
         """Answer commands in order with ONE durable commit for all of them (group commit).
 
         Each command sees the effects of the ones before it; nothing is published or
         replied before the commit. If the commit fails, memory is rebuilt from the store
         and every command of the batch gets an "internal" error (none took effect)."""
         with self._lock:
-            started = time.perf_counter()
-            store_problem = self.store_watch.refusal()  # gone or unwritable: decide nothing
-            if store_problem is not None:
-                return _refuse_all(batch, store_problem)
+            batch = self._open_batch()
+            for device, payload in items:
+                self._take(batch, device, payload)
+            return self._close_batch(batch, state_later=state_later)
+
+    def _open_batch(self) -> _Batch:
+        """A new batch (the caller holds the lock): the store looked at, periodic work done."""
+        refusal = self.store_watch.refusal()  # gone or unwritable: decide nothing
+        if refusal is None:
             self._tick()
-            now = self.clock()
-            replies: list[dict[str, Any] | None] = []
-            events: list[Event] = []
-            answered: dict[tuple[str, str], dict[str, Any]] = {}
-            for device, payload in batch:
-                try:
-                    reply, new_events, key = self._one(device, payload, now, answered)
-                except Exception:
-                    # a defect met by one command: refuse it alone, and undo whatever it
-                    # may have half-applied (memory = store + this batch's earlier events)
-                    log.exception("command from %s failed unexpectedly", device)
-                    self._rebuild(events)
-                    reply, new_events, key = _internal(payload, "internal error"), [], None
-                replies.append(reply)
-                events += new_events
-                if key is not None:
-                    answered[key] = reply
-            commands = [(dev, cid, r) for (dev, cid), r in answered.items()]
-            try:
-                if events or commands:  # replays and undecodable payloads write nothing
-                    self.store.append(events, self.engine.day, commands=commands, at=now)
-            except StoreError as exc:
-                log.exception("store write failed: rebuilding state from the store")
-                self._rebuild()
-                return [r and _not_saved(r.get("id"), exc) for r in replies]
-            if events or commands:
-                self.ha.committed()  # to the standby; in sync mode: until it holds them
-            self._publish_after(events, replies, now, state_later=state_later)
-            log.debug(
-                "batch of %d commands answered in %.1f ms",
-                len(batch),
-                (time.perf_counter() - started) * 1000,
-            )
-            return replies
+        return _Batch(now=self.clock(), refusal=refusal)
+
+    def _take(self, batch: _Batch, device: str, payload: bytes) -> None:
+        """Decide one command of ``batch`` and apply it to memory (not yet stored)."""
+        batch.items.append((device, payload))
+        if batch.refusal is not None:
+            batch.replies.append(_not_saved(_cmd_id(payload), batch.refusal))
+            return
+        try:
+            reply, new_events, key = self._one(device, payload, batch.now, batch.answered)
+        except Exception:
+            # a defect met by one command: refuse it alone, and undo whatever it may have
+            # half-applied (memory = store + this batch's earlier events)
+            log.exception("command from %s failed unexpectedly", device)
+            self._rebuild(batch.events)
+            reply, new_events, key = _internal(payload, "internal error"), [], None
+        batch.replies.append(reply)
+        batch.events += new_events
+        if key is not None:
+            batch.answered[key] = reply
+
+    def _close_batch(self, batch: _Batch, *, state_later: bool) -> list[Reply]:
+        """Commit the batch (one fsync), then publish what it changed; the replies."""
+        if batch.refusal is not None:
+            return batch.replies
+        events, replies = batch.events, batch.replies
+        commands = [(dev, cid, r) for (dev, cid), r in batch.answered.items()]
+        try:
+            if events or commands:  # replays and undecodable payloads write nothing
+                self.store.append(events, self.engine.day, commands=commands, at=batch.now)
+        except StoreError as exc:
+            log.exception("store write failed: rebuilding state from the store")
+            self._rebuild()
+            return [r and _not_saved(r.get("id"), exc) for r in replies]
+        if events or commands:
+            self.ha.committed()  # to the standby; in sync mode: until it holds them
+        self._publish_after(events, replies, batch.now, state_later=state_later)
+        log.debug(
+            "batch of %d commands answered in %.1f ms",
+            len(batch.items),
+            (time.perf_counter() - batch.started) * 1000,
+        )
+        return replies
 
     def _one(
         self, device: str, payload: bytes, now: float, answered: dict[tuple[str, str], Any]
@@ -385,6 +423,7 @@ class BrokerService:
             self.ha.watchdog.beat("tick")
             try:
                 self.ha.tick()
+                self.store_watch.keep_wal_small()  # beside the writer: commands never wait
                 if not self.ha.active.is_set():
                     continue  # a standby (or a primary not holding the hall) decides nothing
                 with self._lock:
@@ -464,11 +503,6 @@ def _log_clock_step(step: Step | None, day: str) -> None:
         log.info("the clock caught up with the time before its step back")
     else:
         log.warning("the clock jumped %.0f s ahead; check chrony", step.seconds)
-
-
-def _refuse_all(batch: list[tuple[str, bytes]], exc: StoreError) -> list[dict[str, Any]]:
-    """Every command of a batch answered "internal" unseen: the store cannot keep anything."""
-    return [_not_saved(_cmd_id(payload), exc) for _device, payload in batch]
 
 
 def _not_saved(cmd_id: str | None, exc: StoreError) -> dict[str, Any]:

@@ -6,7 +6,8 @@ gone or unwritable, nothing is decided and every command is answered ``internal`
 reason, so no citizen holds a ticket the store does not have. ``tick()`` runs from the service's
 timer: every few seconds it looks at the store's health (statvfs too), logs a change loudly and
 hands it to ``report`` (the service's presence, read by the board); after a quiet minute it
-empties the WAL (``wal_checkpoint(TRUNCATE)``).
+empties the WAL (``wal_checkpoint(TRUNCATE)``). ``keep_wal_small()`` runs from the same timer
+outside the service's lock: past 1 MB of WAL, a passive checkpoint on its own connection.
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ class StoreWatch:
         writable = health.status in (StoreStatus.OK, StoreStatus.DISK_LOW)
         if quiet and writable and self.store.wal_bytes() > 0:
             self.store.checkpoint(truncate=True)
+
+    def keep_wal_small(self) -> None:
+        """The WAL's checkpoint beside the writer (the service's timer, NOT under its lock:
+        a burst of commands is never held up by it); only while the store is writable."""
+        if self.health is not None and self.health.status not in (
+            StoreStatus.OK,
+            StoreStatus.DISK_LOW,
+        ):
+            return
+        try:
+            self.store.keep_wal_small()
+        except StoreError as exc:
+            log.warning("WAL checkpoint failed (retried next tick): %s", exc)
 
     def look(self) -> StoreHealth:
         """Take the store's health now; log and report it if it changed."""

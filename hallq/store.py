@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x48514C51  # "HQLQ": marks a hallq database
 SCHEMA_VERSION = 1
 WAL_LIMIT = 2**20  # bytes: the WAL is cut back to this after a checkpoint (journal_size_limit)
-WAL_AUTOCHECKPOINT = 256  # pages (1 MB): a passive checkpoint after a commit past this size
+# pages (16 MB): SQLite's own checkpoint, run inside a commit past this size (two more fsyncs
+# on a command's path), is only a safety net; the service checkpoints beside the writer
+# (keep_wal_small) once the WAL passes WAL_LIMIT
+WAL_AUTOCHECKPOINT = 4096
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq  INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -103,6 +106,7 @@ class EventStore:
         self._identity: dict[Path, tuple[int, int]] = {}  # file -> (st_dev, st_ino) at open
         self._last_error: StoreError | None = None
         self._damage: str | None = None  # what verify() found, if anything
+        self._aside: sqlite3.Connection | None = None  # keep_wal_small's own connection
 
     def open(self) -> EventStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,7 +224,28 @@ class EventStore:
         except sqlite3.Error as exc:
             raise self._failure(exc, opened=True) from exc
 
+    def keep_wal_small(self) -> bool:
+        """Past WAL_LIMIT, copy the WAL into the database with a PASSIVE checkpoint on a
+        connection of its own, from the caller's thread: it runs beside the writer (never in
+        a commit, never waiting for one), so no command pays its fsyncs. The writer's next
+        transaction then starts the WAL again from its beginning (cut back to WAL_LIMIT).
+        True if it checkpointed."""
+        if self.wal_bytes() <= WAL_LIMIT:
+            return False
+        try:
+            if self._aside is None:
+                self._aside = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False
+                )
+            self._aside.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:
+            raise self._failure(exc, opened=True) from exc
+        return True
+
     def close(self) -> None:
+        if self._aside is not None:
+            self._aside.close()
+            self._aside = None
         if self._db is not None:
             self._db.close()
             self._db = None
