@@ -156,12 +156,100 @@ def batches(log: Path) -> str:
     return ", ".join(f"{n}: {ms} ({d}+{c}+{e})" for n, ms, d, c, e in big[-12:]) or "none"
 
 
+def swarm_echo(cfg, window_of: dict) -> None:
+    """echo_service on one thread (a Swarm connection): paho without its network thread."""
+    import select
+
+    swarm = Swarm.from_config(cfg)
+    swarm.add("hallq", cfg.password("hallq"), name="echo")
+    topics = swarm.topics
+
+    def answer(topic: str, payload: bytes) -> None:
+        device = topics.device_of(topic)
+        body = decode_json(payload)
+        if body.get("op") == "call_next":
+            called = {"window": window_of[device], "ticket": "A001"}
+            swarm.publish("echo", topics.event("called"), called)
+        swarm.publish("echo", topics.reply(device), {"id": body.get("id"), "ok": True})
+
+    swarm.subscribe("echo", topics.cmd("+"), answer)
+    print("ready", flush=True)
+    while not select.select([sys.stdin], [], [], 0)[0]:
+        swarm.pump(0.05)
+    swarm.stop()
+
+
+def echo_service(hall_toml: str, single_thread: bool = False) -> None:
+    """The floor under any Python service on this stack: paho's client as the service uses
+    it (hallq.mqtt.MqttLink, its network thread, QoS 1), answering every command at once with
+    no decision and no store: ``call_next`` -> ``event/called`` for the device's window, then
+    the reply. Runs as its own process, like the service."""
+    from hallq.config import load_config
+    from hallq.mqtt import MqttLink
+
+    cfg = load_config(hall_toml)
+    window_of = {d.id: getattr(d, "window", None) for d in cfg.devices}
+    if single_thread:
+        swarm_echo(cfg, window_of)
+        return
+    link = MqttLink.from_config(cfg, "hallq")
+    topics = link.topics
+
+    def answer(topic: str, payload: bytes) -> None:
+        device = topics.device_of(topic)
+        body = decode_json(payload)
+        if body.get("op") == "call_next":
+            link.publish(topics.event("called"), {"window": window_of[device], "ticket": "A001"})
+        link.publish(topics.reply(device), {"id": body.get("id"), "ok": True, "op": body["op"]})
+
+    link.subscribe(topics.cmd("+"), answer)
+    link.start()
+    link.wait_for_connection(10)
+    print("ready", flush=True)
+    sys.stdin.read()  # until the benchmark closes our stdin (or dies)
+    link.stop()
+
+
+def measure(cfg, bursts: int) -> tuple[list[float], Burst]:
+    burst = Burst(cfg)
+    burst.run()  # warm-up
+    latencies: list[float] = []
+    for _ in range(bursts):
+        latencies += burst.run()
+    return latencies, burst
+
+
+def floor(cfg, bursts: int, single_thread: bool = False) -> list[float]:
+    """The same bursts against echo_service (the hallq service stopped)."""
+    echo = subprocess.Popen(
+        [sys.executable, __file__, "--echo1" if single_thread else "--echo", cfg.source],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if echo.stdout is None or echo.stdout.readline().strip() != "ready":
+            raise SystemExit("the echo service did not start")
+        latencies, burst = measure(cfg, bursts)
+        burst.stop()
+        return latencies
+    finally:
+        if echo.stdin is not None:
+            echo.stdin.close()
+        echo.wait(timeout=10)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--day", type=int, default=17_500, help="tickets already in the day")
     ap.add_argument("--bursts", type=int, default=20)
     ap.add_argument("--debug-service", action="store_true", help="log and print its batches")
+    ap.add_argument("--echo", metavar="HALL_TOML", help=argparse.SUPPRESS)  # echo_service
+    ap.add_argument("--echo1", metavar="HALL_TOML", help=argparse.SUPPRESS)  # on one thread
     args = ap.parse_args()
+    if args.echo or args.echo1:
+        echo_service(args.echo or args.echo1, single_thread=bool(args.echo1))
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="hallq-burst-"))
     cfg = private_hall(ROOT / "examples" / "hall.toml", tmp, always_open=True)
     print(f"prefilling a day of {args.day:,} tickets ...", flush=True)
@@ -175,16 +263,21 @@ def main() -> int:
     burst = None
     try:
         wait_for_service(cfg)
-        burst = Burst(cfg)
+        latencies, burst = measure(cfg, args.bursts)
+        burst_publish = [burst.publish_s]
         raw = burst.raw_round_trip(300)
-        burst.run()  # warm-up
-        latencies: list[float] = []
-        for _ in range(args.bursts):
-            latencies += burst.run()
+        burst.stop()
+        burst = None
+        proc.terminate()
+        proc.wait(timeout=10)
+        echo = floor(cfg, args.bursts)
+        echo1 = floor(cfg, args.bursts, single_thread=True)
         print(f"{len(cfg.windows)} windows, day of {args.day:,} tickets, {args.bursts} bursts")
         print(f"baseline  raw Mosquitto round trip (QoS 1):     {fmt(raw)}")
+        print(f"floor     paho echo service, no decision/store:  {fmt(echo)}")
+        print(f"floor     the same on one thread (no paho thread): {fmt(echo1)}")
         print(f"hallq     call_next -> event/called at display: {fmt(latencies)}")
-        print(f"harness   publishing the 76 presses of a burst:  {fmt(burst.publish_s)}")
+        print(f"harness   publishing the 76 presses of a burst:  {fmt(burst_publish[0])}")
         if args.debug_service:
             print(f"service   batches (commands: ms (decide+commit+events)): {batches(log)}")
         print("goal: p99 <= 10 ms")
@@ -192,8 +285,9 @@ def main() -> int:
     finally:
         if burst is not None:
             burst.stop()
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
         mosq.stop()
     return 0
 

@@ -185,6 +185,10 @@ class BrokerService:
         for thread in (self._ticker, self._worker):
             if thread is not None:
                 thread.join(timeout=3)
+        self._on_arrival = False  # from now on commands only queue (and are dropped)
+        if self.ha.active.is_set():
+            with self._lock:  # decided just before the stop: stored and answered still
+                self._flush_open()
         if self.link is not None:
             self.link.stop()
         self.store.close()
@@ -227,13 +231,17 @@ class BrokerService:
             if not self.ha.active.is_set():  # not (yet) holding the hall: commands wait
                 self._stop.wait(0.2)
                 continue
-            answered = self._close_when_quiet() or self._answer_queued()
-            for (device, _payload), reply in answered or ():
-                if reply is not None:  # None: relayed, the relay answers (region_relay.py)
-                    self._send(self.topics.reply(device), reply)
-            if self._state_due(time.monotonic() - last_state):
-                self._publish_state()
-                last_state = time.monotonic()
+            try:
+                answered = self._close_when_quiet() or self._answer_queued()
+                for (device, _payload), reply in answered or ():
+                    if reply is not None:  # None: relayed, the relay answers (region_relay)
+                        self._send(self.topics.reply(device), reply)
+                if self._state_due(time.monotonic() - last_state):
+                    self._publish_state()
+                    last_state = time.monotonic()
+            except Exception:  # never let the one committer die: the next round retries
+                log.exception("the command worker met a defect; it carries on")
+                self._stop.wait(0.05)
 
     def _state_due(self, since_last: float) -> bool:
         """Retained state goes last, after the calls and replies; while the next batch is

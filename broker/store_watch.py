@@ -7,7 +7,8 @@ reason, so no citizen holds a ticket the store does not have. ``tick()`` runs fr
 timer: every few seconds it looks at the store's health (statvfs too), logs a change loudly and
 hands it to ``report`` (the service's presence, read by the board); after a quiet minute it
 empties the WAL (``wal_checkpoint(TRUNCATE)``). ``keep_wal_small()`` runs from the same timer
-outside the service's lock: past 1 MB of WAL, a passive checkpoint on its own connection.
+outside the service's lock: past 1 MB of WAL, a passive checkpoint on its own connection, in
+a pause between batches (CHECKPOINT_PAUSE_S; always past WAL_HARD).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from hallq.store import EventStore, StoreError
 log = logging.getLogger(__name__)
 HEALTH_S = 5.0  # seconds between two looks at the store's health
 QUIET_S = 60.0  # no batch for this long: a quiet moment to truncate the WAL
+# the WAL's checkpoint waits for a pause this long between batches (its writes and fsync of
+# the database file would slow a burst's commits 2-10x) unless the WAL passes WAL_HARD
+CHECKPOINT_PAUSE_S = 0.3
+WAL_HARD = 8 * 2**20
 
 
 class StoreWatch:
@@ -87,6 +92,11 @@ class StoreWatch:
             StoreStatus.DISK_LOW,
         ):
             return
+        if (
+            self.monotonic() - self._busy_at < CHECKPOINT_PAUSE_S
+            and self.store.wal_bytes() < WAL_HARD
+        ):
+            return  # commands are coming: the next pause
         try:
             self.store.keep_wal_small()
         except StoreError as exc:
