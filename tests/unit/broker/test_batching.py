@@ -192,3 +192,47 @@ def test_the_worker_answers_a_burst_and_publishes_the_state_after_its_replies(li
     assert states[-1] > replies[-1]  # the last state after the last reply ...
     last = json.loads(encode(link.published[states[-1]][1]))
     assert last["waiting"] == 30  # ... and it covers the whole burst
+
+
+def test_commands_from_many_threads_end_stored_in_the_order_memory_has_them(live, hall_cfg):
+    """Four devices pressing at once, as paho's thread would hand them over (one at a
+    time, under the service's lock), while the worker commits: every command answered once,
+    and a fresh replay of the store is the live state (memory never ran ahead for good)."""
+    from test_hardening import replayed, snapshot
+
+    link = live.link
+    worker = threading.Thread(target=live._work_loop, daemon=True)
+    worker.start()
+    sends = {
+        "kiosk1": [dict(op="issue", service=s) for s in ("rs01", "rs02", "bdc01") * 20],
+        "kiosk2": [dict(op="issue", service=s) for s in ("bdc02", "rs01") * 20],
+        "counter1": [dict(op=op) for op in ("call_next", "finish") * 20],
+        "counter2": [dict(op=op) for op in ("call_next", "no_show", "call_next", "finish") * 8],
+    }
+    lock = threading.Lock()  # paho delivers one message at a time
+
+    def press(device: str) -> None:
+        for i, fields in enumerate(sends[device]):
+            with lock:
+                deliver(live, device, id=f"{device}-{i}", **fields)
+            threading.Event().wait(0.0003 * (i % 3))
+
+    pressers = [threading.Thread(target=press, args=(d,)) for d in sends]
+    try:
+        for t in pressers:
+            t.start()
+        for t in pressers:
+            t.join(30)
+        expected = sum(len(v) for v in sends.values())
+        for _ in range(500):
+            if sum("/reply/" in t for t, _p in link.published) >= expected:
+                break
+            threading.Event().wait(0.01)
+        live._stop.wait(0.3)
+    finally:
+        live._stop.set()
+        worker.join(5)
+    ids = [json.loads(encode(p))["id"] for t, p in link.published if "/reply/" in t]
+    assert sorted(ids) == sorted(f"{d}-{i}" for d, v in sends.items() for i in range(len(v)))
+    assert live._open is None
+    assert replayed(hall_cfg, live) == snapshot(live.engine)
