@@ -41,7 +41,7 @@ REPLY_MEMORY_ROWS = 20_000  # ... and never fewer than the newest 20,000 (a busy
 PRUNE_EVERY_S = 3600.0
 MAX_BATCH = 256
 LINGER_GAP_S = 0.0005  # a batch closes after this long without a new command ...
-LINGER_MAX_S = 0.008  # ... or this long after its first command (deciding included)
+LINGER_MAX_S = 0.015  # ... or this long after its first command (deciding included)
 STATE_LAG_S = 0.2  # while batches follow each other, retained state at least this often
 MAX_PRESENCE = 4096  # bytes; a device's presence is a few hundred
 
