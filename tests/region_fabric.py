@@ -6,8 +6,10 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.bootstrap import build_broker
 from broker.mosquitto import write_mosquitto_config
@@ -141,3 +143,12 @@ def wait_for(check: Callable[[], Any], timeout: float = 20.0, what: str = "") ->
 
 def hall_of(cfg: HallConfig) -> str:
     return cfg.hall.id
+
+
+def next_slot() -> tuple[str, str]:
+    """(day, "HH:MM") of a booking slot 10-15 minutes ahead, hall time: still in the future
+    when a test books it after starting its halls on a loaded machine, and within the
+    30-minute check-in margin, so the county kiosk takes the code at once."""
+    soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=15)
+    soon = soon.replace(minute=soon.minute // 5 * 5, second=0, microsecond=0)
+    return soon.date().isoformat(), soon.strftime("%H:%M")
