@@ -21,6 +21,7 @@ from region.cli import add_commands as add_region_commands
 
 log = logging.getLogger("hallq")
 EXIT_CONFIG = 2
+SWITCH_INTERVAL_S = 0.0005  # the broker process: threads hand the GIL over every 0.5 ms
 
 
 def _setup_logging(verbose: bool, log_file: str | None = None) -> None:
@@ -66,8 +67,12 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
         return promote(_config(args), args.id)
     import signal
+    import sys
     import threading
 
+    # the paho thread that reads a burst of commands must not wait out the default 5 ms GIL
+    # slice of the worker deciding the commands already read (issue 15, bench_burst.py)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     service = bootstrap.build_broker(
         _config(args), args.id, standby=args.standby, sync=not args.no_sync
     )

@@ -10,37 +10,17 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from broker.mosquitto import MosquittoFiles, write_mosquitto_config
+from broker.mosquitto_process import MosquittoProcess, mosquitto_binary
 from hallq.config import HallConfig
-from hallq.errors import HallqError
 from hallq.localnet import free_port
 
 
-class MosquittoNotFound(HallqError, FileNotFoundError):
-    """No mosquitto binary: install the Debian package 'mosquitto'."""
-
-
-class MosquittoFailed(HallqError, RuntimeError):
-    """Mosquitto exited or did not listen in time; the message quotes its log."""
-
-
-def mosquitto_binary() -> str:
-    found = shutil.which("mosquitto") or next(
-        (p for p in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if Path(p).exists()),
-        None,
-    )
-    if found is None:
-        raise MosquittoNotFound("mosquitto not found: apt-get install mosquitto")
-    return found
-
-
-class LocalMosquitto:
+class LocalMosquitto(MosquittoProcess):
     """A Mosquitto child process configured for ``cfg`` (its mqtt.port on 127.0.0.1). ``on``:
     which of ``mqtt.hosts`` it is (all on 127.0.0.1, each its own port); the second bridges to
     the first with the first's passwords (from ``mqtt.credentials_dir``), as on a hall's
@@ -51,25 +31,20 @@ class LocalMosquitto:
     def __init__(self, cfg: HallConfig, out_dir: str | Path, *, on: int = 0) -> None:
         self.cfg, self.on = cfg, on
         self.out_dir = Path(out_dir)
-        self.port = cfg.mqtt.endpoints()[on][1]
         self.files: MosquittoFiles | None = None
-        self.proc: subprocess.Popen[bytes] | None = None
+        port = cfg.mqtt.endpoints()[on][1]
+        super().__init__(self.out_dir.resolve() / "mosquitto.conf", "127.0.0.1", port)
 
     def start(self, timeout: float = 10.0, *, tied: bool = False) -> LocalMosquitto:
         """Start Mosquitto; ``tied``: it dies with this process, even a ``kill -9`` of it
         (the demo; start it from the thread that lives as long as the process)."""
-        binary = mosquitto_binary()
+        mosquitto_binary()  # MosquittoNotFound before any file is written
         run_as = "root" if os.geteuid() == 0 else None
         if self.on:
             self._copy_credentials()
         self.files = write_mosquitto_config(self.cfg, self.out_dir, run_as=run_as, on=self.on)
-        self.proc = subprocess.Popen(
-            [binary, "-c", str(self.files.conf)],
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.out_dir / "mosquitto.stderr", "wb"),  # noqa: SIM115
-            preexec_fn=die_with_parent if tied else None,  # noqa: PLW1509 - no threads yet
-        )
-        self._wait_listening(timeout)
+        self.conf = self.files.conf
+        self._run(timeout, die_with_parent if tied else None)
         return self
 
     def _copy_credentials(self) -> None:
@@ -79,43 +54,6 @@ class LocalMosquitto:
             target.mkdir(parents=True, exist_ok=True, mode=0o700)
             for f in source.iterdir():
                 shutil.copy2(f, target / f.name)
-
-    def _wait_listening(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc is not None and self.proc.poll() is not None:
-                raise MosquittoFailed(f"mosquitto exited: {self.log_tail()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise MosquittoFailed(f"mosquitto not listening on {self.port}: {self.log_tail()}")
-
-    def log_tail(self, n: int = 2000) -> str:
-        text = ""
-        for name in ("mosquitto.log", "mosquitto.stderr"):
-            f = self.out_dir / name
-            if f.exists():
-                text += f.read_text(errors="replace")[-n:]
-        return text.strip()
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-    def kill(self) -> None:
-        """Stop abruptly (tests of the devices' offline paths)."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
 
 
 PR_SET_PDEATHSIG = 1

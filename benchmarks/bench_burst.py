@@ -17,7 +17,6 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_command_cost import Sink, fill  # noqa: E402
-from harness import connect, fmt, raw_round_trip, wait_for_service  # noqa: E402
+from harness import fmt, wait_for_service  # noqa: E402
 
 from app.bootstrap import build_broker  # noqa: E402
 from app.localmqtt import LocalMosquitto, private_hall  # noqa: E402
-from hallq.client import CommandClient, CommandError  # noqa: E402
+from hallq.mqtt import Swarm  # noqa: E402
 from hallq.protocol import decode_json, encode  # noqa: E402
 
 
@@ -50,80 +49,194 @@ def prefill(cfg, tickets: int) -> None:
 
 
 class Burst:
-    """76 counters and a display in this one process."""
+    """76 counters, a kiosk and a display in this one process, on ONE thread (a Swarm): each
+    device its own MQTT connection, none with a network thread of its own."""
 
     def __init__(self, cfg) -> None:
         self.cfg = cfg
         self.counters = [d for d in cfg.devices if d.role == "counter"]
-        self.windows = {d.id: d.window for d in self.counters}
-        self.links = {d.id: connect(cfg, d.id) for d in self.counters}
-        self.kiosk = CommandClient(connect(cfg, "kiosk1"))
-        self.display = connect(cfg, "display-hall")
+        self.swarm = Swarm.from_config(cfg)
+        topics = self.swarm.topics
+        self.replies: dict[str, dict] = {}
+        for d in [*self.counters, *(k for k in cfg.devices if k.id == "kiosk1")]:
+            self.swarm.add(d.id, cfg.password(d.id))
+            self.swarm.subscribe(d.id, topics.reply(d.id), self._on_reply)
+        self.swarm.add("display-hall", cfg.password("display-hall"))
+        self.swarm.subscribe("display-hall", topics.event("called"), self._on_called)
         self.pressed: dict[str, float] = {}
         self.publish_s: list[float] = []  # how long the harness took to publish a burst
         self.seen: dict[str, float] = {}
-        self.all_seen = threading.Event()
-        self.display.subscribe(self.display.topics.event("called"), self._on_called)
-        time.sleep(0.5)
+        self.swarm.run_until(lambda: False, 0.3)  # subscriptions settle
 
     def _on_called(self, _topic: str, payload: bytes) -> None:
         now = time.perf_counter()
         window = decode_json(payload)["window"]
         if window in self.pressed and window not in self.seen:
             self.seen[window] = now
-            if len(self.seen) == len(self.pressed):
-                self.all_seen.set()
+
+    def _on_reply(self, _topic: str, payload: bytes) -> None:
+        reply = decode_json(payload)
+        self.replies[reply.get("id", "")] = reply
+
+    def _ask(self, sends: list[tuple[str, dict]]) -> None:
+        """Publish commands back to back; pump until every one is answered (ok)."""
+        ids = [body["id"] for _device, body in sends]
+        for device, body in sends:
+            self.swarm.publish(device, self.swarm.topics.cmd(device), body)
+        if not self.swarm.run_until(lambda: all(i in self.replies for i in ids), 10):
+            raise SystemExit("the service did not answer every command in 10 s")
+        bad = [self.replies[i] for i in ids if not self.replies[i].get("ok")]
+        if bad:
+            raise SystemExit(f"refused: {bad[0]}")
 
     def feed(self) -> None:
         """One waiting ticket for every window (a service each window serves first)."""
-        for w in self.cfg.windows:
-            code = (w.primary or w.secondary)[0]
-            try:
-                self.kiosk.send("issue", service=code, timeout=5)
-            except CommandError as exc:
-                raise SystemExit(f"cannot issue {code} for {w.id}: {exc}") from exc
+        self._ask(
+            [
+                ("kiosk1", _cmd("kiosk1", "issue", service=(w.primary or w.secondary)[0]))
+                for w in self.cfg.windows
+            ]
+        )
 
     def run(self) -> list[float]:
         self.feed()
-        time.sleep(0.3)
+        self.swarm.run_until(lambda: False, 0.2)  # the feed's state messages pass
         self.pressed, self.seen = {}, {}
-        self.all_seen.clear()
         started = time.perf_counter()
         for d in self.counters:
             self.pressed[d.window] = time.perf_counter()
-            self.links[d.id].publish(self.links[d.id].topics.cmd(d.id), _call_next(d.id))
+            self.swarm.publish(d.id, self.swarm.topics.cmd(d.id), _cmd(d.id, "call_next"))
         self.publish_s.append(time.perf_counter() - started)
-        self.all_seen.wait(10)
-        for d in self.counters:  # finish, so the next burst calls again
-            self.links[d.id].publish(self.links[d.id].topics.cmd(d.id), _finish(d.id))
-        time.sleep(0.5)
+        self.swarm.run_until(lambda: len(self.seen) == len(self.pressed), 10)
+        self._ask([(d.id, _cmd(d.id, "finish")) for d in self.counters])  # the next burst calls
         return [self.seen[w] - t for w, t in self.pressed.items() if w in self.seen]
 
+    def raw_round_trip(self, n: int) -> list[float]:
+        """Ping-pong between two more connections of this same Swarm through Mosquitto."""
+        root = f"hallq/{self.cfg.hall.id}/bench"
+        a = self.swarm.add("hallq", self.cfg.password("hallq"), name="ping")
+        b = self.swarm.add("hallq", self.cfg.password("hallq"), name="pong")
+        got: list[bool] = []
+        self.swarm.subscribe(
+            b, f"{root}/ping", lambda t, p: self.swarm.publish(b, f"{root}/pong", p)
+        )
+        self.swarm.subscribe(a, f"{root}/pong", lambda t, p: got.append(True))
+        self.swarm.run_until(lambda: False, 0.3)
+        times = []
+        for i in range(n):
+            got.clear()
+            t0 = time.perf_counter()
+            self.swarm.publish(a, f"{root}/ping", {"i": i})
+            self.swarm.run_until(lambda: bool(got), 5)
+            times.append(time.perf_counter() - t0)
+        return times
+
     def stop(self) -> None:
-        for link in [*self.links.values(), self.kiosk.link, self.display]:
-            link.stop()
+        self.swarm.stop()
 
 
 _n = [0]
 
 
-def _call_next(device: str) -> dict:
+def _cmd(device: str, op: str, **fields) -> dict:
     _n[0] += 1
-    return {"id": f"b{_n[0]}-{device}", "op": "call_next"}
-
-
-def _finish(device: str) -> dict:
-    _n[0] += 1
-    return {"id": f"f{_n[0]}-{device}", "op": "finish"}
+    return {"id": f"{op[0]}{_n[0]}-{device}", "op": op, **fields}
 
 
 def batches(log: Path) -> str:
     """The service's own batch sizes and times during the bursts (from its debug log)."""
     import re
 
-    found = re.findall(r"batch of (\d+) commands answered in ([\d.]+) ms", log.read_text())
-    big = [(int(n), float(ms)) for n, ms in found if int(n) > 1]
-    return ", ".join(f"{n}: {ms:.1f}" for n, ms in big[-12:]) or "none"
+    found = re.findall(
+        r"batch of (\d+) commands answered in ([\d.]+) ms \(decided ([\d.]+), "
+        r"committed ([\d.]+), events ([\d.]+)\)",
+        log.read_text(),
+    )
+    big = [f for f in found if int(f[0]) > 1]
+    return ", ".join(f"{n}: {ms} ({d}+{c}+{e})" for n, ms, d, c, e in big[-12:]) or "none"
+
+
+def swarm_echo(cfg, window_of: dict) -> None:
+    """echo_service on one thread (a Swarm connection): paho without its network thread."""
+    import select
+
+    swarm = Swarm.from_config(cfg)
+    swarm.add("hallq", cfg.password("hallq"), name="echo")
+    topics = swarm.topics
+
+    def answer(topic: str, payload: bytes) -> None:
+        device = topics.device_of(topic)
+        body = decode_json(payload)
+        if body.get("op") == "call_next":
+            called = {"window": window_of[device], "ticket": "A001"}
+            swarm.publish("echo", topics.event("called"), called)
+        swarm.publish("echo", topics.reply(device), {"id": body.get("id"), "ok": True})
+
+    swarm.subscribe("echo", topics.cmd("+"), answer)
+    print("ready", flush=True)
+    while not select.select([sys.stdin], [], [], 0)[0]:
+        swarm.pump(0.05)
+    swarm.stop()
+
+
+def echo_service(hall_toml: str, single_thread: bool = False) -> None:
+    """The floor under any Python service on this stack: paho's client as the service uses
+    it (hallq.mqtt.MqttLink, its network thread, QoS 1), answering every command at once with
+    no decision and no store: ``call_next`` -> ``event/called`` for the device's window, then
+    the reply. Runs as its own process, like the service."""
+    from hallq.config import load_config
+    from hallq.mqtt import MqttLink
+
+    cfg = load_config(hall_toml)
+    window_of = {d.id: getattr(d, "window", None) for d in cfg.devices}
+    if single_thread:
+        swarm_echo(cfg, window_of)
+        return
+    link = MqttLink.from_config(cfg, "hallq")
+    topics = link.topics
+
+    def answer(topic: str, payload: bytes) -> None:
+        device = topics.device_of(topic)
+        body = decode_json(payload)
+        if body.get("op") == "call_next":
+            link.publish(topics.event("called"), {"window": window_of[device], "ticket": "A001"})
+        link.publish(topics.reply(device), {"id": body.get("id"), "ok": True, "op": body["op"]})
+
+    link.subscribe(topics.cmd("+"), answer)
+    link.start()
+    link.wait_for_connection(10)
+    print("ready", flush=True)
+    sys.stdin.read()  # until the benchmark closes our stdin (or dies)
+    link.stop()
+
+
+def measure(cfg, bursts: int) -> tuple[list[float], Burst]:
+    burst = Burst(cfg)
+    burst.run()  # warm-up
+    latencies: list[float] = []
+    for _ in range(bursts):
+        latencies += burst.run()
+    return latencies, burst
+
+
+def floor(cfg, bursts: int, single_thread: bool = False) -> list[float]:
+    """The same bursts against echo_service (the hallq service stopped)."""
+    echo = subprocess.Popen(
+        [sys.executable, __file__, "--echo1" if single_thread else "--echo", cfg.source],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if echo.stdout is None or echo.stdout.readline().strip() != "ready":
+            raise SystemExit("the echo service did not start")
+        latencies, burst = measure(cfg, bursts)
+        burst.stop()
+        return latencies
+    finally:
+        if echo.stdin is not None:
+            echo.stdin.close()
+        echo.wait(timeout=10)
 
 
 def main() -> int:
@@ -131,7 +244,12 @@ def main() -> int:
     ap.add_argument("--day", type=int, default=17_500, help="tickets already in the day")
     ap.add_argument("--bursts", type=int, default=20)
     ap.add_argument("--debug-service", action="store_true", help="log and print its batches")
+    ap.add_argument("--echo", metavar="HALL_TOML", help=argparse.SUPPRESS)  # echo_service
+    ap.add_argument("--echo1", metavar="HALL_TOML", help=argparse.SUPPRESS)  # on one thread
     args = ap.parse_args()
+    if args.echo or args.echo1:
+        echo_service(args.echo or args.echo1, single_thread=bool(args.echo1))
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="hallq-burst-"))
     cfg = private_hall(ROOT / "examples" / "hall.toml", tmp, always_open=True)
     print(f"prefilling a day of {args.day:,} tickets ...", flush=True)
@@ -145,25 +263,31 @@ def main() -> int:
     burst = None
     try:
         wait_for_service(cfg)
-        raw = raw_round_trip(cfg, 300)
-        burst = Burst(cfg)
-        burst.run()  # warm-up
-        latencies: list[float] = []
-        for _ in range(args.bursts):
-            latencies += burst.run()
+        latencies, burst = measure(cfg, args.bursts)
+        burst_publish = [burst.publish_s]
+        raw = burst.raw_round_trip(300)
+        burst.stop()
+        burst = None
+        proc.terminate()
+        proc.wait(timeout=10)
+        echo = floor(cfg, args.bursts)
+        echo1 = floor(cfg, args.bursts, single_thread=True)
         print(f"{len(cfg.windows)} windows, day of {args.day:,} tickets, {args.bursts} bursts")
         print(f"baseline  raw Mosquitto round trip (QoS 1):     {fmt(raw)}")
+        print(f"floor     paho echo service, no decision/store:  {fmt(echo)}")
+        print(f"floor     the same on one thread (no paho thread): {fmt(echo1)}")
         print(f"hallq     call_next -> event/called at display: {fmt(latencies)}")
-        print(f"harness   publishing the 76 presses of a burst:  {fmt(burst.publish_s)}")
+        print(f"harness   publishing the 76 presses of a burst:  {fmt(burst_publish[0])}")
         if args.debug_service:
-            print(f"service   batches (commands, ms): {batches(log)}")
+            print(f"service   batches (commands: ms (decide+commit+events)): {batches(log)}")
         print("goal: p99 <= 10 ms")
         print(f"service log: {log}")
     finally:
         if burst is not None:
             burst.stop()
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
         mosq.stop()
     return 0
 

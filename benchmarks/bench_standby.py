@@ -26,7 +26,8 @@ from harness import fmt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from standby_hall import STANDBY, broker_process, promote, wait_online, with_standby
+from live_hall import broker_process, wait_online
+from standby_hall import STANDBY, promote, with_standby
 
 from app.localmqtt import LocalMosquitto
 from hallq.client import CommandClient, CommandError

@@ -39,7 +39,7 @@ from .doorstep_routes import ROUTES as DOORSTEP_ROUTES
 from .followup import for_config as followups_for
 from .followup_routes import ROUTES as FOLLOWUP_ROUTES
 from .history import HistoryError, read_events, store_path
-from .http import BadBody, error, json_body, refuse_write, same_origin
+from .http import BadBody, error, json_body, same_origin, writer
 from .hub import Hub
 from .security import SecurityHeaders
 from .stats import day_report
@@ -244,10 +244,9 @@ async def logout(request: Request) -> Response:
 
 async def action(request: Request) -> Response:
     board: Board = request.app.state.board
-    session = board.session(request)
-    refused = refuse_write(request, session)
-    if refused is not None or session is None:  # refuse_write answers for a missing session
-        return refused or error("log in first / 请先登录", 401, "unauthorized")
+    session = writer(request)
+    if isinstance(session, JSONResponse):
+        return session
     try:
         body = await json_body(request)
     except BadBody:

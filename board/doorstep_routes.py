@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .doorstep import DoorstepRefused
-from .http import BadBody, error, json_body, manager, refuse_write
+from .http import BadBody, error, json_body, manager, writer
 
 RECENT_S = 30 * 86400
 
@@ -30,10 +30,9 @@ async def doorsteps(request: Request) -> Response:
 
 
 async def doorstep_action(request: Request) -> Response:
-    session = manager(request)
-    refused = refuse_write(request, session)
-    if refused is not None or session is None:
-        return refused or error("log in first / 请先登录", 401, "unauthorized")
+    session = writer(request)
+    if isinstance(session, JSONResponse):
+        return session
     try:
         body = await json_body(request)
     except BadBody:

@@ -22,7 +22,7 @@ from hallq.logs import printable
 
 from .followup import FollowupRefused, Status, sync
 from .history import HistoryError
-from .http import BadBody, error, json_body, manager, refuse_write
+from .http import BadBody, error, json_body, manager, writer
 
 log = logging.getLogger(__name__)
 RECENT_CLOSED_DAYS = 30
@@ -59,10 +59,9 @@ async def followups(request: Request) -> Response:
 
 
 async def followup_action(request: Request) -> Response:
-    session = manager(request)
-    refused = refuse_write(request, session)
-    if refused is not None or session is None:
-        return refused or error("log in first / 请先登录", 401, "unauthorized")
+    session = writer(request)
+    if isinstance(session, JSONResponse):
+        return session
     try:
         body = await json_body(request)
         key, action = str(body["key"]), str(body["action"])

@@ -54,3 +54,12 @@ def refuse_write(request: Request, session: Session | None) -> JSONResponse | No
     ):
         return error("missing or wrong CSRF token", 403, "forbidden")
     return None
+
+
+def writer(request: Request) -> Session | JSONResponse:
+    """The manager's session for a write request, or the refusal to answer it with."""
+    session = manager(request)
+    refused = refuse_write(request, session)
+    if refused is not None or session is None:  # refuse_write answers for a missing session
+        return refused or error("log in first / 请先登录", 401, "unauthorized")
+    return session

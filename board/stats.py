@@ -38,8 +38,40 @@ GOOD_SCORES = (3, 4, 5)
 BAD_SCORES = (1, 2)
 
 
+class Outcomes:
+    """The figures a report row computes from its waits, finishes, no-shows and ratings (the
+    definitions above); shared with the region's rows (region/reports.py)."""
+
+    waits: list[float]
+    finished: int
+    no_shows: int
+    ratings: list[int]  # index 0 = score 1
+
+    @property
+    def wait_p90(self) -> float | None:
+        return percentile(self.waits, 90)
+
+    @property
+    def wait_mean(self) -> float | None:
+        return sum(self.waits) / len(self.waits) if self.waits else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        done = self.finished + self.no_shows
+        return self.no_shows / done if done else None
+
+    @property
+    def rated(self) -> int:
+        return sum(self.ratings)
+
+    @property
+    def satisfaction(self) -> float | None:
+        good = sum(self.ratings[s - 1] for s in GOOD_SCORES)
+        return good / self.rated if self.rated else None
+
+
 @dataclass
-class Row:
+class Row(Outcomes):
     """The figures of one service, department, window or staff member (or the whole hall)."""
 
     key: str
@@ -59,16 +91,8 @@ class Row:
         return percentile(self.waits, 50)
 
     @property
-    def wait_p90(self) -> float | None:
-        return percentile(self.waits, 90)
-
-    @property
     def wait_max(self) -> float | None:
         return max(self.waits) if self.waits else None
-
-    @property
-    def wait_mean(self) -> float | None:
-        return sum(self.waits) / len(self.waits) if self.waits else None
 
     @property
     def over_target_share(self) -> float | None:
@@ -79,23 +103,9 @@ class Row:
         return sum(self.service_times) / len(self.service_times) if self.service_times else None
 
     @property
-    def no_show_rate(self) -> float | None:
-        done = self.finished + self.no_shows
-        return self.no_shows / done if done else None
-
-    @property
-    def rated(self) -> int:
-        return sum(self.ratings)
-
-    @property
     def bad(self) -> int:
         """差评: ratings of 1 or 2."""
         return sum(self.ratings[s - 1] for s in BAD_SCORES)
-
-    @property
-    def satisfaction(self) -> float | None:
-        good = sum(self.ratings[s - 1] for s in GOOD_SCORES)
-        return good / self.rated if self.rated else None
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class HighAvailability:
             if store_meta.role(service.store) != "standby" and _has_events(service.store):
                 raise AlreadyRunning(_not_a_standby_store(Path(service.store.path)))
             store_meta.put(service.store, role="standby")
+        self._presence()  # before the link connects: its first presence already says the mode
 
     def attach(self, service: BrokerService) -> None:
         """Subscriptions, before the link starts."""

@@ -12,6 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from hallq import protocol as p
@@ -40,8 +41,26 @@ REPLY_MEMORY_ROWS = 20_000  # ... and never fewer than the newest 20,000 (a busy
 PRUNE_EVERY_S = 3600.0
 MAX_BATCH = 256
 LINGER_GAP_S = 0.0005  # a batch closes after this long without a new command ...
-LINGER_MAX_S = 0.003  # ... or this long after its first command
+LINGER_MAX_S = 0.015  # ... or this long after its first command (deciding included)
+STATE_LAG_S = 0.2  # while batches follow each other, retained state at least this often
 MAX_PRESENCE = 4096  # bytes; a device's presence is a few hundred
+
+
+Reply = dict[str, Any] | None
+
+
+@dataclass
+class _Batch:
+    """Commands answered together with one commit: decided one by one as they arrive."""
+
+    now: float = 0.0
+    refusal: StoreError | None = None  # the store cannot be written: refuse all, unseen
+    items: list[tuple[str, bytes]] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    answered: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+    last: float = 0.0  # when the newest command joined
 
 
 class BrokerService:
@@ -80,7 +99,10 @@ class BrokerService:
         self._republish = threading.Event()
         self._ticker: threading.Thread | None = None
         self._worker: threading.Thread | None = None
-        self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
+        self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()  # while not active
+        self._open: _Batch | None = None  # decided on arrival, not yet committed
+        self._work = threading.Event()  # wakes the worker: a batch to close, or queued
+        self._on_arrival = False  # paho's thread decides (once the worker runs)
         self.replay_faults: list[ReplayFault] = []
         self._pending: tuple[list[Event], float, bool] = ([], 0.0, False)  # state to publish
         self._opened = False
@@ -163,6 +185,10 @@ class BrokerService:
         for thread in (self._ticker, self._worker):
             if thread is not None:
                 thread.join(timeout=3)
+        self._on_arrival = False  # from now on commands only queue (and are dropped)
+        if self.ha.active.is_set():
+            with self._lock:  # decided just before the stop: stored and answered still
+                self._flush_open()
         if self.link is not None:
             self.link.stop()
         self.store.close()
@@ -170,102 +196,208 @@ class BrokerService:
 
     # ------------------------------------------------------------ commands
     def _on_cmd(self, topic: str, payload: bytes) -> None:
-        """paho's thread: queue the command; the worker answers in batches."""
+        """paho's thread: decide the command at once into the open batch (the worker
+        commits it once commands stop coming); queue it while the service is not active."""
         if self.ha.drops_commands():  # a standby or fenced service: the primary answers
             return
-        self._inbox.put((self.topics.device_of(topic), payload))
+        item = (self.topics.device_of(topic), payload)
+        if not (self._on_arrival and self.ha.active.is_set()):
+            self._inbox.put(item)  # the worker answers it once the hall is held
+            self._work.set()
+            return
+        with self._lock:
+            if not self._inbox.empty():  # older commands, queued before: theirs first
+                self._inbox.put(item)
+                self._work.set()
+                return
+            try:
+                if self._open is None:
+                    self._open = self._open_batch()
+                    self._work.set()
+                self._take(self._open, *item)
+            except Exception:  # _take refuses a failing command alone; this is the rest
+                log.exception("deciding a command from %s failed: queued for the worker", item[0])
+                self._inbox.put(item)
+                self._work.set()
 
     def _work_loop(self) -> None:
+        """Close and commit the batches paho's thread decides (one commit for a burst),
+        answer commands queued while the service was not active, publish retained state
+        once commands pause."""
+        self._on_arrival = True
+        last_state = time.monotonic()
         while not self._stop.is_set():
             self.ha.watchdog.beat("worker")
             if not self.ha.active.is_set():  # not (yet) holding the hall: commands wait
                 self._stop.wait(0.2)
                 continue
             try:
-                batch = [self._inbox.get(timeout=0.2)]
-            except queue.Empty:
-                continue
-            self._gather(batch)
-            for (device, _payload), reply in zip(batch, self._answer(batch), strict=True):
-                if reply is not None:  # None: relayed, the relay answers (region_relay.py)
-                    self._send(self.topics.reply(device), reply)
-            self._publish_state()  # retained state last: calls and replies went out first
+                answered = self._close_when_quiet() or self._answer_queued()
+                for (device, _payload), reply in answered or ():
+                    if reply is not None:  # None: relayed, the relay answers (region_relay)
+                        self._send(self.topics.reply(device), reply)
+                if self._state_due(time.monotonic() - last_state):
+                    self._publish_state()
+                    last_state = time.monotonic()
+            except Exception:  # never let the one committer die: the next round retries
+                log.exception("the command worker met a defect; it carries on")
+                self._stop.wait(0.05)
 
-    def _gather(self, batch: list[tuple[str, bytes]]) -> None:
-        """Take what is queued, lingering while commands keep coming (a burst of 76 windows
-        pressing at once arrives over a millisecond or two): one batch, one commit."""
-        deadline = time.perf_counter() + LINGER_MAX_S
-        while len(batch) < MAX_BATCH:
+    def _state_due(self, since_last: float) -> bool:
+        """Retained state goes last, after the calls and replies; while the next batch is
+        already open (a burst) it waits for that one, at most STATE_LAG_S."""
+        if not (self._pending[0] or self._pending[2]):
+            return False
+        return self._open is None or since_last >= STATE_LAG_S
+
+    def _close_when_quiet(self) -> list[tuple[tuple[str, bytes], Reply]] | None:
+        """The open batch, committed once no command joined it for LINGER_GAP_S (or it is
+        LINGER_MAX_S old, or full); None if there was none for a moment."""
+        if not self._work.wait(0.2):
+            return None
+        while True:
+            batch = self._open
+            if batch is None:  # a defect path queued it instead
+                self._work.clear()
+                return None
+            now = time.perf_counter()
+            if (
+                now - batch.last >= LINGER_GAP_S
+                or now - batch.started >= LINGER_MAX_S
+                or len(batch.items) >= MAX_BATCH
+            ):
+                break
+            time.sleep(LINGER_GAP_S / 2)  # no GIL held: paho's thread reads and decides
+        with self._lock:
+            batch, self._open = self._open, None
+            self._work.clear()
+            if batch is None:
+                return None
             try:
-                batch.append(self._inbox.get(timeout=LINGER_GAP_S))
-            except queue.Empty:
-                break
-            if time.perf_counter() >= deadline:
-                break
+                replies = self._close_batch(batch, state_later=True)
+            except Exception:
+                log.exception("a batch of %d commands failed: all refused", len(batch.items))
+                self._rebuild()
+                replies = [_internal(pl, "not saved; retry") for _device, pl in batch.items]
+        return list(zip(batch.items, replies, strict=True))
 
-    def _answer(self, batch: list[tuple[str, bytes]]) -> list[dict[str, Any] | None]:
-        """handle_batch, and if even that fails: every command refused, memory = store."""
+    def _flush_open(self) -> None:
+        """Commit and answer the batch paho's thread has open now (the caller holds the
+        lock): whatever comes next must be stored after it, as memory has it."""
+        batch, self._open = self._open, None
+        if batch is not None:
+            replies = self._close_batch(batch, state_later=True)
+            for (device, _payload), reply in zip(batch.items, replies, strict=True):
+                if reply is not None:
+                    self._send(self.topics.reply(device), reply)
+
+    def _answer_queued(self) -> list[tuple[tuple[str, bytes], Reply]] | None:
+        """Commands queued while the service was not active (or by a defect path)."""
+        with self._lock:  # paho's thread queues behind these while any are left
+            try:
+                first = self._inbox.get_nowait()
+            except queue.Empty:
+                return None
+            return self._answer(first)
+
+    def _answer(self, first: tuple[str, bytes]) -> list[tuple[tuple[str, bytes], Reply]]:
+        """One batch: ``first`` and whatever follows while commands keep coming, each decided
+        as it arrives (a burst of 76 windows pressing at once arrives over a millisecond or
+        two, and deciding it takes a few more), then one commit. If even that fails: every
+        command refused, memory = store."""
+        batch = _Batch(items=[first])
         try:
-            return self.handle_batch(batch, state_later=True)
+            with self._lock:
+                batch = self._open_batch()
+                self._take(batch, *first)
+                deadline = time.perf_counter() + LINGER_MAX_S
+                while len(batch.items) < MAX_BATCH and time.perf_counter() < deadline:
+                    try:
+                        self._take(batch, *self._inbox.get(timeout=LINGER_GAP_S))
+                    except queue.Empty:
+                        break
+                replies = self._close_batch(batch, state_later=True)
         except Exception:
-            log.exception("a batch of %d commands failed: all refused, state rebuilt", len(batch))
+            log.exception("a batch of %d commands failed: all refused", len(batch.items))
             with self._lock:
                 self._rebuild()
-            return [_internal(payload, "not saved; retry") for _device, payload in batch]
+            replies = [_internal(payload, "not saved; retry") for _device, payload in batch.items]
+        return list(zip(batch.items, replies, strict=True))
 
-    def handle(self, device: str, payload: bytes) -> dict[str, Any] | None:
+    def handle(self, device: str, payload: bytes) -> Reply:
         """Answer one command payload from ``device``; never raises for bad input. None: a
         relayed op (``book``), answered later on the device's reply topic."""
         return self.handle_batch([(device, payload)])[0]
 
     def handle_batch(
-        self, batch: list[tuple[str, bytes]], *, state_later: bool = False
-    ) -> list[dict[str, Any] | None]:
+        self, items: list[tuple[str, bytes]], *, state_later: bool = False
+    ) -> list[Reply]:
         """Answer commands in order with ONE durable commit for all of them (group commit).
 
         Each command sees the effects of the ones before it; nothing is published or
         replied before the commit. If the commit fails, memory is rebuilt from the store
         and every command of the batch gets an "internal" error (none took effect)."""
         with self._lock:
-            started = time.perf_counter()
-            store_problem = self.store_watch.refusal()  # gone or unwritable: decide nothing
-            if store_problem is not None:
-                return _refuse_all(batch, store_problem)
+            self._flush_open()
+            batch = self._open_batch()
+            for device, payload in items:
+                self._take(batch, device, payload)
+            return self._close_batch(batch, state_later=state_later)
+
+    def _open_batch(self) -> _Batch:
+        """A new batch (the caller holds the lock): the store looked at, periodic work done."""
+        refusal = self.store_watch.refusal()  # gone or unwritable: decide nothing
+        if refusal is None:
             self._tick()
-            now = self.clock()
-            replies: list[dict[str, Any] | None] = []
-            events: list[Event] = []
-            answered: dict[tuple[str, str], dict[str, Any]] = {}
-            for device, payload in batch:
-                try:
-                    reply, new_events, key = self._one(device, payload, now, answered)
-                except Exception:
-                    # a defect met by one command: refuse it alone, and undo whatever it
-                    # may have half-applied (memory = store + this batch's earlier events)
-                    log.exception("command from %s failed unexpectedly", device)
-                    self._rebuild(events)
-                    reply, new_events, key = _internal(payload, "internal error"), [], None
-                replies.append(reply)
-                events += new_events
-                if key is not None:
-                    answered[key] = reply
-            commands = [(dev, cid, r) for (dev, cid), r in answered.items()]
-            try:
-                if events or commands:  # replays and undecodable payloads write nothing
-                    self.store.append(events, self.engine.day, commands=commands, at=now)
-            except StoreError as exc:
-                log.exception("store write failed: rebuilding state from the store")
-                self._rebuild()
-                return [r and _not_saved(r.get("id"), exc) for r in replies]
-            if events or commands:
-                self.ha.committed()  # to the standby; in sync mode: until it holds them
-            self._publish_after(events, replies, now, state_later=state_later)
-            log.debug(
-                "batch of %d commands answered in %.1f ms",
-                len(batch),
-                (time.perf_counter() - started) * 1000,
-            )
-            return replies
+        return _Batch(now=self.clock(), refusal=refusal)
+
+    def _take(self, batch: _Batch, device: str, payload: bytes) -> None:
+        """Decide one command of ``batch`` and apply it to memory (not yet stored)."""
+        batch.items.append((device, payload))
+        batch.last = time.perf_counter()
+        if batch.refusal is not None:
+            batch.replies.append(_not_saved(_cmd_id(payload), batch.refusal))
+            return
+        try:
+            reply, new_events, key = self._one(device, payload, batch.now, batch.answered)
+        except Exception:
+            # a defect met by one command: refuse it alone, and undo whatever it may have
+            # half-applied (memory = store + this batch's earlier events)
+            log.exception("command from %s failed unexpectedly", device)
+            self._rebuild(batch.events)
+            reply, new_events, key = _internal(payload, "internal error"), [], None
+        batch.replies.append(reply)
+        batch.events += new_events
+        if key is not None:
+            batch.answered[key] = reply
+
+    def _close_batch(self, batch: _Batch, *, state_later: bool) -> list[Reply]:
+        """Commit the batch (one fsync), then publish what it changed; the replies."""
+        if batch.refusal is not None:
+            return batch.replies
+        events, replies = batch.events, batch.replies
+        commands = [(dev, cid, r) for (dev, cid), r in batch.answered.items()]
+        decided = time.perf_counter()
+        try:
+            if events or commands:  # replays and undecodable payloads write nothing
+                self.store.append(events, self.engine.day, commands=commands, at=batch.now)
+        except StoreError as exc:
+            log.exception("store write failed: rebuilding state from the store")
+            self._rebuild()
+            return [r and _not_saved(r.get("id"), exc) for r in replies]
+        if events or commands:
+            self.ha.committed()  # to the standby; in sync mode: until it holds them
+        committed = time.perf_counter()
+        self._publish_after(events, replies, batch.now, state_later=state_later)
+        log.debug(
+            "batch of %d commands answered in %.1f ms (decided %.1f, committed %.1f, events %.1f)",
+            len(batch.items),
+            (time.perf_counter() - batch.started) * 1000,
+            (decided - batch.started) * 1000,
+            (committed - decided) * 1000,
+            (time.perf_counter() - committed) * 1000,
+        )
+        return replies
 
     def _one(
         self, device: str, payload: bytes, now: float, answered: dict[tuple[str, str], Any]
@@ -342,6 +474,8 @@ class BrokerService:
     def _publish_state(self) -> None:
         """The retained state the last batch changed (worker thread, after the replies)."""
         with self._lock:
+            if self._open is not None:  # memory is ahead of the store: after that batch
+                return
             events, now, status = self._pending
             self._pending = ([], 0.0, False)
             try:
@@ -371,6 +505,8 @@ class BrokerService:
     # ------------------------------------------------------------ periodic
     def _tick(self) -> None:
         with self._lock:
+            if self._open is not None:  # decided, not yet stored: ticks go after it, the
+                return  # order memory and store must share (the next batch ticks first)
             now = self.clock()
             events = self.engine.tick(now)
             while events:
@@ -385,6 +521,7 @@ class BrokerService:
             self.ha.watchdog.beat("tick")
             try:
                 self.ha.tick()
+                self.store_watch.keep_wal_small()  # beside the writer: commands never wait
                 if not self.ha.active.is_set():
                     continue  # a standby (or a primary not holding the hall) decides nothing
                 with self._lock:
@@ -396,6 +533,9 @@ class BrokerService:
                 if forced or now - last_refresh >= REFRESH_S:
                     self._republish.clear()
                     with self._lock:
+                        if self._open is not None:  # memory ahead of the store: next tick
+                            self._republish.set()
+                            continue
                         self.publisher.publish_all(now, force=forced)  # + staffing advice
                     last_refresh = now
                 if time.monotonic() - last_prune >= PRUNE_EVERY_S:
@@ -464,11 +604,6 @@ def _log_clock_step(step: Step | None, day: str) -> None:
         log.info("the clock caught up with the time before its step back")
     else:
         log.warning("the clock jumped %.0f s ahead; check chrony", step.seconds)
-
-
-def _refuse_all(batch: list[tuple[str, bytes]], exc: StoreError) -> list[dict[str, Any]]:
-    """Every command of a batch answered "internal" unseen: the store cannot keep anything."""
-    return [_not_saved(_cmd_id(payload), exc) for _device, payload in batch]
 
 
 def _not_saved(cmd_id: str | None, exc: StoreError) -> dict[str, Any]:

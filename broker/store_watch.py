@@ -6,7 +6,9 @@ gone or unwritable, nothing is decided and every command is answered ``internal`
 reason, so no citizen holds a ticket the store does not have. ``tick()`` runs from the service's
 timer: every few seconds it looks at the store's health (statvfs too), logs a change loudly and
 hands it to ``report`` (the service's presence, read by the board); after a quiet minute it
-empties the WAL (``wal_checkpoint(TRUNCATE)``).
+empties the WAL (``wal_checkpoint(TRUNCATE)``). ``keep_wal_small()`` runs from the same timer
+outside the service's lock: past 1 MB of WAL, a passive checkpoint on its own connection, in
+a pause between batches (CHECKPOINT_PAUSE_S; always past WAL_HARD).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from hallq.store import EventStore, StoreError
 log = logging.getLogger(__name__)
 HEALTH_S = 5.0  # seconds between two looks at the store's health
 QUIET_S = 60.0  # no batch for this long: a quiet moment to truncate the WAL
+# the WAL's checkpoint waits for a pause this long between batches (its writes and fsync of
+# the database file would slow a burst's commits 2-10x) unless the WAL passes WAL_HARD
+CHECKPOINT_PAUSE_S = 0.3
+WAL_HARD = 8 * 2**20
 
 
 class StoreWatch:
@@ -77,6 +83,24 @@ class StoreWatch:
         writable = health.status in (StoreStatus.OK, StoreStatus.DISK_LOW)
         if quiet and writable and self.store.wal_bytes() > 0:
             self.store.checkpoint(truncate=True)
+
+    def keep_wal_small(self) -> None:
+        """The WAL's checkpoint beside the writer (the service's timer, NOT under its lock:
+        a burst of commands is never held up by it); only while the store is writable."""
+        if self.health is not None and self.health.status not in (
+            StoreStatus.OK,
+            StoreStatus.DISK_LOW,
+        ):
+            return
+        if (
+            self.monotonic() - self._busy_at < CHECKPOINT_PAUSE_S
+            and self.store.wal_bytes() < WAL_HARD
+        ):
+            return  # commands are coming: the next pause
+        try:
+            self.store.keep_wal_small()
+        except StoreError as exc:
+            log.warning("WAL checkpoint failed (retried next tick): %s", exc)
 
     def look(self) -> StoreHealth:
         """Take the store's health now; log and report it if it changed."""

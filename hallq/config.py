@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
@@ -49,7 +50,10 @@ DateOrRange = Annotated[
     str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$")
 ]  # "2026-10-01" or "2026-10-01/2026-10-07" (both days included)
 PositiveMin = Annotated[float, msgspec.Meta(gt=0, le=24 * 60)]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+HallNo = Annotated[int, msgspec.Meta(ge=0, le=127)]  # a hall's number in its region's booking codes
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ConfigError(HallqError, ValueError):
@@ -60,40 +64,52 @@ class ConfigError(HallqError, ValueError):
         super().__init__(f"{path}: " + "; ".join(problems))
 
 
-class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    pass
+class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """The base of every config section (hall.toml and region.toml): unknown keys are errors."""
 
 
-class HallInfo(_Strict, kw_only=True):
+class Named(Strict, kw_only=True):
+    """A section with an id and a name in Chinese and (optionally) English."""
+
     id: Id
     name: str
     name_en: str = ""
+
+
+class Place(Named, kw_only=True):
+    """A hall's ``[hall]`` or a region's ``[region]``: who it is and its time zone."""
+
     timezone: str = "Asia/Shanghai"
+
+
+def workdays() -> list[Weekday]:
+    """The default ``weekdays``: Monday to Friday."""
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
+class HallInfo(Place, kw_only=True):
     day_starts: HHMM = "03:00"
     opens: HHMM = "08:30"
     closes: HHMM = "17:30"
-    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = msgspec.field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
-    )
+    weekdays: list[Weekday] = msgspec.field(default_factory=workdays)
     ticket_qr: str = ""  # URL template for the ticket's QR code, {hall} and {ticket} filled in
     ticket_footer: str = "请留意叫号，过号请重新取号"
     notice: str = ""  # scrolling notice on the wall displays
 
 
-class ServiceHours(_Strict, kw_only=True):
+class ServiceHours(Strict, kw_only=True):
     """``[calendar.services.<code>]``: when a service takes tickets (within the hall's hours)."""
 
     opens: HHMM = "00:00"
     until: HHMM = "24:00"  # e.g. 不动产 stops issuing at 16:30
 
 
-class CalendarCfg(_Strict, kw_only=True):
+class CalendarCfg(Strict, kw_only=True):
     """``[calendar]``: the hall's year. The State Council's yearly notice maps onto
     ``holidays`` (放假) and ``makeup_days`` (调休上班); docs/config.md."""
 
-    hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], HoursSpan] = (
-        msgspec.field(default_factory=dict)
-    )  # per weekday, replacing [hall] opens-closes on that day (e.g. sat = "09:00-12:00")
+    # per weekday, replacing [hall] opens-closes on that day (e.g. sat = "09:00-12:00")
+    hours: dict[Weekday, HoursSpan] = msgspec.field(default_factory=dict)
     holidays: list[DateOrRange] = msgspec.field(default_factory=list)
     makeup_days: list[DateOrRange] = msgspec.field(default_factory=list)
     lunch: HoursSpan | None = None
@@ -101,7 +117,7 @@ class CalendarCfg(_Strict, kw_only=True):
     services: dict[str, ServiceHours] = msgspec.field(default_factory=dict)
 
 
-class Policy(_Strict, kw_only=True):
+class Policy(Strict, kw_only=True):
     priority_ratio: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
     estimate_window: Annotated[int, msgspec.Meta(ge=1, le=500)] = 20
     # a case moving on to its next stage (一件事) goes ahead of new arrivals, at most this many
@@ -124,22 +140,18 @@ class Policy(_Strict, kw_only=True):
     ] = "default"
 
 
-class Room(_Strict, kw_only=True):
-    """``[[rooms]]``: a joint-review room (联审室) departments are summoned to."""
+class Room(Named, kw_only=True):
+    """``[[rooms]]``: a joint-review room (联审室) departments are summoned to; ``name`` is
+    spoken and shown ("第一联审室")."""
 
-    id: Id
-    name: str  # spoken and shown: "第一联审室"
-    name_en: str = ""
     zone: str = ""  # the floor's displays call the citizen there
 
 
-class Department(_Strict, kw_only=True):
-    id: Id
-    name: str
-    name_en: str = ""
+class Department(Named, kw_only=True):
+    pass
 
 
-class Service(_Strict, kw_only=True):
+class Service(Strict, kw_only=True):
     code: Id
     name: str
     name_en: str = ""
@@ -154,10 +166,9 @@ class Service(_Strict, kw_only=True):
         return self.prefix or self.code.upper()
 
 
-class WindowCfg(_Strict, kw_only=True):
-    id: Id
-    name: str  # spoken and shown: "5号窗口"
-    name_en: str = ""
+class WindowCfg(Named, kw_only=True):
+    """``[[windows]]``; ``name`` is spoken and shown ("5号窗口")."""
+
     department: Id
     zone: str = ""
     primary: list[Id] = msgspec.field(default_factory=list)
@@ -165,15 +176,12 @@ class WindowCfg(_Strict, kw_only=True):
     agency: bool = False  # an agency desk (帮办代办): carries cases for citizens
 
 
-class PriorityClass(_Strict, kw_only=True):
-    id: Id
-    name: str
-    name_en: str = ""
+class PriorityClass(Named, kw_only=True):
     policy: Literal["front", "boost"] = "front"
     boost_min: Annotated[float, msgspec.Meta(ge=0, le=600)] = 0
 
 
-class JointStage(_Strict, kw_only=True):
+class JointStage(Strict, kw_only=True):
     """A stage of a matter that is a joint review (联审联批): ``departments`` meet the citizen in
     ``room``; ``service`` is what the stage is (its queue, its name on the ticket, reports)."""
 
@@ -182,15 +190,12 @@ class JointStage(_Strict, kw_only=True):
     room: Id
 
 
-class Matter(_Strict, kw_only=True):
+class Matter(Named, kw_only=True):
     """``[[matters]]``: a matter (一件事) served as one case with one ticket number.
 
     ``stages`` in order; each item a service code, a list of codes done in any order, or a
     joint stage ``{service, joint = [departments], room}``."""
 
-    id: Id
-    name: str
-    name_en: str = ""
     stages: Annotated[
         list[Id | Annotated[list[Id], msgspec.Meta(min_length=1)] | JointStage],
         msgspec.Meta(min_length=1),
@@ -215,7 +220,7 @@ def _codes(stage: str | list[str] | JointStage) -> tuple[str, ...]:
     return (stage,) if isinstance(stage, str) else tuple(stage)
 
 
-class _Device(_Strict, tag_field="role"):
+class _Device(Strict, tag_field="role"):
     id: Id
 
     @property
@@ -247,7 +252,7 @@ class EvaluatorDevice(_Device, kw_only=True, tag="evaluator"):
     buttons: EvaluatorConfig | None = None  # None = on-screen evaluator
 
 
-class WindowBoardBinding(_Strict, kw_only=True):
+class WindowBoardBinding(Strict, kw_only=True):
     window: Id
     board: BoardConfig
 
@@ -266,7 +271,7 @@ class BrokerDevice(_Device, kw_only=True, tag="broker"):
 
 class BoardDevice(_Device, kw_only=True, tag="board"):
     host: str = "127.0.0.1"
-    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8080
+    port: Port = 8080
     users_file: str = "board-users.json"
     tls_cert_file: str | None = None  # set (with tls_key_file): serve HTTPS, Secure cookies
     tls_key_file: str | None = None
@@ -311,7 +316,7 @@ def require_role(cfg: HallConfig, device_id: str | None, kind: type[D]) -> D:
     return device
 
 
-class Tls(_Strict, kw_only=True):
+class Tls(Strict, kw_only=True):
     """MQTT over TLS. Two sides, kept apart:
 
     - clients (every device and the service): ``ca_file`` verifies Mosquitto's certificate;
@@ -339,15 +344,15 @@ class Tls(_Strict, kw_only=True):
 MAX_MQTT_HOSTS = 2  # the hall's two server Pis; a third would need a bridge mesh (deploy.md §9)
 
 
-class Mqtt(_Strict, kw_only=True):
+class Mqtt(Strict, kw_only=True):
     """``[mqtt]``. ``hosts``: the hall's Mosquittos in order, ``"host"`` or ``"host:port"``
     (default: ``[host]``); every process tries them in this order and stays on one that works
     (hallq.mqtt, docs/deploy.md §9)."""
 
     host: str = "127.0.0.1"
-    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 1883
+    port: Port = 1883
     hosts: list[str] | None = None
-    websockets_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] | None = None
+    websockets_port: Port | None = None
     tls: Tls | None = None
     keepalive_s: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 15
     credentials_dir: str = "run/mosquitto/credentials"  # one file per device id, mode 0600
@@ -388,14 +393,14 @@ def parse_endpoint(text: str, default_port: int) -> tuple[str, int]:
     return host, int(port)
 
 
-class RegionLink(_Strict, kw_only=True):
+class RegionLink(Strict, kw_only=True):
     """``[region]``: this hall's link to its region (county) centre, a Mosquitto bridge
     (broker/bridge.py, docs/deploy.md "The region"). Paths are relative to the hall.toml."""
 
     id: Id  # the region's id
     host: str
-    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 1883
-    hall_no: Annotated[int, msgspec.Meta(ge=0, le=127)]  # this hall's number in booking codes
+    port: Port = 1883
+    hall_no: HallNo
     password_file: str = "region/bridge-password"  # from `hallq region mqtt-config`
     booking_key_file: str = "region/booking.key"  # this hall's key for booking codes
     tls_ca_file: str | None = None  # set: the bridge uses TLS, checking the region's certificate
@@ -403,7 +408,7 @@ class RegionLink(_Strict, kw_only=True):
     checkin_margin_min: Annotated[int, msgspec.Meta(ge=0, le=240)] = 30
 
 
-class HallConfig(_Strict, kw_only=True):
+class HallConfig(Strict, kw_only=True):
     hall: HallInfo
     policy: Policy = Policy()
     departments: list[Department] = msgspec.field(default_factory=list)
@@ -551,23 +556,38 @@ def to_layout(cfg: HallConfig) -> Layout:
 
 def load_config(path: str | Path) -> HallConfig:
     """Read, decode and cross-check a hall config; raise ConfigError naming every problem."""
+    return decode_config(read_toml(path), str(path))
+
+
+def decode_config(raw: dict[str, object], source: str = "<config>") -> HallConfig:
+    from .config_check import cross_check
+
+    return decode_checked(raw, source, HallConfig, cross_check)
+
+
+def read_toml(path: str | Path) -> dict[str, object]:
+    """A config file's TOML; ConfigError when it cannot be read or is not TOML."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(path, [f"cannot read: {exc.strerror or exc}"]) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from exc
-    return decode_config(raw, str(path))
 
 
-def decode_config(raw: dict[str, object], source: str = "<config>") -> HallConfig:
+C = TypeVar("C", bound=Strict)
+
+
+def decode_checked(
+    raw: dict[str, object], source: str, kind: type[C], cross_check: Callable[[C], list[str]]
+) -> C:
+    """``raw`` (with ``source``) decoded into ``kind``, then cross-checked: ConfigError names
+    the first type problem, or every problem the cross check finds."""
     try:
-        cfg = msgspec.convert({**raw, "source": source}, HallConfig)
+        cfg = msgspec.convert({**raw, "source": source}, kind)
     except msgspec.ValidationError as exc:
         raise ConfigError(source, [_readable(str(exc))]) from exc
-    from .config_check import cross_check
-
     problems = cross_check(cfg)
     if problems:
         raise ConfigError(source, problems)

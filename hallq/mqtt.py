@@ -289,3 +289,108 @@ def _nodelay(_c: paho.Client, _u: Any, sock: Any) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except (OSError, AttributeError):
         pass  # websockets/TLS wrappers without the option: Nagle stays on
+
+
+class Swarm:
+    """Many devices' connections driven by ONE thread, the caller's: no network thread per
+    client. For load tests and simulators that stand in for a hall's devices (a benchmark of
+    76 counters must measure the service, not 77 paho threads taking turns at one GIL).
+
+    Each device is its own paho client and TCP connection, as on the hall's LAN. Nothing
+    happens between calls: :meth:`pump` (or :meth:`run_until`) reads, writes and keeps the
+    connections alive. Publishing from the same thread writes to the socket at once.
+    Plain TCP only (a benchmark's private Mosquitto)."""
+
+    def __init__(self, host: str, port: int, hall: str, *, keepalive: int = 60) -> None:
+        import selectors
+
+        self.host, self.port, self.keepalive = host, port, keepalive
+        self.topics = Topics(hall)
+        self._selector = selectors.DefaultSelector()
+        self._clients: dict[str, paho.Client] = {}
+        self._subs: dict[str, list[tuple[str, Handler]]] = {}
+        self._acked: set[str] = set()
+        self._last_misc = time.monotonic()
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> Swarm:
+        if cfg.mqtt.tls is not None:
+            raise MqttError("Swarm speaks plain TCP only; this hall's Mosquitto wants TLS")
+        (host, port), *_ = cfg.mqtt.endpoints()
+        return cls(host, port, cfg.hall.id)
+
+    def add(
+        self, device: str, password: str | None, *, name: str = "", timeout: float = 10.0
+    ) -> str:
+        """Connect as ``device`` (blocking until Mosquitto accepts it, or MqttError); the
+        connection is called ``name`` (default: the device) in the other methods."""
+        import selectors
+
+        c = paho.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{device}-{secrets.token_hex(4)}",
+            protocol=paho.MQTTv311,
+        )
+        c.username_pw_set(device, password)
+        c.on_socket_open = _nodelay
+        name = name or device
+        c.on_connect = lambda _c, _u, _f, rc, _p: rc == 0 and self._acked.add(name)
+        c.on_message = lambda _c, _u, msg: self._dispatch(name, msg)
+        self._clients[name] = c
+        self._subs[name] = []
+        try:
+            c.connect(self.host, self.port, self.keepalive)
+        except OSError as exc:
+            where = f"{self.host}:{self.port}"
+            raise MqttError(f"{device} could not connect to {where}: {exc}") from exc
+        self._selector.register(c.socket(), selectors.EVENT_READ, name)
+        if not self.run_until(lambda: name in self._acked, timeout):
+            raise MqttError(f"{device} was not accepted by {self.host}:{self.port}")
+        return name
+
+    def subscribe(self, name: str, topic_filter: str, handler: Handler) -> None:
+        self._subs[name].append((topic_filter, handler))
+        self._clients[name].subscribe(topic_filter, qos=1)
+
+    def publish(self, name: str, topic: str, payload: Any, *, qos: int = 1) -> None:
+        data = payload if isinstance(payload, bytes) else encode(payload)
+        self._clients[name].publish(topic, data, qos=qos)
+
+    def pump(self, timeout: float = 0.0) -> None:
+        """One round: wait up to ``timeout`` for traffic, read it (handlers run here), write
+        what is pending, keep the connections alive."""
+        for key, _mask in self._selector.select(timeout):
+            self._clients[key.data].loop_read()
+        for c in self._clients.values():
+            if c.want_write():
+                c.loop_write()
+        if time.monotonic() - self._last_misc >= 1.0:
+            self._last_misc = time.monotonic()
+            for c in self._clients.values():
+                c.loop_misc()
+
+    def run_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Pump until ``done()`` or ``timeout`` seconds; returns done()."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return done()
+            self.pump(min(left, 0.05))
+        return True
+
+    def stop(self) -> None:
+        for name, c in self._clients.items():
+            try:
+                self._selector.unregister(c.socket())
+            except (KeyError, ValueError, TypeError):
+                pass
+            c.disconnect()
+            self._acked.discard(name)
+        self._clients.clear()
+        self._selector.close()
+
+    def _dispatch(self, name: str, msg: paho.MQTTMessage) -> None:
+        for topic_filter, handler in self._subs[name]:
+            if topic_matches(topic_filter, msg.topic):
+                handler(msg.topic, msg.payload)

@@ -15,10 +15,9 @@ same answer and never a second booking; a request past its ``expires_at`` books 
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,7 @@ from hallq.errors import HallqError
 
 from .config import RegionConfig, SlotPlan
 from .mosquitto import booking_key
+from .sqlite import RegionTables
 
 log = logging.getLogger(__name__)
 SCHEMA = """
@@ -50,31 +50,17 @@ class BookingError(HallqError, ValueError):
     """A booking the region refuses (full, no such slot, past, too far ahead)."""
 
 
-class RegionBookings:
+class RegionBookings(RegionTables):
+    SCHEMA = SCHEMA
+
     def __init__(self, cfg: RegionConfig, clock: Callable[[], float]) -> None:
+        super().__init__()
         self.cfg, self.clock = cfg, clock
         self.tz = ZoneInfo(cfg.region.timezone)
         self.publish: Publish = lambda _t, _p, _r: False
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
 
-    def open(self) -> None:
-        path = self.cfg.resolve(self.cfg.board.store)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.open()
-        assert self._db is not None
-        return self._db
+    def _path(self) -> Path:
+        return self.cfg.resolve(self.cfg.board.store)
 
     # ------------------------------------------------------------ slots
     def _plan(self, hall: str, service: str) -> SlotPlan | None:

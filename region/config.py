@@ -7,30 +7,33 @@ pass checks references (a manager's or a slot's hall must be listed). Example:
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
 
-from hallq.config import HHMM, ConfigError, Id, _readable
+from hallq.config import (
+    HHMM,
+    HallNo,
+    Id,
+    Named,
+    Place,
+    Port,
+    Strict,
+    Weekday,
+    decode_checked,
+    read_toml,
+    workdays,
+)
 
-Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
 ALL = "*"
 
 
-class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    pass
+class RegionInfo(Place, kw_only=True):
+    """``[region]``: the region's id, names and time zone (like a hall's ``[hall]``)."""
 
 
-class RegionInfo(_Strict, kw_only=True):
-    id: Id
-    name: str
-    name_en: str = ""
-    timezone: str = "Asia/Shanghai"
-
-
-class RegionMqtt(_Strict, kw_only=True):
+class RegionMqtt(Strict, kw_only=True):
     host: str = "127.0.0.1"
     port: Port = 1883
     credentials_dir: str = "mosquitto/credentials"  # region service's and each hall's password
@@ -41,22 +44,19 @@ class RegionMqtt(_Strict, kw_only=True):
     server_key_file: str | None = None
 
 
-class RegionBoard(_Strict, kw_only=True):
+class RegionBoard(Strict, kw_only=True):
     host: str = "127.0.0.1"
     port: Port = 8090
     users_file: str = "region-users.json"
     store: str = "region.db"
 
 
-class HallEntry(_Strict, kw_only=True):
-    id: Id
-    name: str
-    name_en: str = ""
+class HallEntry(Named, kw_only=True):
     level: Literal["county", "township"] = "township"
-    hall_no: Annotated[int, msgspec.Meta(ge=0, le=127)]  # the hall's [region].hall_no
+    hall_no: HallNo  # the hall's [region].hall_no
 
 
-class Manager(_Strict, kw_only=True):
+class Manager(Strict, kw_only=True):
     """A login of the region board and the halls it may see and act on (["*"]: all)."""
 
     user: str
@@ -67,7 +67,7 @@ class Manager(_Strict, kw_only=True):
         return ALL in self.halls
 
 
-class SlotPlan(_Strict, kw_only=True):
+class SlotPlan(Strict, kw_only=True):
     """Bookable slots of one service at one hall, the same on each listed weekday."""
 
     hall: Id
@@ -76,12 +76,10 @@ class SlotPlan(_Strict, kw_only=True):
     times: list[HHMM]
     minutes: Annotated[int, msgspec.Meta(ge=15, le=225, multiple_of=15)] = 30
     capacity: Annotated[int, msgspec.Meta(ge=1, le=500)] = 4
-    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = msgspec.field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
-    )
+    weekdays: list[Weekday] = msgspec.field(default_factory=workdays)
 
 
-class RegionConfig(_Strict, kw_only=True):
+class RegionConfig(Strict, kw_only=True):
     region: RegionInfo
     mqtt: RegionMqtt = RegionMqtt()
     board: RegionBoard = RegionBoard()
@@ -130,22 +128,9 @@ def _cross_check(cfg: RegionConfig) -> list[str]:
 
 
 def decode_region(raw: dict[str, object], source: str = "<region>") -> RegionConfig:
-    try:
-        cfg = msgspec.convert({**raw, "source": source}, RegionConfig)
-    except msgspec.ValidationError as exc:
-        raise ConfigError(source, [_readable(str(exc))]) from exc
-    problems = _cross_check(cfg)
-    if problems:
-        raise ConfigError(source, problems)
-    return cfg
+    return decode_checked(raw, source, RegionConfig, _cross_check)
 
 
 def load_region(path: str | Path) -> RegionConfig:
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(path, [f"cannot read: {exc.strerror or exc}"]) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"not valid TOML: {exc}"]) from exc
-    return decode_region(raw, str(path))
+    """Read, decode and cross-check a region.toml; ConfigError (hallq's) names every problem."""
+    return decode_region(read_toml(path), str(path))

@@ -23,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from board.users import Users
+from broker.mosquitto_process import MosquittoProcess
 
-from .fabric import MosquittoProcess, free_port, write_region
+from .fabric import free_port, write_region
 from .server import RegionServer
 from .service import RegionService
 

@@ -10,9 +10,6 @@ address (a network namespace's) via ``hall_hosts``.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,13 +17,11 @@ from typing import Any
 import tomli_w
 
 from hallq.config import HallConfig, load_config
-from hallq.errors import HallqError
 from hallq.localnet import free_port
 
 from .config import RegionConfig, load_region
 from .mosquitto import write_region_config
 
-MOSQUITTO = "/usr/sbin/mosquitto"
 WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 COUNTY_SERVICES = [
     ("rs01", "A", "社保参保登记", "Social insurance", "rs"),
@@ -35,10 +30,6 @@ COUNTY_SERVICES = [
 ]
 TOWN_SERVICES = COUNTY_SERVICES[:1] + [("mz01", "M", "民政救助", "Social assistance", "mz")]
 DEPARTMENTS = {"rs": "人社局", "bdc": "不动产登记中心", "gs": "市场监管局", "mz": "民政办"}
-
-
-class MosquittoFailed(HallqError, RuntimeError):
-    """A Mosquitto did not start listening; the message quotes its log."""
 
 
 def hall_ids(townships: int) -> list[str]:
@@ -156,50 +147,3 @@ def write_region(
         (folder / "hall.toml").write_text(text, encoding="utf-8")
         halls.append(load_config(folder / "hall.toml"))
     return region, halls
-
-
-class MosquittoProcess:
-    """A Mosquitto child process on a written config, listening on ``host:port``."""
-
-    def __init__(self, conf: Path, host: str, port: int, prefix: Sequence[str] = ()) -> None:
-        self.conf, self.host, self.port, self.prefix = conf, host, port, list(prefix)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 10.0) -> MosquittoProcess:
-        err = open(self.conf.with_name("mosquitto.stderr"), "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [*self.prefix, MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=err
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise MosquittoFailed(f"mosquitto exited: {self.log_tail()}")
-            if self._listening():
-                return self
-            time.sleep(0.05)
-        raise MosquittoFailed(f"mosquitto not listening on {self.port}: {self.log_tail()}")
-
-    def _listening(self) -> bool:
-        if self.prefix:  # in another network namespace: ask it
-            probe = ["ss", "-Hltn", f"sport = :{self.port}"]
-            out = subprocess.run([*self.prefix, *probe], capture_output=True, check=False)
-            return bool(out.stdout.strip())
-        try:
-            with socket.create_connection((self.host, self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
-
-    def log_tail(self, n: int = 2000) -> str:
-        f = self.conf.with_name("mosquitto.log")
-        return f.read_text(errors="replace")[-n:] if f.exists() else ""
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None

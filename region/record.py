@@ -22,12 +22,12 @@ short of them (``complete`` false), rather than showing a lower figure as if it 
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from pathlib import Path
 from typing import Any
 
 from hallq import contract as c
+
+from .sqlite import RegionTables
 
 log = logging.getLogger(__name__)
 SCHEMA = """
@@ -68,32 +68,19 @@ def event_row(hall: str, kind: str, payload: bytes) -> tuple[Any, ...] | None:
     return None
 
 
-class HallRecord:
+class HallRecord(RegionTables):
     """The region's SQLite record of the halls' events and their own day totals."""
 
+    SCHEMA = SCHEMA
+    PRAGMAS = ("PRAGMA synchronous=NORMAL",)
+
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
         self.duplicates = 0  # repeats ignored (QoS 1 redeliveries)
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
 
-    def open(self) -> None:
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.open()
-        assert self._db is not None
-        return self._db
+    def _path(self) -> Path:
+        return self.path
 
     def add(self, row: tuple[Any, ...]) -> bool:
         """Keep one event; False when it was already kept (a redelivery)."""

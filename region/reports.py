@@ -24,9 +24,7 @@ from datetime import date
 from typing import Any
 
 from board.report_render import append_rows, csv_cell
-from hallq.core.percentile import percentile
-
-GOOD_SCORES = (3, 4, 5)
+from board.stats import Outcomes
 
 
 class PeriodError(ValueError):
@@ -34,7 +32,7 @@ class PeriodError(ValueError):
 
 
 @dataclass
-class HallFigures:
+class HallFigures(Outcomes):
     hall: str
     name: str = ""
     tickets: int = 0
@@ -46,35 +44,13 @@ class HallFigures:
     hall_counted: dict[str, int] | None = None  # the hall's own totals (None: not heard)
 
     @property
-    def wait_mean(self) -> float | None:
-        return sum(self.waits) / len(self.waits) if self.waits else None
-
-    @property
-    def wait_p90(self) -> float | None:
-        return percentile(self.waits, 90)
-
-    @property
     def over_share(self) -> float | None:
         return self.over / len(self.waits) if self.waits else None
-
-    @property
-    def no_show_rate(self) -> float | None:
-        done = self.finished + self.no_shows
-        return self.no_shows / done if done else None
-
-    @property
-    def rated(self) -> int:
-        return sum(self.ratings)
 
     @property
     def rating_mean(self) -> float | None:
         n = self.rated
         return sum((i + 1) * k for i, k in enumerate(self.ratings)) / n if n else None
-
-    @property
-    def satisfaction(self) -> float | None:
-        good = sum(self.ratings[s - 1] for s in GOOD_SCORES)
-        return good / self.rated if self.rated else None
 
     @property
     def complete(self) -> bool:

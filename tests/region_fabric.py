@@ -6,59 +6,91 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.bootstrap import build_broker
 from broker.mosquitto import write_mosquitto_config
+from broker.mosquitto_process import MosquittoProcess
 from broker.service import BrokerService
 from hallq.client import CommandClient
 from hallq.config import HallConfig
 from hallq.mqtt import MqttLink
 from region.config import RegionConfig
-from region.fabric import MosquittoProcess, write_region
+from region.fabric import write_region
 
 
-class Fabric:
-    def __init__(self, root: Path, townships: int = 1, slot_times: tuple[str, ...] = ()) -> None:
-        extra = {"slot_times": slot_times} if slot_times else {}
-        self.region, self.halls = write_region(root, townships, **extra)
-        self.cfg = {h.hall.id: h for h in self.halls}
-        conf = self.region.resolve("mosquitto/mosquitto.conf")
-        self.region_mqtt = MosquittoProcess(conf, "127.0.0.1", self.region.mqtt.port)
+class RegionHalls:
+    """A test region's running parts: its Mosquitto, each hall's Mosquitto and queue service
+    (``services``: those run in this process), and the device links a test opens;
+    ``stop()`` stops them, devices first. Fabric (here) and NetFabric (region_netns.py)."""
+
+    connect_s = 10.0  # how long a service or device may take to connect
+
+    def __init__(self) -> None:
+        self.region: RegionConfig
+        self.halls: list[HallConfig] = []
+        self.cfg: dict[str, HallConfig] = {}
+        self.region_mqtt: MosquittoProcess | None = None
         self.hall_mqtt: dict[str, MosquittoProcess] = {}
         self.services: dict[str, BrokerService] = {}
         self.links: list[MqttLink] = []
 
-    def start(self) -> Fabric:
-        self.region_mqtt.start()
-        for h in self.halls:
-            files = write_mosquitto_config(h, h.resolve("mosquitto"), run_as="root")
-            self.hall_mqtt[h.hall.id] = MosquittoProcess(files.conf, "127.0.0.1", h.mqtt.port)
-            self.hall_mqtt[h.hall.id].start()
-            s = build_broker(h)
-            s.start()
-            self.services[h.hall.id] = s
+    def _write(self, root: Path, townships: int, **kw: Any) -> None:
+        self.region, self.halls = write_region(root, townships, **kw)
+        self.cfg = {h.hall.id: h for h in self.halls}
+
+    def _start_service(self, h: HallConfig) -> None:
+        s = build_broker(h)
+        s.start()
+        self.services[h.hall.id] = s
+
+    def _wait_services(self) -> None:
         for s in self.services.values():
-            assert s.link is not None and s.link.wait_for_connection(10)
-        return self
+            assert s.link is not None and s.link.wait_for_connection(self.connect_s)
 
     def device(self, hall: str, device: str) -> CommandClient:
         link = MqttLink.from_config(self.cfg[hall], device)
         client = CommandClient(link)
         link.start()
-        assert link.wait_for_connection(10)
+        assert link.wait_for_connection(self.connect_s)
         self.links.append(link)
         return client
+
+    def _stop_processes(self) -> None:
+        """Hall services run as processes of their own: stopped before their Mosquittos."""
 
     def stop(self) -> None:
         for link in self.links:
             link.stop()
         for s in self.services.values():
             s.stop()
+        self._stop_processes()
         for m in self.hall_mqtt.values():
             m.stop()
-        self.region_mqtt.stop()
+        if self.region_mqtt is not None:
+            self.region_mqtt.stop()
+
+
+class Fabric(RegionHalls):
+    def __init__(self, root: Path, townships: int = 1, slot_times: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._write(root, townships, **({"slot_times": slot_times} if slot_times else {}))
+        conf = self.region.resolve("mosquitto/mosquitto.conf")
+        self.region_mqtt = MosquittoProcess(conf, "127.0.0.1", self.region.mqtt.port)
+
+    def start(self) -> Fabric:
+        assert self.region_mqtt is not None
+        self.region_mqtt.start()
+        for h in self.halls:
+            files = write_mosquitto_config(h, h.resolve("mosquitto"), run_as="root")
+            self.hall_mqtt[h.hall.id] = MosquittoProcess(files.conf, "127.0.0.1", h.mqtt.port)
+            self.hall_mqtt[h.hall.id].start()
+            self._start_service(h)
+        self._wait_services()
+        return self
 
 
 class RegionTap:
@@ -111,3 +143,12 @@ def wait_for(check: Callable[[], Any], timeout: float = 20.0, what: str = "") ->
 
 def hall_of(cfg: HallConfig) -> str:
     return cfg.hall.id
+
+
+def next_slot() -> tuple[str, str]:
+    """(day, "HH:MM") of a booking slot 10-15 minutes ahead, hall time: still in the future
+    when a test books it after starting its halls on a loaded machine, and within the
+    30-minute check-in margin, so the county kiosk takes the code at once."""
+    soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=15)
+    soon = soon.replace(minute=soon.minute // 5 * 5, second=0, microsecond=0)
+    return soon.date().isoformat(), soon.strftime("%H:%M")

@@ -28,13 +28,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import build_broker
+from region_fabric import RegionHalls
+
 from broker.mosquitto import write_mosquitto_config
-from broker.service import BrokerService
-from hallq.client import CommandClient
+from broker.mosquitto_process import MosquittoProcess
 from hallq.config import HallConfig
-from hallq.mqtt import MqttLink
-from region.fabric import MosquittoProcess, hall_ids, write_region
+from region.fabric import hall_ids
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +55,9 @@ def unused_net() -> int:
     raise RuntimeError("no free 10.a.0.0/16 between 10.200 and 10.249")
 
 
-class NetFabric:
+class NetFabric(RegionHalls):
+    connect_s = 20.0
+
     def __init__(
         self,
         root: Path,
@@ -65,6 +66,7 @@ class NetFabric:
         slot_times: tuple[str, ...] = (),
         keepalive_s: int | None = None,
     ) -> None:
+        super().__init__()
         self.keepalive_s = keepalive_s
         self.root, self.services_mode, self.slot_times = root, services, slot_times
         self.tag = "hq" + secrets.token_hex(2)
@@ -73,11 +75,7 @@ class NetFabric:
         self.region_host = f"10.{self.net}.0.1"
         self.made_ns: list[str] = []
         self.made_links: list[str] = []
-        self.region_mqtt: MosquittoProcess | None = None
-        self.hall_mqtt: dict[str, MosquittoProcess] = {}
-        self.services: dict[str, BrokerService] = {}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self.links: list[MqttLink] = []
 
     # ------------------------------------------------------------ names and addresses
     def ns(self, hall: str) -> str:
@@ -125,14 +123,13 @@ class NetFabric:
         try:
             self._network()
             hosts = {h: self.lan_host(h) for h in self.ids}
-            self.region, self.halls = write_region(
+            self._write(
                 self.root,
                 len(self.ids) - 1,
                 region_host=self.region_host,
                 hall_hosts=hosts,
                 **self._slots(),
             )
-            self.cfg = {h.hall.id: h for h in self.halls}
             conf = self.region.resolve("mosquitto/mosquitto.conf")
             self.region_mqtt = MosquittoProcess(conf, self.region_host, self.region.mqtt.port)
             self.region_mqtt.start()
@@ -159,9 +156,7 @@ class NetFabric:
         self.hall_mqtt[hall] = m
         m.start()
         if self.services_mode == "thread":
-            s = build_broker(h)
-            s.start()
-            self.services[hall] = s
+            self._start_service(h)
         else:
             log_file = open(Path(h.source).with_name("broker.log"), "ab")  # noqa: SIM115
             self.procs[hall] = subprocess.Popen(
@@ -172,23 +167,7 @@ class NetFabric:
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
 
-    def _wait_services(self) -> None:
-        for s in self.services.values():
-            assert s.link is not None and s.link.wait_for_connection(20)
-
-    def device(self, hall: str, device: str) -> CommandClient:
-        link = MqttLink.from_config(self.cfg[hall], device)
-        client = CommandClient(link)
-        link.start()
-        assert link.wait_for_connection(20)
-        self.links.append(link)
-        return client
-
-    def stop(self) -> None:
-        for link in self.links:
-            link.stop()
-        for s in self.services.values():
-            s.stop()
+    def _stop_processes(self) -> None:
         for p in self.procs.values():
             p.terminate()
         for p in self.procs.values():
@@ -197,10 +176,9 @@ class NetFabric:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-        for m in self.hall_mqtt.values():
-            m.stop()
-        if self.region_mqtt is not None:
-            self.region_mqtt.stop()
+
+    def stop(self) -> None:
+        super().stop()
         for link in reversed(self.made_links):  # a veth goes with its peer
             subprocess.run(["ip", "link", "del", link], check=False, capture_output=True)
         for ns in self.made_ns:

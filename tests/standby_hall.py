@@ -1,7 +1,8 @@
 """A hall with a primary and a standby queue service, each a real `hallq broker` process.
 
-Used by tests/integration/test_standby.py and benchmarks/bench_standby.py (importable as
-``from standby_hall import ...``: tests/ is on sys.path).
+Used by tests/integration/test_standby.py, test_failover.py and benchmarks/bench_standby.py
+(importable as ``from standby_hall import ...``: tests/ is on sys.path); the processes run
+with live_hall's ``broker_process``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from live_hall import ROOT
+
 from app.localmqtt import private_hall
 from broker.store_meta import read_epoch_file
 from hallq.client import CommandClient, CommandError
 from hallq.config import HallConfig, load_config
 from hallq.store import EventStore
 
-ROOT = Path(__file__).resolve().parent.parent
 STANDBY = "hallq-b"
 
 
@@ -35,19 +37,6 @@ def with_standby(src: Path, out: Path, **kw: Any) -> HallConfig:
     return load_config(path)
 
 
-def broker_process(cfg: HallConfig, *args: str, log: Path | None = None) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "app.cli"]
-    if log is not None:
-        cmd += ["--log-file", str(log)]
-    return subprocess.Popen(
-        [*cmd, "broker", "--config", str(cfg.source), *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def promote(cfg: HallConfig) -> float:
     """``hallq broker promote`` for the standby; returns how long the command took."""
     cmd = [sys.executable, "-m", "app.cli", "broker", "promote", "--config", str(cfg.source)]
@@ -58,17 +47,6 @@ def promote(cfg: HallConfig) -> float:
     assert done.returncode == 0, done.stderr
     assert "promoted" in done.stdout
     return time.perf_counter() - t0
-
-
-def wait_online(client: CommandClient, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            client.send("status", timeout=0.5, retries=0)
-            return
-        except CommandError:
-            time.sleep(0.1)
-    raise AssertionError("no queue service answered")
 
 
 def send_until_answered(client: CommandClient, op: str, deadline_s: float = 30, **fields: Any):

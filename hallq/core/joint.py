@@ -231,10 +231,9 @@ def joint_appliers(e: Engine) -> dict[str, Callable[[Event], None]]:
     }
 
 
-def joint_view(e: Engine, r: JointReview, now: float) -> dict[str, Any]:
-    """One review for the board and the counters: ticket, room, each department's times."""
+def _review_head(e: Engine, r: JointReview) -> dict[str, Any]:
+    """What every view of a review starts with: its id, ticket, room and status."""
     room = e.layout.rooms.get(r.room)
-    names = e.layout.departments
     return {
         "review": r.id,
         "ticket": r.ticket,
@@ -242,6 +241,14 @@ def joint_view(e: Engine, r: JointReview, now: float) -> dict[str, Any]:
         "room_name": room.name if room else r.room,
         "room_name_en": room.name_en if room else r.room,
         "status": str(r.status),
+    }
+
+
+def joint_view(e: Engine, r: JointReview, now: float) -> dict[str, Any]:
+    """One review for the board and the counters: ticket, room, each department's times."""
+    names = e.layout.departments
+    return {
+        **_review_head(e, r),
         "by": r.by,
         "opened_at": r.opened_at,
         "called_at": r.called_at,
@@ -272,14 +279,8 @@ def summons_view(e: Engine, window: str) -> dict[str, Any] | None:
     part = r.part(window) if r is not None else None
     if r is None or part is None:
         return None
-    room = e.layout.rooms.get(r.room)
     return {
-        "review": r.id,
-        "ticket": r.ticket,
-        "room": r.room,
-        "room_name": room.name if room else r.room,
-        "room_name_en": room.name_en if room else r.room,
-        "status": str(r.status),
+        **_review_head(e, r),
         "confirmed": part.confirmed_at is not None,
         "summoned_at": part.summoned_at,
     }

@@ -14,86 +14,22 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import threading
 import time
 
 import pytest
-from standby_hall import (
-    ROOT,
-    STANDBY,
-    Burst,
-    broker_process,
-    check_store_and_displays,
-    promote,
-    wait_online,
-    with_standby,
-)
+from live_hall import ROOT, LiveHall, wait_online, wait_until
+from standby_hall import STANDBY, Burst, check_store_and_displays, promote, with_standby
 
 from app.localmqtt import LocalMosquitto
 from hallq import contract as c
-from hallq.client import CommandClient
 from hallq.mqtt import MqttLink
 from hallq.service_watch import Reach, ServiceWatch, service_devices
 from hallq.state import StateClient
-from hardware.fakes import FakePrinter
 from kiosk import outbox as outbox_module
-from kiosk.controller import KioskController, wire_link
-from kiosk.offline import LeaseBook, OfflineIssues
-from kiosk.outbox import PrintOutbox
 from kiosk.outcome import OutcomeKind
 
 EXAMPLE = ROOT / "examples" / "hall.toml"
 COUNTERS = 6
-WAIT_S = 30.0
-
-
-def wait_until(what: str, check, timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for: {what}")
-        time.sleep(0.02)
-
-
-class Kiosk:
-    """The kiosk's controller (no Kivy) on a real link, a FakePrinter and its state dir."""
-
-    def __init__(self, cfg, state_dir) -> None:
-        self.link = MqttLink.from_config(cfg, "kiosk1")
-        commands = CommandClient(self.link)
-        self.printer = FakePrinter()
-        self.printer.open()
-        self.c = KioskController(
-            cfg,
-            cfg.device("kiosk1"),
-            commands,
-            self.printer,
-            self.link,
-            outbox=PrintOutbox.open(commands, state_dir),
-            leases=LeaseBook.open(state_dir),
-            offline=OfflineIssues.open(commands, state_dir),
-        )
-        self.outcomes: list = []
-        self.c.when_outcome = self.outcomes.append
-        wire_link(self.link, self.c)
-        self._stop = threading.Event()
-        self.link.start()
-        threading.Thread(target=self._tick, daemon=True).start()
-
-    def _tick(self) -> None:
-        while not self._stop.wait(0.3):
-            self.c.maintain()
-
-    def ticket(self, code: str):
-        before = len(self.outcomes)
-        assert self.c.request_ticket(code)
-        wait_until("the kiosk's ticket", lambda: len(self.outcomes) > before)
-        return self.outcomes[-1]
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.link.stop()
 
 
 @pytest.fixture
@@ -102,56 +38,18 @@ def hall(tmp_path, monkeypatch):
     cfg = with_standby(EXAMPLE, tmp_path, mosquittos=2)
     first = LocalMosquitto(cfg, tmp_path / "mosquitto").start()
     second = LocalMosquitto(cfg, tmp_path / "mosquitto-b", on=1).start()
-    started: list = []
-    procs: list[subprocess.Popen] = []
-
-    class Hall:
-        def __init__(self) -> None:
-            self.cfg, self.tmp, self.first, self.second = cfg, tmp_path, first, second
-
-        def link(self, device: str) -> MqttLink:
-            link = MqttLink.from_config(cfg, device)
-            link.start()
-            assert link.wait_for_connection(10), device
-            started.append(link)
-            return link
-
-        def client(self, device: str) -> CommandClient:
-            link = MqttLink.from_config(cfg, device)
-            client = CommandClient(link)
-            link.start()
-            assert link.wait_for_connection(10), device
-            started.append(link)
-            return client
-
-        def kiosk(self) -> Kiosk:
-            kiosk = Kiosk(cfg, tmp_path / "kiosk1")
-            started.append(kiosk)
-            return kiosk
-
-        def broker(self, *args: str, name: str) -> subprocess.Popen:
-            proc = broker_process(cfg, *args, log=tmp_path / f"{name}.log")
-            procs.append(proc)
-            return proc
-
+    live = LiveHall(cfg, tmp_path, first, second)
     try:
-        yield Hall()
+        yield live
     finally:
-        for thing in started:
-            thing.stop()
-        for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-                proc.wait(timeout=10)
-        second.stop()
-        first.stop()
+        live.close()
 
 
 def wait_bridged(hall) -> None:
     """The second Mosquitto's bridge to the first is up (its notification, on each side)."""
     seen: dict[int, bytes] = {}
     links = []
-    for on, mosq in enumerate((hall.first, hall.second)):
+    for on, mosq in enumerate(hall.mosquittos):
         link = MqttLink(
             "127.0.0.1", mosq.port, hall.cfg.hall.id, "board", hall.cfg.password("board")
         )
@@ -190,6 +88,7 @@ def test_the_server_machine_gone_devices_move_to_the_other_mosquitto_and_the_sta
     hall,
 ):
     cfg = hall.cfg
+    first, second = hall.mosquittos
     wait_bridged(hall)
     primary = hall.broker(name="primary")
     board = hall.client("board")
@@ -212,7 +111,7 @@ def test_the_server_machine_gone_devices_move_to_the_other_mosquitto_and_the_sta
     watch = ServiceWatch(service_devices(cfg), lambda _up: None, here=lambda: display_link.via)
     watch.follow(display_state, display_link)
     watch.on_connection(True)
-    kiosk = hall.kiosk()
+    kiosk = hall.kiosk(tick_s=0.3)
     wait_until(
         "the kiosk online with leased numbers",
         lambda: (
@@ -232,18 +131,18 @@ def test_the_server_machine_gone_devices_move_to_the_other_mosquitto_and_the_sta
         "board": board.link,
         **{d: client.link for d, client in clients.items()},
     }
-    assert {link.port for link in links.values()} == {hall.first.port}  # the first, in order
+    assert {link.port for link in links.values()} == {first.port}  # the first, in order
 
     burst = Burst(clients, issuer, services).start()
     burst.wait_for_calls(20)
     os.kill(primary.pid, signal.SIGKILL)  # the machine is gone: its service ...
-    hall.first.kill()  # ... and its Mosquitto, at once
+    first.kill()  # ... and its Mosquitto, at once
     gone = time.monotonic()
     moved: dict[str, float] = {}
 
     def all_moved() -> bool:
         for device, link in links.items():
-            if device not in moved and link.is_connected and link.port == hall.second.port:
+            if device not in moved and link.is_connected and link.port == second.port:
                 moved[device] = time.monotonic() - gone
         return len(moved) == len(links)
 

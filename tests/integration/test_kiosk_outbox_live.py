@@ -10,31 +10,18 @@ becomes unreachable, so the first ``print_result`` cannot be delivered.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from live_hall import LiveKiosk, wait_until
 
 from app.bootstrap import build_broker
-from hallq.client import CommandClient
-from hallq.mqtt import MqttLink
 from hardware.fakes import FakePrinter
 from kiosk import outbox as outbox_module
-from kiosk.controller import KioskController, wire_link
 from kiosk.outbox import FILE_NAME, PrintOutbox
 from kiosk.outcome import OutcomeKind
-
-WAIT_S = 30.0  # generous: a reconnect takes 1-8 s of paho back-off
-
-
-def wait_until(what: str, check: Callable[[], bool], timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for: {what}")
-        time.sleep(0.05)
 
 
 class FailingPrinter(FakePrinter):
@@ -50,44 +37,17 @@ class FailingPrinter(FakePrinter):
         return super().print_ticket(t)
 
 
-class Kiosk:
-    """The kiosk process: controller + link + outbox in ``state_dir``; ``stop()`` = power off."""
-
-    def __init__(self, cfg, state_dir: Path, printer: FakePrinter) -> None:
-        self.link = MqttLink.from_config(cfg, "kiosk1")
-        commands = CommandClient(self.link)
-        box = PrintOutbox.open(commands, state_dir)
-        device = cfg.device("kiosk1")
-        self.c = KioskController(cfg, device, commands, printer, self.link, outbox=box)
-        self.outcomes: list = []
-        self.c.when_outcome = self.outcomes.append
-        wire_link(self.link, self.c)
-        self._stop = threading.Event()
-        printer.open()
-        self.link.start()
-        threading.Thread(target=self._tick, daemon=True).start()
-
-    def _tick(self) -> None:
-        while not self._stop.wait(1.0):
-            self.c.maintain()
-
-    def ready(self) -> bool:
-        return self.c.state.blocked is None
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.link.stop()
-
-
 class Kiosks:
     """Starts kiosks that share one state directory (a restart is a new one); stops them all."""
 
     def __init__(self, state: Path) -> None:
         self.state = state
-        self.started: list[Kiosk] = []
+        self.started: list[LiveKiosk] = []
 
-    def start(self, cfg, printer: FakePrinter) -> Kiosk:
-        k = Kiosk(cfg, self.state, printer)
+    def start(self, cfg, printer: FakePrinter) -> LiveKiosk:
+        """The kiosk process: controller + link + outbox (no leased numbers, no offline
+        issuing); ``stop()`` = power off."""
+        k = LiveKiosk(cfg, "kiosk1", self.state, printer=printer, offline=False, tick_s=1.0)
         self.started.append(k)
         wait_until("kiosk ready (connected, service answering, printer ok)", k.ready)
         return k
@@ -108,7 +68,7 @@ def quick_retries(monkeypatch):
     monkeypatch.setattr(outbox_module, "SEND_TIMEOUT_S", 1.0)
 
 
-def take_failed_ticket(k: Kiosk) -> str:
+def take_failed_ticket(k: LiveKiosk) -> str:
     assert k.c.request_ticket("rs01")
     wait_until("the citizen is told the print failed", lambda: bool(k.outcomes))
     (o,) = k.outcomes
@@ -126,7 +86,7 @@ def test_mosquitto_down_at_print_time_then_back_cancels_the_ticket(
 ):
     _l, counter = device("counter1")
     counter.send("open")
-    box: list[Kiosk] = []
+    box: list[LiveKiosk] = []
 
     def lose_mosquitto() -> None:
         mosquitto.kill()

@@ -14,33 +14,25 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from halls import write_test_hall
+from live_hall import ROOT, WAIT_S, LiveHall, LiveKiosk, wait_online, wait_until
 
 from app.localmqtt import LocalMosquitto
-from hallq.client import CommandClient, CommandError, Refused
+from hallq.client import Refused
 from hallq.config import load_config
-from hallq.mqtt import MqttLink
 from hallq.store import EventStore
 from hardware.escpos_codec import encode_ticket
 from hardware.escpos_decode import decode
-from hardware.fakes import FakePrinter
 from hardware.ticket_render import render_png
 from kiosk import outbox as outbox_module
-from kiosk.controller import KioskController, wire_link
-from kiosk.offline import LeaseBook, OfflineIssues
-from kiosk.outbox import PrintOutbox
 from kiosk.outcome import OutcomeKind
 
-WAIT_S = 30.0
-ROOT = Path(__file__).resolve().parents[2]
 RUN_SERVICE = (
     "import sys, threading, time\n"
     "from app.bootstrap import build_broker\n"
@@ -52,14 +44,6 @@ RUN_SERVICE = (
 )
 
 
-def wait_until(what: str, check: Callable[[], bool], timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for: {what}")
-        time.sleep(0.05)
-
-
 class Clock:
     """The hall's simulated time: real time plus ``offset``."""
 
@@ -68,39 +52,6 @@ class Clock:
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(time.time() + self.offset)
-
-
-class Kiosk:
-    def __init__(self, cfg, device_id: str, state_dir: Path, clock: Clock) -> None:
-        self.link = MqttLink.from_config(cfg, device_id)
-        commands = CommandClient(self.link)
-        self.printer = FakePrinter()
-        self.printer.open()
-        self.c = KioskController(
-            cfg,
-            cfg.device(device_id),
-            commands,
-            self.printer,
-            self.link,
-            clock=clock.now,
-            outbox=PrintOutbox.open(commands, state_dir),
-            leases=LeaseBook.open(state_dir),
-            offline=OfflineIssues.open(commands, state_dir),
-        )
-        self.outcomes: list = []
-        self.c.when_outcome = self.outcomes.append
-        wire_link(self.link, self.c)
-        self._stop = threading.Event()
-        self.link.start()
-        threading.Thread(target=self._tick, daemon=True).start()
-
-    def _tick(self) -> None:
-        while not self._stop.wait(0.5):
-            self.c.maintain()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.link.stop()
 
 
 class Service:
@@ -133,16 +84,12 @@ def hall(tmp_path):
     with path.open("a", encoding="utf-8") as f:
         f.write('\n[[devices]]\nid = "kiosk2"\nrole = "kiosk"\nprinter = { type = "dummy" }\n')
     cfg = load_config(path)
-    mosquitto = LocalMosquitto(cfg, tmp_path / "mqtt").start()
-    service = Service(path)
-    started: list = []
+    live = LiveHall(cfg, tmp_path, LocalMosquitto(cfg, tmp_path / "mqtt").start())
+    service = live.keep(Service(path))
     try:
-        yield cfg, service, started
+        yield live, service
     finally:
-        for thing in started:
-            thing.stop()
-        service.stop()
-        mosquitto.stop()
+        live.close()
 
 
 @pytest.fixture(autouse=True)
@@ -150,36 +97,14 @@ def quick_retries(monkeypatch):
     monkeypatch.setattr(outbox_module, "SEND_TIMEOUT_S", 1.0)
 
 
-def connect(cfg, device_id: str, started: list) -> CommandClient:
-    link = MqttLink.from_config(cfg, device_id)
-    link.start()
-    assert link.wait_for_connection(10)
-    started.append(link)
-    return CommandClient(link)
-
-
-def wait_online(client: CommandClient) -> None:
-    def answers() -> bool:
-        try:
-            client.send("status", timeout=0.5, retries=0)
-        except CommandError:
-            return False
-        return True
-
-    wait_until("the service answers", answers)
-
-
-def ten_minutes_offline(kiosks: list[Kiosk], clock: Clock) -> list[tuple[float, str, str]]:
+def ten_minutes_offline(kiosks: list[LiveKiosk], clock: Clock) -> list[tuple[float, str, str]]:
     """A ticket a minute, the two kiosks in turn: (kiosk time, number, service) in order."""
     issued = []
     for minute in range(1, 11):
         clock.offset = 60.0 * minute
         k = kiosks[minute % 2]
         code = "rs01" if minute % 3 else "bdc01"
-        before = len(k.outcomes)
-        assert k.c.request_ticket(code)
-        wait_until("the offline ticket printed", lambda k=k, n=before: len(k.outcomes) > n)
-        o = k.outcomes[-1]
+        o = k.ticket(code)
         assert o.kind is OutcomeKind.PRINTED and o.offline, o
         issued.append((clock.now().timestamp(), o.ticket, code))
     return issued
@@ -203,15 +128,15 @@ def call_everyone(counters, service_of: dict[str, str]) -> dict[str, list[str]]:
 def test_two_kiosks_offline_for_ten_minutes_then_every_ticket_queues_and_is_called(
     hall, tmp_path, artifacts
 ):
-    cfg, service, started = hall
+    live, service = hall
+    cfg = live.cfg
     clock = Clock()
     service.start(0.0)
-    counters = {w: connect(cfg, d, started) for w, d in (("w1", "counter1"), ("w2", "counter2"))}
-    wait_online(counters["w1"])
+    counters = {w: live.client(d) for w, d in (("w1", "counter1"), ("w2", "counter2"))}
+    wait_online(counters["w1"], WAIT_S)
     for c in counters.values():
         c.send("open")
-    kiosks = [Kiosk(cfg, k, tmp_path / k, clock) for k in ("kiosk1", "kiosk2")]
-    started.extend(kiosks)
+    kiosks = [live.kiosk(k, clock=clock.now) for k in ("kiosk1", "kiosk2")]
     for k in kiosks:
         wait_until(
             f"{k.link.device} ready with leased numbers",
@@ -221,10 +146,7 @@ def test_two_kiosks_offline_for_ten_minutes_then_every_ticket_queues_and_is_call
                 and k.c.leases.available("B", k.c.business_day()) > 0
             ),
         )
-    first = kiosks[0]
-    assert first.c.request_ticket("rs01")
-    wait_until("an online ticket", lambda: bool(first.outcomes))
-    online = first.outcomes[-1]
+    online = kiosks[0].ticket("rs01")
     assert online.kind is OutcomeKind.PRINTED and not online.offline
 
     service.kill()

@@ -8,11 +8,9 @@ import base64
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from region_fabric import Fabric, wait_for
+from region_fabric import Fabric, next_slot, wait_for
 
 from board.users import Users
 from hallq.client import Refused
@@ -21,13 +19,6 @@ from region.service import RegionService
 
 PASSWORD = "correct-horse-1"
 FIELDS = {"hall", "reachable", "waiting", "windows_open", "longest_wait_s", "stale_s"}
-
-
-def next_slot() -> tuple[str, str]:
-    """A slot starting within 5 minutes, hall time: bookable now and checking in now."""
-    soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=5)
-    soon = soon.replace(minute=soon.minute // 5 * 5)
-    return soon.date().isoformat(), soon.strftime("%H:%M")
 
 
 @pytest.fixture

@@ -6,24 +6,14 @@ unreachable) with nothing booked."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
-from region_fabric import Fabric, wait_for
+from region_fabric import Fabric, next_slot, wait_for
 
 from broker import region_relay
 from counter.booking import BookingClerk
 from hallq.client import Refused
 from hardware.fakes import FakePrinter
 from region.service import RegionService
-
-
-def next_slot() -> tuple[str, str]:
-    """A slot starting within 5 minutes, hall time: bookable now and checking in now."""
-    soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=5)
-    soon = soon.replace(minute=soon.minute // 5 * 5)
-    return soon.date().isoformat(), soon.strftime("%H:%M")
 
 
 @pytest.fixture

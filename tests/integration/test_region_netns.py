@@ -8,11 +8,9 @@ back the region's record catches up with every event once."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from region_fabric import wait_for
+from region_fabric import next_slot, wait_for
 from region_netns import NetFabric
 
 from board.users import Users
@@ -23,12 +21,6 @@ from region.service import RegionService
 TOWNSHIPS = 26
 BUSY = ("t02", "t03", "t04", "t05")  # simulated traffic throughout
 PASSWORD = "correct-horse-1"
-
-
-def next_slot() -> tuple[str, str]:
-    soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=5)
-    soon = soon.replace(minute=soon.minute // 5 * 5)
-    return soon.date().isoformat(), soon.strftime("%H:%M")
 
 
 @pytest.fixture

@@ -6,25 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 import pytest
-from standby_hall import (
-    ROOT,
-    STANDBY,
-    Burst,
-    broker_process,
-    check_store_and_displays,
-    promote,
-    wait_online,
-    with_standby,
-)
+from live_hall import ROOT, LiveHall, wait_online
+from standby_hall import STANDBY, Burst, check_store_and_displays, promote, with_standby
 
 from app.localmqtt import LocalMosquitto
 from broker.instance import EXIT_ALREADY_RUNNING
-from hallq.client import CommandClient
-from hallq.mqtt import MqttLink
 from hallq.state import StateClient
 
 EXAMPLE = ROOT / "examples" / "hall.toml"
@@ -34,44 +23,11 @@ SMALL = ROOT / "tests" / "data" / "hall.toml"
 @pytest.fixture
 def hall(tmp_path):
     cfg = with_standby(EXAMPLE, tmp_path)
-    mosq = LocalMosquitto(cfg, tmp_path / "mosquitto").start()
-    links: list[MqttLink] = []
-    procs: list[subprocess.Popen] = []
-
-    class Hall:
-        def __init__(self) -> None:
-            self.cfg, self.tmp, self.mosquitto = cfg, tmp_path, mosq
-
-        def link(self, device: str) -> MqttLink:
-            link = MqttLink.from_config(cfg, device)
-            link.start()
-            assert link.wait_for_connection(10), device
-            links.append(link)
-            return link
-
-        def client(self, device: str) -> CommandClient:
-            link = MqttLink.from_config(cfg, device)
-            client = CommandClient(link)
-            link.start()
-            assert link.wait_for_connection(10), device
-            links.append(link)
-            return client
-
-        def broker(self, *args: str, name: str = "primary") -> subprocess.Popen:
-            proc = broker_process(cfg, *args, log=tmp_path / f"{name}.log")
-            procs.append(proc)
-            return proc
-
+    live = LiveHall(cfg, tmp_path, LocalMosquitto(cfg, tmp_path / "mosquitto").start())
     try:
-        yield Hall()
+        yield live
     finally:
-        for link in links:
-            link.stop()
-        for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-                proc.wait(timeout=10)
-        mosq.stop()
+        live.close()
 
 
 def test_a_second_service_refuses_and_nothing_is_doubled(hall):

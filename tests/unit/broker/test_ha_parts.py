@@ -159,3 +159,21 @@ def test_when_the_two_mosquittos_join_again_the_acting_service_has_the_last_word
         link.topics.service_lock,
         link.topics.presence("hallq"),
     ]
+
+
+@pytest.mark.parametrize("standby", [False, True])
+def test_the_first_presence_already_says_primary_or_standby(hall_cfg, standby):
+    """Set before the link connects: devices never see a service presence without its mode
+    (service_watch trusts only an explicit primary while the bridge is down)."""
+    from app.bootstrap import build_broker
+    from hallq.fakes import FakeLink
+
+    service = build_broker(hall_cfg, standby=standby)  # its MqttLink is never started
+    service.link = FakeLink(hall_cfg.hall.id, device="hallq")  # offline: nothing sent yet
+    try:
+        service.open_store()
+        assert service.link.presence["mode"] == ("standby" if standby else "primary")
+        assert "epoch" in service.link.presence
+    finally:
+        service.store.close()
+        service.ha.stop()

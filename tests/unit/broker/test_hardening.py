@@ -127,7 +127,8 @@ def test_a_failing_batch_is_refused_whole_and_memory_is_the_store(service, monke
         raise RuntimeError("tick defect")
 
     monkeypatch.setattr(service, "_tick", boom)
-    replies = service._answer([("kiosk1", cmd(id="k1", op="issue", service="rs01"))])
+    answered = service._answer(("kiosk1", cmd(id="k1", op="issue", service="rs01")))
+    replies = [reply for _command, reply in answered]
     refused = {
         "id": "k1",
         "ok": False,

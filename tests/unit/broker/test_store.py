@@ -9,6 +9,7 @@ from fsfaults import fill, immutable, read_only, small_disk
 from hallq.contract import to_builtins
 from hallq.core.model import Event
 from hallq.store import (
+    CHECKPOINT_AT,
     WAL_LIMIT,
     CorruptDatabase,
     EventStore,
@@ -188,11 +189,31 @@ def test_the_wal_stays_small_and_is_emptied_at_quiet_times(tmp_path):
         s.append([Event("ticket_issued", float(i), {"pad": "x" * 3000})], "d")
         if i % 50 == 0:
             reader.execute("SELECT COUNT(*) FROM events").fetchone()
-    assert s.wal_bytes() <= WAL_LIMIT + 64 * 1024  # cut back after each checkpoint
+            s.keep_wal_small()  # the service's timer, every second
+    # checkpointed past CHECKPOINT_AT and started again: never near SQLite's own 16 MB
+    assert s.wal_bytes() <= CHECKPOINT_AT + 51 * 8 * 1024
     s.checkpoint(truncate=True)
     assert s.wal_bytes() == 0
     assert s.count() == 600
     reader.close()
+
+
+def test_the_wal_checkpoint_runs_beside_an_open_write_and_not_inside_commits(tmp_path):
+    s = EventStore(tmp_path / "q.db").open()
+    for i in range(400):  # ~1.6 MB of WAL: SQLite's own checkpoint (16 MB) has not run
+        s.append([Event("ticket_issued", float(i), {"pad": "x" * 3000})], "d")
+    assert s.wal_bytes() > CHECKPOINT_AT
+    s.db.execute("BEGIN IMMEDIATE")  # the writer is in a transaction (mid-batch)
+    s.db.execute("INSERT INTO events(day, at, kind, data) VALUES ('d', 0, 'x', '{}')")
+    assert s.keep_wal_small() is True  # neither waits for it nor fails
+    s.db.execute("COMMIT")
+    s.keep_wal_small()  # the next tick: the frames committed meanwhile too
+    size = s.wal_bytes()
+    s.append([Event("ticket_issued", 1.0, {})], "d")  # the WAL starts again from the top ...
+    assert s.wal_bytes() == min(size, WAL_LIMIT)  # ... in the file's own blocks: no growth
+    assert s.count() == 402
+    s.checkpoint(truncate=True)  # a quiet minute empties it
+    assert s.keep_wal_small() is False  # nothing to do below CHECKPOINT_AT
 
 
 def test_opening_does_not_read_the_whole_file_and_damage_is_found_in_the_background(tmp_path):
