@@ -152,3 +152,12 @@ def next_slot() -> tuple[str, str]:
     soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=15)
     soon = soon.replace(minute=soon.minute // 5 * 5, second=0, microsecond=0)
     return soon.date().isoformat(), soon.strftime("%H:%M")
+
+
+def wait_region_listens(service: Any, hall: str, timeout: float = 10.0) -> None:
+    """Until the region service hears ``hall``'s live heartbeat (the second one: the first may
+    be retained): its subscriptions, sent together on connecting, are then all in place, so a
+    booking request over the bridge is not dropped for want of a subscriber."""
+    wait_for(lambda: service.feeds[hall].tick_at is not None, timeout, f"{hall}'s heartbeat")
+    first = service.feeds[hall].tick_at
+    wait_for(lambda: service.feeds[hall].tick_at != first, timeout, f"{hall}'s next heartbeat")

@@ -7,7 +7,7 @@ unreachable) with nothing booked."""
 from __future__ import annotations
 
 import pytest
-from region_fabric import Fabric, next_slot, wait_for
+from region_fabric import Fabric, next_slot, wait_for, wait_region_listens
 
 from broker import region_relay
 from counter.booking import BookingClerk
@@ -25,6 +25,8 @@ def region(tmp_path):
         fabric.start()
         service.start()
         wait_for(lambda: fabric.services["t01"].relay.link_up, what="t01's bridge up")
+        for hall in ("t01", "county"):  # the request goes over t01's bridge, the check-in
+            wait_region_listens(service, hall)  # over the county's
         yield fabric, service, day, start
     finally:
         service.stop()
