@@ -127,7 +127,9 @@ class Policy(Strict, kw_only=True):
     # minutes raises a board alert
     joint_confirm_min: Annotated[float, msgspec.Meta(gt=0, le=120)] = 5
     # which rule balances the windows (docs/simulation.md compares them on three hall shapes):
-    # "default" (primary before secondary, longest wait), or e.g. "capped_cmu", "guarded_cmu"
+    # "guarded_cmu" (c-mu within an age cap, a window keeping to its own lines while they are
+    # loaded: the lowest mean wait that keeps the longest wait within 10 % of the best rule),
+    # or "default" (the rule before: primary before secondary, longest wait), "capped_cmu", ...
     routing: Literal[
         "default",
         "department_fifo",
@@ -137,7 +139,7 @@ class Policy(Strict, kw_only=True):
         "maxweight",
         "capped_cmu",
         "guarded_cmu",
-    ] = "default"
+    ] = "guarded_cmu"
 
 
 class Room(Named, kw_only=True):
