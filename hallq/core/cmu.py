@@ -112,12 +112,15 @@ def service_s(engine: Engine, service: str) -> float:
 
 
 def own_windows(engine: Engine, services: set[str]) -> int:
-    """Open windows that hold any of ``services`` as primary."""
-    return sum(
-        1
-        for w in engine.windows.values()
-        if w.status is WindowStatus.OPEN
-        and any(w.services.get(c) is Tier.PRIMARY for c in services)
+    """Open windows that hold any of ``services`` as primary (through the engine's service ->
+    windows index: a 综合窗口's 33 lines x 76 windows cost 1 ms a call without it)."""
+    return len(
+        {
+            w.id
+            for c in services
+            for w in engine.serving.get(c, ())
+            if w.status is WindowStatus.OPEN and w.services.get(c) is Tier.PRIMARY
+        }
     )
 
 
