@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -86,6 +87,14 @@ def live(service):
     service._on_arrival = True
     service.ha.active.set()
     return service
+
+
+def replies_reach(link, n: int, topic_part: str, timeout: float = 5.0) -> None:
+    """Until ``n`` replies went out (or the timeout), then a moment for what follows them."""
+    deadline = time.monotonic() + timeout
+    while sum(topic_part in t for t, _p in link.published) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
 
 
 def deliver(svc, device: str, **fields) -> None:
@@ -177,11 +186,7 @@ def test_the_worker_answers_a_burst_and_publishes_the_state_after_its_replies(li
     try:
         for i in range(30):
             deliver(live, "kiosk1", id=f"k{i}", op="issue", service="rs01")
-        for _ in range(300):
-            if sum(t.endswith("/reply/kiosk1") for t, _p in link.published) == 30:
-                break
-            threading.Event().wait(0.01)
-        live._stop.wait(0.3)
+        replies_reach(link, 30, "/reply/kiosk1")
     finally:
         live._stop.set()
         worker.join(5)
@@ -224,11 +229,7 @@ def test_commands_from_many_threads_end_stored_in_the_order_memory_has_them(live
         for t in pressers:
             t.join(30)
         expected = sum(len(v) for v in sends.values())
-        for _ in range(500):
-            if sum("/reply/" in t for t, _p in link.published) >= expected:
-                break
-            threading.Event().wait(0.01)
-        live._stop.wait(0.3)
+        replies_reach(link, expected, "/reply/")
     finally:
         live._stop.set()
         worker.join(5)
