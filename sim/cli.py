@@ -33,7 +33,11 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hallq simulate", description="模拟排队 simulate hall days")
     p.add_argument("--config", required=True, help="hall.toml")
     p.add_argument("--load", required=True, help="load.toml: the day's demand")
-    p.add_argument("--policy", default="default", choices=[*POLICIES, POOLED])
+    p.add_argument(
+        "--policy",
+        choices=[*POLICIES, POOLED],
+        help="routing rule (default: the hall's own, [policy] routing in hall.toml)",
+    )
     p.add_argument("--days", type=int, default=1)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="sim-out", help="folder for the PNG plot")
@@ -91,19 +95,20 @@ def table(layout: Layout, days: Sequence[DayResult]) -> list[str]:
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     try:
-        layout = load_config(args.config).layout()
+        cfg = load_config(args.config)
+        layout = cfg.layout()
         load = load_load(args.load, layout)
     except (ConfigError, LoadError) as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 2
-    policy = args.policy
+    policy = label = args.policy or cfg.policy.routing  # what the hall runs
     if policy == POOLED:
         layout, policy = pooled_layout(layout), "default"
     days = simulate(
         layout, load, policy=policy, days=args.days, seed=args.seed, progress=progress_bar
     )
     print("\n".join(table(layout, days)))
-    title = f"等候时间 Waits through the day — {args.policy}, {args.days} day(s), seed {args.seed}"
+    title = f"等候时间 Waits through the day — {label}, {args.days} day(s), seed {args.seed}"
     png = plot_waits(days, layout.timezone, Path(args.out) / "waits.png", title)
     print(f"plot: {png}")
     return 0
