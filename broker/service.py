@@ -197,7 +197,8 @@ class BrokerService:
     # ------------------------------------------------------------ commands
     def _on_cmd(self, topic: str, payload: bytes) -> None:
         """paho's thread: decide the command at once into the open batch (the worker
-        commits it once commands stop coming); queue it while the service is not active."""
+        commits it once commands stop coming); queue it for the worker while the service is
+        not active or the worker holds the lock."""
         if self.ha.drops_commands():  # a standby or fenced service: the primary answers
             return
         item = (self.topics.device_of(topic), payload)
@@ -205,20 +206,28 @@ class BrokerService:
             self._inbox.put(item)  # the worker answers it once the hall is held
             self._work.set()
             return
-        with self._lock:
+        # never wait for the lock here: while the worker holds it (a commit; in sync mode
+        # waiting for the standby's ack, which this very thread must read) the command
+        # queues for the worker instead
+        if not self._lock.acquire(blocking=False):
+            self._inbox.put(item)
+            self._work.set()
+            return
+        try:
             if not self._inbox.empty():  # older commands, queued before: theirs first
                 self._inbox.put(item)
                 self._work.set()
                 return
-            try:
-                if self._open is None:
-                    self._open = self._open_batch()
-                    self._work.set()
-                self._take(self._open, *item)
-            except Exception:  # _take refuses a failing command alone; this is the rest
-                log.exception("deciding a command from %s failed: queued for the worker", item[0])
-                self._inbox.put(item)
+            if self._open is None:
+                self._open = self._open_batch()
                 self._work.set()
+            self._take(self._open, *item)
+        except Exception:  # _take refuses a failing command alone; this is the rest
+            log.exception("deciding a command from %s failed: queued for the worker", item[0])
+            self._inbox.put(item)
+            self._work.set()
+        finally:
+            self._lock.release()
 
     def _work_loop(self) -> None:
         """Close and commit the batches paho's thread decides (one commit for a burst),
@@ -271,6 +280,8 @@ class BrokerService:
         with self._lock:
             batch, self._open = self._open, None
             self._work.clear()
+            if not self._inbox.empty():  # queued while this batch was being committed
+                self._work.set()
             if batch is None:
                 return None
             try:

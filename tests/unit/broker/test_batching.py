@@ -237,3 +237,28 @@ def test_commands_from_many_threads_end_stored_in_the_order_memory_has_them(live
     assert sorted(ids) == sorted(f"{d}-{i}" for d, v in sends.items() for i in range(len(v)))
     assert live._open is None
     assert replayed(hall_cfg, live) == snapshot(live.engine)
+
+
+def test_paho_s_thread_never_waits_for_the_lock_the_worker_holds(live):
+    """In sync mode the worker holds the lock while the standby's ack is awaited, and that
+    ack is read by paho's thread: a command arriving then must queue, not block."""
+    held, release = threading.Event(), threading.Event()
+
+    def worker_commit() -> None:
+        with live._lock:
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=worker_commit)
+    t.start()
+    held.wait(5)
+    deliver(live, "kiosk1", id="k1", op="issue", service="rs01")
+    # back while the worker still holds the lock (had it waited, the worker would have let
+    # go after 5 s and k1 would sit in an open batch): queued, nothing decided
+    assert not release.is_set() and live._open is None and live._inbox.qsize() == 1
+    release.set()
+    t.join(5)
+    deliver(live, "kiosk1", id="k2", op="issue", service="rs01")  # after k1, in order
+    assert live._inbox.qsize() == 2
+    answered = live._answer_queued()
+    assert [r["ticket"] for _c, r in answered] == ["A001", "A002"]
