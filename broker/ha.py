@@ -171,6 +171,12 @@ class HighAvailability:
             self.shipper.committed()
             self._presence()
 
+    def commit_waits_for_mqtt(self) -> bool:
+        """A sync standby: each commit waits for its ack, which paho's thread must read (so
+        paho's thread must never wait for the service's lock meanwhile)."""
+        standby = self.shipper.standby if self.shipper is not None else None
+        return standby is not None and standby.sync
+
     def may_publish(self) -> bool:
         return self.active.is_set()
 

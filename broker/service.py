@@ -198,7 +198,7 @@ class BrokerService:
     def _on_cmd(self, topic: str, payload: bytes) -> None:
         """paho's thread: decide the command at once into the open batch (the worker
         commits it once commands stop coming); queue it for the worker while the service is
-        not active or the worker holds the lock."""
+        not active, or while the worker holds the lock and a sync standby's ack is due."""
         if self.ha.drops_commands():  # a standby or fenced service: the primary answers
             return
         item = (self.topics.device_of(topic), payload)
@@ -206,10 +206,10 @@ class BrokerService:
             self._inbox.put(item)  # the worker answers it once the hall is held
             self._work.set()
             return
-        # never wait for the lock here: while the worker holds it (a commit; in sync mode
-        # waiting for the standby's ack, which this very thread must read) the command
-        # queues for the worker instead
-        if not self._lock.acquire(blocking=False):
+        # with a sync standby never wait for the lock here: the worker holds it while the
+        # standby's ack is awaited, which this very thread must read; the command queues
+        # for the worker instead (without one, waiting the commit out is the fast path)
+        if not self._lock.acquire(blocking=not self.ha.commit_waits_for_mqtt()):
             self._inbox.put(item)
             self._work.set()
             return

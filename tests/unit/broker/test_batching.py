@@ -239,9 +239,10 @@ def test_commands_from_many_threads_end_stored_in_the_order_memory_has_them(live
     assert replayed(hall_cfg, live) == snapshot(live.engine)
 
 
-def test_paho_s_thread_never_waits_for_the_lock_the_worker_holds(live):
+def test_with_a_sync_standby_paho_s_thread_never_waits_for_the_worker_s_lock(live, monkeypatch):
     """In sync mode the worker holds the lock while the standby's ack is awaited, and that
     ack is read by paho's thread: a command arriving then must queue, not block."""
+    monkeypatch.setattr(live.ha, "commit_waits_for_mqtt", lambda: True)
     held, release = threading.Event(), threading.Event()
 
     def worker_commit() -> None:

@@ -177,3 +177,18 @@ def test_the_first_presence_already_says_primary_or_standby(hall_cfg, standby):
     finally:
         service.store.close()
         service.ha.stop()
+
+
+def test_only_a_sync_standby_makes_commits_wait_for_mqtt():
+    from broker.ha import HighAvailability
+    from broker.replication import Shipper
+    from hallq import contract as c
+
+    ha = HighAvailability()
+    assert not ha.commit_waits_for_mqtt()  # no shipper
+    ha.shipper = Shipper.__new__(Shipper)
+    ha.shipper.standby = None
+    assert not ha.commit_waits_for_mqtt()  # no standby has joined
+    for sync in (False, True):
+        ha.shipper.standby = c.ReplNeed(device="hallq-b", instance="x", seq=0, cmds=0, sync=sync)
+        assert ha.commit_waits_for_mqtt() is sync
