@@ -278,29 +278,32 @@ class BrokerService:
                 break
             time.sleep(LINGER_GAP_S / 2)  # no GIL held: paho's thread reads and decides
         with self._lock:
-            batch, self._open = self._open, None
             self._work.clear()
+            answered = self._close_open()
             if not self._inbox.empty():  # queued while this batch was being committed
                 self._work.set()
-            if batch is None:
-                return None
-            try:
-                replies = self._close_batch(batch, state_later=True)
-            except Exception:
-                log.exception("a batch of %d commands failed: all refused", len(batch.items))
-                self._rebuild()
-                replies = [_internal(pl, "not saved; retry") for _device, pl in batch.items]
+            return answered or None
+
+    def _close_open(self) -> list[tuple[tuple[str, bytes], Reply]]:
+        """Commit the batch paho's thread has open (the caller holds the lock): its commands
+        with their replies; if even that fails, every one refused and memory = store."""
+        batch, self._open = self._open, None
+        if batch is None:
+            return []
+        try:
+            replies = self._close_batch(batch, state_later=True)
+        except Exception:
+            log.exception("a batch of %d commands failed: all refused", len(batch.items))
+            self._rebuild()
+            replies = [_internal(pl, "not saved; retry") for _device, pl in batch.items]
         return list(zip(batch.items, replies, strict=True))
 
     def _flush_open(self) -> None:
-        """Commit and answer the batch paho's thread has open now (the caller holds the
-        lock): whatever comes next must be stored after it, as memory has it."""
-        batch, self._open = self._open, None
-        if batch is not None:
-            replies = self._close_batch(batch, state_later=True)
-            for (device, _payload), reply in zip(batch.items, replies, strict=True):
-                if reply is not None:
-                    self._send(self.topics.reply(device), reply)
+        """Commit and answer the open batch now (the caller holds the lock): whatever comes
+        next must be stored after it, as memory has it."""
+        for (device, _payload), reply in self._close_open():
+            if reply is not None:
+                self._send(self.topics.reply(device), reply)
 
     def _answer_queued(self) -> list[tuple[tuple[str, bytes], Reply]] | None:
         """Commands queued while the service was not active (or by a defect path)."""
