@@ -133,7 +133,9 @@ def test_a_link_goes_on_to_the_next_mosquitto_when_the_first_cannot_be_reached()
         other.close()
 
 
-def test_a_link_stays_on_the_mosquitto_that_works_after_losing_its_connection():
+@pytest.fixture
+def two_mosquittos():
+    """(first, second, link): a kiosk's link connected to the first of two fake Mosquittos."""
     first, second = FakeMosquitto(), FakeMosquitto()
     link = MqttLink(
         "127.0.0.1", first.port, "h", "kiosk1", "pw", fallbacks=[("127.0.0.1", second.port)]
@@ -141,34 +143,30 @@ def test_a_link_stays_on_the_mosquitto_that_works_after_losing_its_connection():
     try:
         link.start()
         assert link.wait_for_connection(15)
-        first.drop()  # a blip: the first Mosquitto still answers
-        assert wait_for(lambda: first.accepted == 2), "not reconnected to the same Mosquitto"
-        assert link.wait_for_connection(15) and link.port == first.port
-        assert second.accepted == 0
+        yield first, second, link
     finally:
         link.stop()
         first.close()
         second.close()
 
 
-def test_publishing_while_failing_over_returns_false_and_queues_nothing():
-    first, second = FakeMosquitto(), FakeMosquitto()
-    link = MqttLink(
-        "127.0.0.1", first.port, "h", "kiosk1", "pw", fallbacks=[("127.0.0.1", second.port)]
-    )
-    try:
-        link.start()
-        assert link.wait_for_connection(15)
-        first.close()  # the first machine is gone: its port refuses from now on
-        assert wait_for(lambda: not link.is_connected)
-        assert link.publish(Topics("h").cmd("kiosk1"), {"id": "1", "op": "call_next"}) is False
-        assert link.wait_for_connection(15) and link.port == second.port
-        assert link._client is not None
-        kept = [m.topic for m in link._client._out_messages.values()]  # presence (unacked)
-        assert "hallq/h/cmd/kiosk1" not in kept  # the press did not go out late
-    finally:
-        link.stop()
-        second.close()
+def test_a_link_stays_on_the_mosquitto_that_works_after_losing_its_connection(two_mosquittos):
+    first, second, link = two_mosquittos
+    first.drop()  # a blip: the first Mosquitto still answers
+    assert wait_for(lambda: first.accepted == 2), "not reconnected to the same Mosquitto"
+    assert link.wait_for_connection(15) and link.port == first.port
+    assert second.accepted == 0
+
+
+def test_publishing_while_failing_over_returns_false_and_queues_nothing(two_mosquittos):
+    first, second, link = two_mosquittos
+    first.close()  # the first machine is gone: its port refuses from now on
+    assert wait_for(lambda: not link.is_connected)
+    assert link.publish(Topics("h").cmd("kiosk1"), {"id": "1", "op": "call_next"}) is False
+    assert link.wait_for_connection(15) and link.port == second.port
+    assert link._client is not None
+    kept = [m.topic for m in link._client._out_messages.values()]  # presence (unacked)
+    assert "hallq/h/cmd/kiosk1" not in kept  # the press did not go out late
 
 
 def test_from_config_gives_the_link_every_mosquitto_of_the_hall_in_order(tmp_path):
