@@ -15,7 +15,7 @@ RULE_WORDS: dict[CallRule, tuple[str, str]] = {
     CallRule.SECONDARY_OVERDUE: ("次要事项超时", "Secondary service over its target wait"),
     CallRule.SECONDARY_IDLE: ("主办事项无人等候，协办", "No one waits for own services: helping"),
     CallRule.BY_NUMBER: ("特呼（按号码呼叫）", "Called by number"),
-    CallRule.CMU: ("等候时长×办理速度最高", "Highest wait x service speed"),
+    CallRule.CMU: ("等得久、办得快的事项先叫", "Long wait and quick service go first"),
     CallRule.OVER_CAP: ("等候超过上限，最久优先", "Waited past its cap: longest first"),
 }
 PRIORITY_WORDS: dict[PriorityRule, tuple[str, str]] = {

@@ -191,6 +191,11 @@ def test_the_view_says_why_the_current_ticket_was_called() -> None:
     c.press(Action.CALL_NEXT)
     window(c)(window_state(ticket="B001", ticket_state="called", service="bdc01"))
     assert c.view().call_reason == "次要事项超时  Secondary service over its target wait"
+    sender.replies["call_next"] = {"ticket": "A003", "reason_code": "cmu"}  # guarded_cmu's
+    clock.now += 1
+    c.press(Action.CALL_NEXT)
+    window(c)(window_state(ticket="A003", ticket_state="called", service="rs01"))
+    assert c.view().call_reason == "等得久、办得快的事项先叫  Long wait and quick service go first"
     window(c)(window_state(ticket="C009", ticket_state="called", service="rs01"))
     assert c.view().call_reason == ""  # called elsewhere (the board): reason unknown here
 
